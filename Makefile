@@ -1,0 +1,38 @@
+# The README's two commands: `make demo` and `make test`. Both set up .venv from this
+# project's own files (pyproject extras), so they work on a fresh machine.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip --disable-pip-version-check -q
+
+.PHONY: demo test lint typecheck pytest bench clean
+
+$(VENV)/.core: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -e .
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.core pyproject.toml
+	$(PIP) install -e ".[dev]"
+	touch $@
+
+demo: $(VENV)/.core
+	$(PY) examples/demo.py
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check hyperhop tests benchmarks examples
+	$(VENV)/bin/ruff format --check hyperhop tests benchmarks examples
+
+typecheck: $(VENV)/.dev
+	$(VENV)/bin/mypy
+
+pytest: $(VENV)/.dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+bench: $(VENV)/.dev
+	$(PY) benchmarks/space.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis runs

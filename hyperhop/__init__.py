@@ -1,0 +1,72 @@
+"""hyperhop: hyperparameter and black-box optimization.
+
+Example:
+    >>> import hyperhop as hh
+    >>> space = {"lr": hh.float(1e-4, 1e-1, log=True), "opt": hh.choice("adam", "sgd")}
+    >>> sorted(hh.sample(space, seed=0))
+    ['lr', 'opt']
+"""
+
+from hyperhop import exceptions
+from hyperhop.exceptions import (
+    HyperhopError,
+    InfeasibleSpaceError,
+    InvalidAssignmentError,
+    InvalidSearchSpaceError,
+    InvalidSpaceError,
+)
+from hyperhop.space import (
+    Expr,
+    Parameter,
+    ParamSpec,
+    Space,
+    choice,
+    custom,
+    expr,
+    float,  # noqa: F401 (hh.float, deliberately not in __all__)
+    int,  # noqa: F401
+    lognormal,
+    loguniform,
+    normal,
+    pchoice,
+    qlognormal,
+    qloguniform,
+    qnormal,
+    quniform,
+    randint,
+    sample,
+    uniform,
+    uniformint,
+)
+
+__version__ = "0.1.0"
+
+# `float` and `int` are left out of __all__ so that `from hyperhop import *` cannot shadow
+# the built-ins; use them as `hh.float` and `hh.int`.
+__all__ = [
+    "Expr",
+    "HyperhopError",
+    "InfeasibleSpaceError",
+    "InvalidAssignmentError",
+    "InvalidSearchSpaceError",
+    "InvalidSpaceError",
+    "ParamSpec",
+    "Parameter",
+    "Space",
+    "choice",
+    "custom",
+    "exceptions",
+    "expr",
+    "lognormal",
+    "loguniform",
+    "normal",
+    "pchoice",
+    "qlognormal",
+    "qloguniform",
+    "qnormal",
+    "quniform",
+    "randint",
+    "sample",
+    "uniform",
+    "uniformint",
+]

@@ -1,0 +1,100 @@
+"""The exception hierarchy: one root, each refining the built-in it resembles.
+
+Catch :class:`HyperhopError` for anything hyperhop raises on purpose; catch the built-in
+(``ValueError``, ``KeyError``...) where code already does.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CorruptStateError",
+    "DuplicateStudyError",
+    "HyperhopError",
+    "IncompatibleFormatError",
+    "InfeasibleSpaceError",
+    "InvalidAssignmentError",
+    "InvalidSearchSpaceError",
+    "InvalidSpaceError",
+    "MissingDependencyError",
+    "NoCompletedTrialsError",
+    "StaleTrialError",
+    "StorageError",
+    "StorageFullError",
+    "StudyNotFoundError",
+    "TooManyFailuresError",
+    "TrialNotFoundError",
+    "TrialStateError",
+]
+
+
+class HyperhopError(Exception):
+    """Root of every error hyperhop raises on purpose."""
+
+
+class InvalidSpaceError(HyperhopError, ValueError):
+    """A search space (or one parameter of it) breaks a rule; raised where it is defined."""
+
+
+InvalidSearchSpaceError = InvalidSpaceError
+
+
+class InvalidAssignmentError(HyperhopError, ValueError):
+    """A flat assignment or config does not fit its space."""
+
+
+class InfeasibleSpaceError(HyperhopError, RuntimeError):
+    """No point satisfying the space's constraints was found."""
+
+
+class MissingDependencyError(HyperhopError, ImportError):
+    """An optional dependency is needed for a feature; the message names the extra."""
+
+
+class StorageError(HyperhopError, RuntimeError):
+    """A storage backend failed; the backend's own exception is chained."""
+
+
+class StorageFullError(StorageError, OSError):
+    """The disk under a storage is full; nothing partial was committed."""
+
+
+class CorruptStateError(StorageError):
+    """A persisted file is damaged; the message names the file and the offset."""
+
+
+class IncompatibleFormatError(StorageError):
+    """A storage was written by a newer (or unknown) format version."""
+
+
+class StudyNotFoundError(HyperhopError, KeyError):
+    """No study of that name exists in the storage."""
+
+    def __str__(self) -> str:  # KeyError would otherwise quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class DuplicateStudyError(HyperhopError, ValueError):
+    """A study of that name already exists and ``load_if_exists`` is False."""
+
+
+class TrialNotFoundError(HyperhopError, KeyError):
+    """No trial with that id exists."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class TrialStateError(HyperhopError, RuntimeError):
+    """A state change lost a race or starts from the wrong state (compare-and-set failed)."""
+
+
+class StaleTrialError(TrialStateError):
+    """The trial was reaped (its lease expired) before this worker reported it."""
+
+
+class NoCompletedTrialsError(HyperhopError, ValueError):
+    """A best trial was asked for, but no trial has completed."""
+
+
+class TooManyFailuresError(HyperhopError, RuntimeError):
+    """The study stopped because too many trials failed in a row."""

@@ -1,0 +1,60 @@
+"""The search-space language: parameters, nested and conditional templates, expressions."""
+
+from hyperhop.space.base import Expr, Parameter
+from hyperhop.space.categorical import Choice, RandInt
+from hyperhop.space.constructors import (
+    choice,
+    custom,
+    expr,
+    float,
+    int,
+    lognormal,
+    loguniform,
+    normal,
+    parse_format,
+    pchoice,
+    qlognormal,
+    qloguniform,
+    qnormal,
+    quniform,
+    randint,
+    sample,
+    uniform,
+    uniformint,
+)
+from hyperhop.space.custom import Custom
+from hyperhop.space.numeric import Float, Int, Normal
+from hyperhop.space.space import Assignment, ParamSpec, Space, as_space
+
+__all__ = [
+    "Assignment",
+    "Choice",
+    "Custom",
+    "Expr",
+    "Float",
+    "Int",
+    "Normal",
+    "ParamSpec",
+    "Parameter",
+    "RandInt",
+    "Space",
+    "as_space",
+    "choice",
+    "custom",
+    "expr",
+    "float",
+    "int",
+    "lognormal",
+    "loguniform",
+    "normal",
+    "parse_format",
+    "pchoice",
+    "qlognormal",
+    "qloguniform",
+    "qnormal",
+    "quniform",
+    "randint",
+    "sample",
+    "uniform",
+    "uniformint",
+]
