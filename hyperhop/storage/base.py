@@ -1,0 +1,216 @@
+"""The storage contract every backend implements, and the conformance suite checks.
+
+Contract (the conformance tests in ``tests/storage/conformance.py`` enforce each line):
+
+- **Thread safety**: one storage object may be used from many threads at once.
+- **Atomic writes**: every method that changes something is one transaction; a crash
+  leaves either all of it or none of it.
+- **Numbers**: trial numbers are unique and contiguous per study (0, 1, 2, ...), allocated
+  inside the creating transaction; uniqueness is also a schema constraint.
+- **Compare-and-set**: :meth:`update_trial` changes a trial only if its state (and, when
+  given, owner and heartbeat) still match what the caller expects; otherwise it raises
+  :class:`~hyperhop.exceptions.TrialStateError` (or :class:`StaleTrialError` when the trial
+  was failed as stale) and changes nothing. Finished trials are immutable.
+- **Claiming**: :meth:`claim_queued_trial` hands each QUEUED trial to exactly one caller.
+- **Enqueue keys**: at most one trial per ``(study, enqueue_key)``; creating a second
+  returns the first.
+- **Incremental reads**: each change to a study's trials takes the study's next sequence
+  number; :meth:`get_trials` with ``since`` returns only trials changed after it.
+- **Data, not objects**: params, values and attributes are stored as JSON through
+  :mod:`hyperhop.storage.codec`; names and keys are bound as parameters, never spliced
+  into SQL; nothing read back is unpickled.
+- **Snapshots**: returned :class:`~hyperhop.trial.Trial` objects never change afterwards.
+- **Format version**: opening a storage written by a newer schema raises
+  :class:`~hyperhop.exceptions.IncompatibleFormatError` naming both versions.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from hyperhop.trial import Trial, TrialError, TrialState
+
+SCHEMA_VERSION = 1
+"""The storage format this library writes. Bump it (with an upgrade path) on any change."""
+
+
+@dataclass(frozen=True)
+class StudyInfo:
+    """What a storage knows about a study besides its trials."""
+
+    id: int
+    name: str
+    directions: tuple[str, ...]
+    space: Any = None
+    attrs: dict[str, Any] = field(default_factory=dict)
+    created: float | None = None
+
+
+@dataclass(frozen=True)
+class StudySummary:
+    """A study with its trial counts per state (for listings)."""
+
+    info: StudyInfo
+    counts: dict[str, int]
+
+    @property
+    def n_trials(self) -> int:
+        return sum(self.counts.values())
+
+
+class Storage(abc.ABC):
+    """Where studies and trials live: the single source of truth."""
+
+    url: str = ""
+
+    # ---------------------------------------------------------------- studies
+    @abc.abstractmethod
+    def create_study(
+        self,
+        name: str,
+        directions: Sequence[str],
+        space: Any = None,
+        *,
+        load_if_exists: bool = True,
+    ) -> tuple[StudyInfo, bool]:
+        """Create the study, or (with ``load_if_exists``) return the existing one; atomic
+        even when many processes race on the same new name. Returns ``(info, created)``.
+        Raises DuplicateStudyError when it exists and ``load_if_exists`` is False."""
+
+    @abc.abstractmethod
+    def get_study(self, name: str) -> StudyInfo:
+        """Raises StudyNotFoundError."""
+
+    @abc.abstractmethod
+    def get_study_by_id(self, study_id: int) -> StudyInfo:
+        """Raises StudyNotFoundError."""
+
+    @abc.abstractmethod
+    def list_studies(self) -> list[StudySummary]:
+        """Every study, with trial counts per state, ordered by id."""
+
+    @abc.abstractmethod
+    def delete_study(self, study_id: int) -> None:
+        """Delete the study with its trials and attachments. Raises StudyNotFoundError."""
+
+    @abc.abstractmethod
+    def set_study_attr(self, study_id: int, key: str, value: Any) -> None:
+        """Set one JSON attribute of the study."""
+
+    # ---------------------------------------------------------------- trials
+    @abc.abstractmethod
+    def create_trial(
+        self,
+        study_id: int,
+        *,
+        state: TrialState,
+        params: Mapping[str, Any],
+        owner: str | None = None,
+        enqueue_key: str | None = None,
+        retried_from: int | None = None,
+        system_attrs: Mapping[str, Any] | None = None,
+    ) -> Trial:
+        """A new QUEUED or RUNNING trial with the next number. A RUNNING one gets ``owner``,
+        ``datetime_start`` and ``heartbeat`` set to now. With an ``enqueue_key`` already
+        used in this study, nothing is created and that trial is returned."""
+
+    @abc.abstractmethod
+    def claim_queued_trial(self, study_id: int, owner: str) -> Trial | None:
+        """Atomically move the lowest-numbered QUEUED trial to RUNNING for ``owner``
+        (start and heartbeat now); None when the queue is empty."""
+
+    @abc.abstractmethod
+    def update_trial(
+        self,
+        trial_id: int,
+        *,
+        expect_state: TrialState,
+        expect_owner: str | None = None,
+        expect_heartbeat: float | None = None,
+        state: TrialState | None = None,
+        values: Sequence[float] | None = None,
+        error: TrialError | None = None,
+        intermediate: Mapping[int, float] | None = None,
+        user_attrs: Mapping[str, Any] | None = None,
+        system_attrs: Mapping[str, Any] | None = None,
+        heartbeat: float | None = None,
+    ) -> Trial:
+        """Compare-and-set update. ``intermediate``, ``user_attrs`` and ``system_attrs``
+        are merged into the existing ones; a new final ``state`` also sets
+        ``datetime_complete`` to now. Returns the new snapshot."""
+
+    @abc.abstractmethod
+    def heartbeat(self, trial_ids: Sequence[int], owner: str) -> list[int]:
+        """Refresh the heartbeat of the RUNNING trials that ``owner`` holds; returns the ids
+        it still holds (a missing id means the trial was reaped or finished)."""
+
+    @abc.abstractmethod
+    def get_trial(self, trial_id: int) -> Trial:
+        """Raises TrialNotFoundError."""
+
+    @abc.abstractmethod
+    def get_trials(self, study_id: int, since: int = 0) -> tuple[list[Trial], int]:
+        """Trials of the study changed after sequence number ``since`` (all with 0), ordered
+        by number, and the study's current sequence number to pass next time."""
+
+    # ---------------------------------------------------------------- attachments
+    @abc.abstractmethod
+    def set_attachment(self, trial_id: int, name: str, data: bytes) -> None:
+        """Store bytes beside a trial (overwrites a previous one of that name)."""
+
+    @abc.abstractmethod
+    def get_attachment(self, trial_id: int, name: str) -> bytes:
+        """Raises KeyError when there is none."""
+
+    @abc.abstractmethod
+    def list_attachments(self, trial_id: int) -> list[str]:
+        """Names of the trial's attachments, sorted."""
+
+    # ---------------------------------------------------------------- lifecycle
+    def close(self) -> None:
+        """Release connections and locks (the storage may not be used afterwards)."""
+
+    def __enter__(self) -> Storage:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.url!r})"
+
+
+def check_cas(
+    trial: Trial,
+    expect_state: TrialState,
+    expect_owner: str | None,
+    expect_heartbeat: float | None,
+) -> None:
+    """Raise the right TrialStateError unless ``trial`` matches the expectation (shared by
+    backends that check in Python rather than in a WHERE clause)."""
+    from hyperhop.exceptions import StaleTrialError, TrialStateError
+
+    ok = trial.state is expect_state
+    ok = ok and (expect_owner is None or trial.owner == expect_owner)
+    ok = ok and (expect_heartbeat is None or trial.heartbeat == expect_heartbeat)
+    if ok:
+        return
+    if (
+        trial.state is TrialState.FAILED
+        and trial.error is not None
+        and trial.error.reason == "stale"
+    ):
+        raise StaleTrialError(
+            f"Trial {trial.number} (id {trial.id}) was failed as stale before this update; "
+            "its worker's lease had expired."
+        )
+    raise TrialStateError(
+        f"Trial {trial.number} (id {trial.id}) is {trial.state.name} (owner {trial.owner!r}, "
+        f"heartbeat {trial.heartbeat!r}); expected {expect_state.name}"
+        + (f" owned by {expect_owner!r}" if expect_owner else "")
+        + (f" with heartbeat {expect_heartbeat!r}" if expect_heartbeat is not None else "")
+        + "."
+    )

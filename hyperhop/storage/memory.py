@@ -1,0 +1,257 @@
+"""In-memory storage: the default for a quick call; nothing survives the process."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from hyperhop.exceptions import DuplicateStudyError, StudyNotFoundError, TrialNotFoundError
+from hyperhop.storage import codec
+from hyperhop.storage.base import Storage, StudyInfo, StudySummary, check_cas
+from hyperhop.trial import Trial, TrialError, TrialState
+
+
+def _copy_json(obj: Any) -> Any:
+    """A deep, JSON-faithful copy, so the memory backend stores what a database would."""
+    return codec.loads(codec.dumps(obj))
+
+
+class MemoryStorage(Storage):
+    """Keeps everything in this process, behind one lock; same contract as the others."""
+
+    def __init__(self) -> None:
+        self.url = "memory://"
+        self._lock = threading.RLock()
+        self._studies: dict[int, StudyInfo] = {}
+        self._by_name: dict[str, int] = {}
+        self._trials: dict[int, list[Trial]] = {}
+        self._by_id: dict[int, Trial] = {}
+        self._seq: dict[int, int] = {}
+        self._keys: dict[tuple[int, str], int] = {}
+        self._attachments: dict[tuple[int, str], bytes] = {}
+        self._next_study = 1
+        self._next_trial = 1
+
+    # ---------------------------------------------------------------- studies
+    def create_study(
+        self,
+        name: str,
+        directions: Sequence[str],
+        space: Any = None,
+        *,
+        load_if_exists: bool = True,
+    ) -> tuple[StudyInfo, bool]:
+        with self._lock:
+            if name in self._by_name:
+                if not load_if_exists:
+                    raise DuplicateStudyError(
+                        f"A study named {name!r} already exists in {self.url}."
+                    )
+                return self._studies[self._by_name[name]], False
+            info = StudyInfo(
+                id=self._next_study,
+                name=name,
+                directions=tuple(directions),
+                space=_copy_json(space),
+                attrs={},
+                created=time.time(),
+            )
+            self._next_study += 1
+            self._studies[info.id] = info
+            self._by_name[name] = info.id
+            self._trials[info.id] = []
+            self._seq[info.id] = 0
+            return info, True
+
+    def get_study(self, name: str) -> StudyInfo:
+        with self._lock:
+            if name not in self._by_name:
+                raise StudyNotFoundError(f"No study named {name!r} in {self.url}.")
+            return self._studies[self._by_name[name]]
+
+    def get_study_by_id(self, study_id: int) -> StudyInfo:
+        with self._lock:
+            if study_id not in self._studies:
+                raise StudyNotFoundError(f"No study with id {study_id} in {self.url}.")
+            return self._studies[study_id]
+
+    def list_studies(self) -> list[StudySummary]:
+        with self._lock:
+            out = []
+            for sid in sorted(self._studies):
+                counts: dict[str, int] = {}
+                for t in self._trials[sid]:
+                    counts[t.state.name] = counts.get(t.state.name, 0) + 1
+                out.append(StudySummary(self._studies[sid], counts))
+            return out
+
+    def delete_study(self, study_id: int) -> None:
+        with self._lock:
+            info = self.get_study_by_id(study_id)
+            for t in self._trials.pop(study_id):
+                del self._by_id[t.id]
+                for key in [k for k in self._attachments if k[0] == t.id]:
+                    del self._attachments[key]
+            for key in [k for k in self._keys if k[0] == study_id]:
+                del self._keys[key]
+            del self._studies[study_id], self._by_name[info.name], self._seq[study_id]
+
+    def set_study_attr(self, study_id: int, key: str, value: Any) -> None:
+        with self._lock:
+            info = self.get_study_by_id(study_id)
+            attrs = {**info.attrs, key: _copy_json(value)}
+            self._studies[study_id] = dataclasses.replace(info, attrs=attrs)
+
+    # ---------------------------------------------------------------- trials
+    def _bump(self, study_id: int) -> int:
+        self._seq[study_id] += 1
+        return self._seq[study_id]
+
+    def _put(self, trial: Trial) -> Trial:
+        self._trials[trial.study_id][trial.number] = trial
+        self._by_id[trial.id] = trial
+        return trial
+
+    def create_trial(
+        self,
+        study_id: int,
+        *,
+        state: TrialState,
+        params: Mapping[str, Any],
+        owner: str | None = None,
+        enqueue_key: str | None = None,
+        retried_from: int | None = None,
+        system_attrs: Mapping[str, Any] | None = None,
+    ) -> Trial:
+        if state not in (TrialState.QUEUED, TrialState.RUNNING):
+            raise ValueError(f"A new trial is QUEUED or RUNNING, not {state.name}.")
+        with self._lock:
+            self.get_study_by_id(study_id)
+            if enqueue_key is not None and (study_id, enqueue_key) in self._keys:
+                return self._by_id[self._keys[(study_id, enqueue_key)]]
+            now = time.time()
+            running = state is TrialState.RUNNING
+            trial = Trial(
+                id=self._next_trial,
+                number=len(self._trials[study_id]),
+                study_id=study_id,
+                state=state,
+                params=_copy_json(dict(params)),
+                system_attrs=_copy_json(dict(system_attrs or {})),
+                owner=owner if running else None,
+                heartbeat=now if running else None,
+                datetime_start=now if running else None,
+                enqueue_key=enqueue_key,
+                retried_from=retried_from,
+                seq=self._bump(study_id),
+            )
+            self._next_trial += 1
+            self._trials[study_id].append(trial)
+            self._by_id[trial.id] = trial
+            if enqueue_key is not None:
+                self._keys[(study_id, enqueue_key)] = trial.id
+            return trial
+
+    def claim_queued_trial(self, study_id: int, owner: str) -> Trial | None:
+        with self._lock:
+            self.get_study_by_id(study_id)
+            for t in self._trials[study_id]:
+                if t.state is TrialState.QUEUED:
+                    now = time.time()
+                    return self._put(
+                        dataclasses.replace(
+                            t,
+                            state=TrialState.RUNNING,
+                            owner=owner,
+                            heartbeat=now,
+                            datetime_start=now,
+                            seq=self._bump(study_id),
+                        )
+                    )
+            return None
+
+    def update_trial(
+        self,
+        trial_id: int,
+        *,
+        expect_state: TrialState,
+        expect_owner: str | None = None,
+        expect_heartbeat: float | None = None,
+        state: TrialState | None = None,
+        values: Sequence[float] | None = None,
+        error: TrialError | None = None,
+        intermediate: Mapping[int, float] | None = None,
+        user_attrs: Mapping[str, Any] | None = None,
+        system_attrs: Mapping[str, Any] | None = None,
+        heartbeat: float | None = None,
+    ) -> Trial:
+        with self._lock:
+            t = self.get_trial(trial_id)
+            check_cas(t, expect_state, expect_owner, expect_heartbeat)
+            changes: dict[str, Any] = {}
+            if state is not None:
+                changes["state"] = state
+                if state.is_finished:
+                    changes["datetime_complete"] = time.time()
+            if values is not None:
+                changes["values"] = tuple(float(v) for v in values)
+            if error is not None:
+                changes["error"] = error
+            if intermediate:
+                changes["intermediate"] = {
+                    **t.intermediate,
+                    **{int(k): float(v) for k, v in intermediate.items()},
+                }
+            if user_attrs:
+                changes["user_attrs"] = {**t.user_attrs, **_copy_json(dict(user_attrs))}
+            if system_attrs:
+                changes["system_attrs"] = {**t.system_attrs, **_copy_json(dict(system_attrs))}
+            if heartbeat is not None:
+                changes["heartbeat"] = heartbeat
+            changes["seq"] = self._bump(t.study_id)
+            return self._put(dataclasses.replace(t, **changes))
+
+    def heartbeat(self, trial_ids: Sequence[int], owner: str) -> list[int]:
+        with self._lock:
+            held = []
+            now = time.time()
+            for tid in trial_ids:
+                t = self._by_id.get(tid)
+                if t is not None and t.state is TrialState.RUNNING and t.owner == owner:
+                    self._put(dataclasses.replace(t, heartbeat=now, seq=self._bump(t.study_id)))
+                    held.append(tid)
+            return held
+
+    def get_trial(self, trial_id: int) -> Trial:
+        with self._lock:
+            try:
+                return self._by_id[trial_id]
+            except KeyError:
+                raise TrialNotFoundError(f"No trial with id {trial_id} in {self.url}.") from None
+
+    def get_trials(self, study_id: int, since: int = 0) -> tuple[list[Trial], int]:
+        with self._lock:
+            self.get_study_by_id(study_id)
+            trials = self._trials[study_id]
+            out = trials if since <= 0 else [t for t in trials if t.seq > since]
+            return list(out), self._seq[study_id]
+
+    # ---------------------------------------------------------------- attachments
+    def set_attachment(self, trial_id: int, name: str, data: bytes) -> None:
+        with self._lock:
+            self.get_trial(trial_id)
+            self._attachments[(trial_id, name)] = bytes(data)
+
+    def get_attachment(self, trial_id: int, name: str) -> bytes:
+        with self._lock:
+            try:
+                return self._attachments[(trial_id, name)]
+            except KeyError:
+                raise KeyError(f"Trial id {trial_id} has no attachment named {name!r}.") from None
+
+    def list_attachments(self, trial_id: int) -> list[str]:
+        with self._lock:
+            return sorted(n for (tid, n) in self._attachments if tid == trial_id)

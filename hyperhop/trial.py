@@ -1,0 +1,158 @@
+"""Trials: states, structured failure reasons and the immutable trial snapshot."""
+
+from __future__ import annotations
+
+import enum
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from hyperhop.space import Space
+
+__all__ = ["FailReason", "Trial", "TrialError", "TrialState"]
+
+
+class TrialState(enum.Enum):
+    """Where a trial is in its life. QUEUED and RUNNING are live; the rest are final."""
+
+    QUEUED = "QUEUED"
+    RUNNING = "RUNNING"
+    COMPLETE = "COMPLETE"
+    PRUNED = "PRUNED"
+    FAILED = "FAILED"
+
+    @property
+    def is_finished(self) -> bool:
+        return self in (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAILED)
+
+
+class FailReason(str, enum.Enum):
+    """Why a trial failed. A signal is stored as ``"signal:<NAME>"`` (see :meth:`signal`)."""
+
+    EXCEPTION = "exception"
+    TIMEOUT = "timeout"
+    OOM = "oom"
+    STALE = "stale"
+    INVALID_VALUE = "invalid_value"
+    INTERRUPTED = "interrupted"
+    WORKER_LOST = "worker_lost"
+    USER = "user"
+    """The objective said so itself (a result dict with ``status='fail'``)."""
+
+    @staticmethod
+    def signal(name: str) -> str:
+        return f"signal:{name}"
+
+
+@dataclass(frozen=True)
+class TrialError:
+    """A failure, all as text: the reason, the exception's type and message, the traceback."""
+
+    reason: str
+    message: str = ""
+    type: str | None = None
+    traceback: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "reason": self.reason,
+            "message": self.message,
+            "type": self.type,
+            "traceback": self.traceback,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> TrialError | None:
+        if not data:
+            return None
+        return cls(
+            reason=str(data.get("reason", "")),
+            message=str(data.get("message", "")),
+            type=data.get("type"),
+            traceback=data.get("traceback"),
+        )
+
+    def __str__(self) -> str:
+        head = f"{self.reason}"
+        if self.type:
+            head += f" ({self.type})"
+        return f"{head}: {self.message}" if self.message else head
+
+
+@dataclass(frozen=True, eq=False)
+class Trial:
+    """An immutable snapshot of one trial, as read from storage.
+
+    ``params`` is the flat assignment (label -> raw value); ``config`` is the nested config
+    the objective received (available when the trial came from a study).
+    """
+
+    id: int
+    number: int
+    study_id: int
+    state: TrialState
+    params: dict[str, Any]
+    values: tuple[float, ...] | None = None
+    intermediate: dict[int, float] = field(default_factory=dict)
+    user_attrs: dict[str, Any] = field(default_factory=dict)
+    system_attrs: dict[str, Any] = field(default_factory=dict)
+    error: TrialError | None = None
+    owner: str | None = None
+    heartbeat: float | None = None
+    datetime_start: float | None = None
+    datetime_complete: float | None = None
+    enqueue_key: str | None = None
+    retried_from: int | None = None
+    seq: int = 0
+
+    @property
+    def value(self) -> float | None:
+        """The (first) objective value; None unless the trial completed."""
+        return None if not self.values else self.values[0]
+
+    @property
+    def duration(self) -> float | None:
+        """Seconds from start to completion (None while running or never started)."""
+        if self.datetime_start is None or self.datetime_complete is None:
+            return None
+        return self.datetime_complete - self.datetime_start
+
+    @property
+    def worker(self) -> str | None:
+        """The worker (``host:pid:token``) that ran the trial."""
+        return self.owner
+
+    @property
+    def config(self) -> Any:
+        """The config the objective received, rebuilt from ``params`` through the space."""
+        space: Space | None = self.__dict__.get("_space")
+        if space is None:
+            raise AttributeError("This trial is not attached to a study's space; use trial.params.")
+        cached = self.__dict__.get("_config", _UNSET)
+        if cached is _UNSET:
+            cached = space.to_config(self.params)
+            object.__setattr__(self, "_config", cached)
+        return cached
+
+    def attach(self, space: Space) -> Trial:
+        """Let :attr:`config` use ``space`` (done by the study for every trial it returns)."""
+        object.__setattr__(self, "_space", space)
+        return self
+
+    def __repr__(self) -> str:
+        v = "" if self.values is None else f", value={self.value!r}"
+        e = "" if self.error is None else f", error={self.error.reason!r}"
+        return f"Trial(number={self.number}, state={self.state.name}{v}{e}, params={self.params!r})"
+
+
+_UNSET = object()
+
+
+def is_better(a: float, b: float, direction: str) -> bool:
+    """Whether ``a`` is strictly better than ``b`` for a direction ('min' or 'max')."""
+    return a < b if direction == "min" else a > b
+
+
+def finite_or_inf(x: float) -> bool:
+    return not math.isnan(x)

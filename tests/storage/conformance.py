@@ -1,0 +1,376 @@
+"""The storage conformance suite: every backend's tests inherit :class:`StorageConformance`.
+
+A subclass provides the ``storage`` fixture (a fresh, empty store) and, for persistent
+backends, ``reopen`` (a second handle on the same store) with ``persistent = True``.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+
+from hyperhop.exceptions import (
+    DuplicateStudyError,
+    StaleTrialError,
+    StudyNotFoundError,
+    TrialNotFoundError,
+    TrialStateError,
+)
+from hyperhop.storage.base import Storage
+from hyperhop.trial import TrialError, TrialState
+
+HOSTILE_NAMES = [
+    "x'); DROP TABLE trials;--",
+    '"; DELETE FROM studies; --',
+    "../../etc/passwd",
+    "مرحبا \u202e RTL",
+    "emoji 🚀🔥",
+    "percent %s %(x)s {0}",
+    "line\nbreak\ttab",
+    "a" * 10_000,
+]
+
+RUN = TrialState.RUNNING
+OWNER = "host:1:abc"
+
+
+class StorageConformance:
+    persistent = False
+
+    @pytest.fixture
+    def reopen(self, storage: Storage) -> Callable[[], Storage]:  # pragma: no cover - overridden
+        pytest.skip("not a persistent backend")
+
+    # ------------------------------------------------------------ studies
+    def test_create_and_load_study(self, storage: Storage) -> None:
+        info, created = storage.create_study("s", ["min"], {"p": 1})
+        assert created and info.name == "s" and info.directions == ("min",)
+        again, created2 = storage.create_study("s", ["min"])
+        assert not created2 and again.id == info.id
+        assert storage.get_study("s").space == {"p": 1}
+        assert storage.get_study_by_id(info.id).name == "s"
+        with pytest.raises(DuplicateStudyError):
+            storage.create_study("s", ["min"], load_if_exists=False)
+
+    def test_missing_study(self, storage: Storage) -> None:
+        with pytest.raises(StudyNotFoundError, match="nope"):
+            storage.get_study("nope")
+        with pytest.raises(StudyNotFoundError):
+            storage.get_study_by_id(12345)
+        with pytest.raises(KeyError):  # also a KeyError
+            storage.get_study("nope")
+
+    def test_list_and_delete(self, storage: Storage) -> None:
+        a, _ = storage.create_study("a", ["min"])
+        b, _ = storage.create_study("b", ["max", "min"])
+        for _ in range(3):
+            storage.create_trial(a.id, state=RUN, params={}, owner=OWNER)
+        storage.create_trial(b.id, state=TrialState.QUEUED, params={})
+        summaries = {s.info.name: s for s in storage.list_studies()}
+        assert summaries["a"].counts == {"RUNNING": 3}
+        assert summaries["b"].counts == {"QUEUED": 1}
+        assert summaries["b"].info.directions == ("max", "min")
+        storage.delete_study(a.id)
+        assert [s.info.name for s in storage.list_studies()] == ["b"]
+        with pytest.raises(StudyNotFoundError):
+            storage.get_study("a")
+        assert len(storage.get_trials(b.id)[0]) == 1
+
+    def test_study_attrs(self, storage: Storage) -> None:
+        info, _ = storage.create_study("s", ["min"])
+        storage.set_study_attr(info.id, "k", {"nested": [1, 2.5, "x"]})
+        storage.set_study_attr(info.id, "j", 3)
+        assert storage.get_study("s").attrs == {"k": {"nested": [1, 2.5, "x"]}, "j": 3}
+
+    def test_hostile_names_round_trip(self, storage: Storage) -> None:
+        ids = {}
+        for name in HOSTILE_NAMES:
+            ids[name] = storage.create_study(name, ["min"])[0].id
+        listed = {s.info.name for s in storage.list_studies()}
+        assert listed == set(HOSTILE_NAMES)
+        for name in HOSTILE_NAMES:
+            assert storage.get_study(name).id == ids[name]
+        t = storage.create_trial(
+            ids[HOSTILE_NAMES[0]], state=RUN, params={HOSTILE_NAMES[1]: 1}, owner=OWNER
+        )
+        t = storage.update_trial(
+            t.id, expect_state=RUN, user_attrs={HOSTILE_NAMES[0]: HOSTILE_NAMES[2]}
+        )
+        assert storage.get_trial(t.id).user_attrs == {HOSTILE_NAMES[0]: HOSTILE_NAMES[2]}
+        assert storage.get_trial(t.id).params == {HOSTILE_NAMES[1]: 1}
+
+    # ------------------------------------------------------------ trials
+    def test_numbers_are_contiguous_and_running_has_lease(self, storage: Storage) -> None:
+        s, _ = storage.create_study("s", ["min"])
+        trials = [
+            storage.create_trial(s.id, state=RUN, params={"i": i}, owner=OWNER) for i in range(5)
+        ]
+        assert [t.number for t in trials] == [0, 1, 2, 3, 4]
+        assert len({t.id for t in trials}) == 5
+        t = trials[0]
+        assert t.state is RUN and t.owner == OWNER
+        assert t.heartbeat is not None and t.datetime_start is not None
+        q = storage.create_trial(s.id, state=TrialState.QUEUED, params={})
+        assert q.number == 5 and q.owner is None and q.datetime_start is None
+
+    def test_params_and_values_round_trip(self, storage: Storage) -> None:
+        s, _ = storage.create_study("s", ["min"])
+        params = {
+            "f": 0.1 + 0.2,
+            "i": 2**53 + 1,
+            "s": "ünïcode ✓",
+            "b": True,
+            "n": None,
+            "arr": np.arange(6, dtype=np.float64).reshape(2, 3) / 7,
+            "iarr": np.array([1, -2, 3]),
+            "nested": {"a": [1, {"b": 2}]},
+            "tiny": 5e-324,
+            "big": 1.7976931348623157e308,
+        }
+        t = storage.create_trial(s.id, state=RUN, params=params, owner=OWNER)
+        for v in (math.inf, -math.inf, 0.1 + 0.2, -0.0):
+            t2 = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER)
+            storage.update_trial(t2.id, expect_state=RUN, state=TrialState.COMPLETE, values=[v])
+            got = storage.get_trial(t2.id).values
+            assert (
+                got is not None and got[0] == v and math.copysign(1, got[0]) == math.copysign(1, v)
+            )
+        back = storage.get_trial(t.id).params
+        assert set(back) == set(params)
+        for k, v in params.items():
+            if isinstance(v, np.ndarray):
+                assert isinstance(back[k], np.ndarray) and back[k].dtype == v.dtype
+                np.testing.assert_array_equal(back[k], v)
+            else:
+                assert back[k] == v and type(back[k]) is type(v), k
+
+    def test_multi_objective_values(self, storage: Storage) -> None:
+        s, _ = storage.create_study("s", ["min", "max"])
+        t = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER)
+        storage.update_trial(
+            t.id, expect_state=RUN, state=TrialState.COMPLETE, values=[1.5, -math.inf]
+        )
+        assert storage.get_trial(t.id).values == (1.5, -math.inf)
+
+    def test_compare_and_set(self, storage: Storage) -> None:
+        s, _ = storage.create_study("s", ["min"])
+        t = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER)
+        with pytest.raises(TrialStateError):
+            storage.update_trial(
+                t.id, expect_state=TrialState.QUEUED, state=TrialState.COMPLETE, values=[1]
+            )
+        with pytest.raises(TrialStateError):
+            storage.update_trial(
+                t.id, expect_state=RUN, expect_owner="other", state=TrialState.COMPLETE, values=[1]
+            )
+        with pytest.raises(TrialStateError):
+            storage.update_trial(
+                t.id, expect_state=RUN, expect_heartbeat=-1.0, state=TrialState.FAILED
+            )
+        unchanged = storage.get_trial(t.id)
+        assert unchanged.state is RUN and unchanged.values is None
+        done = storage.update_trial(
+            t.id,
+            expect_state=RUN,
+            expect_owner=OWNER,
+            expect_heartbeat=t.heartbeat,
+            state=TrialState.COMPLETE,
+            values=[2.0],
+        )
+        assert (
+            done.state is TrialState.COMPLETE
+            and done.value == 2.0
+            and done.datetime_complete is not None
+        )
+        with pytest.raises(TrialStateError):  # finished trials are immutable
+            storage.update_trial(t.id, expect_state=RUN, state=TrialState.FAILED)
+        assert storage.get_trial(t.id).value == 2.0
+
+    def test_stale_trial_error(self, storage: Storage) -> None:
+        s, _ = storage.create_study("s", ["min"])
+        t = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER)
+        storage.update_trial(
+            t.id,
+            expect_state=RUN,
+            expect_heartbeat=t.heartbeat,
+            state=TrialState.FAILED,
+            error=TrialError("stale", "worker gone"),
+        )
+        with pytest.raises(StaleTrialError):
+            storage.update_trial(
+                t.id, expect_state=RUN, expect_owner=OWNER, state=TrialState.COMPLETE, values=[1]
+            )
+
+    def test_error_round_trip(self, storage: Storage) -> None:
+        s, _ = storage.create_study("s", ["min"])
+        t = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER)
+        err = TrialError(
+            "exception", "bad 'thing' \n happened", "ValueError", "Traceback...\n  line 1\n"
+        )
+        storage.update_trial(t.id, expect_state=RUN, state=TrialState.FAILED, error=err)
+        back = storage.get_trial(t.id)
+        assert back.error == err and back.state is TrialState.FAILED and back.values is None
+
+    def test_intermediate_and_attrs_merge(self, storage: Storage) -> None:
+        s, _ = storage.create_study("s", ["min"])
+        t = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER, system_attrs={"a": 1})
+        storage.update_trial(t.id, expect_state=RUN, intermediate={0: 0.5, 1: 0.25})
+        storage.update_trial(
+            t.id, expect_state=RUN, intermediate={2: math.inf}, user_attrs={"u": [1]}
+        )
+        storage.update_trial(t.id, expect_state=RUN, user_attrs={"v": "x"}, system_attrs={"b": 2})
+        back = storage.get_trial(t.id)
+        assert back.intermediate == {0: 0.5, 1: 0.25, 2: math.inf}
+        assert back.user_attrs == {"u": [1], "v": "x"}
+        assert back.system_attrs == {"a": 1, "b": 2}
+
+    def test_snapshots_do_not_change(self, storage: Storage) -> None:
+        s, _ = storage.create_study("s", ["min"])
+        t = storage.create_trial(s.id, state=RUN, params={"x": 1}, owner=OWNER)
+        storage.update_trial(t.id, expect_state=RUN, user_attrs={"k": 1}, intermediate={0: 1.0})
+        storage.update_trial(t.id, expect_state=RUN, state=TrialState.COMPLETE, values=[1.0])
+        assert t.state is RUN and t.user_attrs == {} and t.intermediate == {} and t.values is None
+
+    def test_claim_queued_in_order_and_once(self, storage: Storage) -> None:
+        s, _ = storage.create_study("s", ["min"])
+        assert storage.claim_queued_trial(s.id, OWNER) is None
+        for i in range(20):
+            storage.create_trial(s.id, state=TrialState.QUEUED, params={"i": i})
+        first = storage.claim_queued_trial(s.id, OWNER)
+        assert first is not None and first.params == {"i": 0} and first.state is RUN
+        assert first.owner == OWNER and first.datetime_start is not None
+        claimed: list[int] = []
+        lock = threading.Lock()
+
+        def worker(k: int) -> None:
+            while (t := storage.claim_queued_trial(s.id, f"w{k}")) is not None:
+                with lock:
+                    claimed.append(t.params["i"])
+
+        threads = [threading.Thread(target=worker, args=(k,)) for k in range(4)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        assert sorted(claimed) == list(range(1, 20))
+
+    def test_enqueue_key_is_unique(self, storage: Storage) -> None:
+        s, _ = storage.create_study("s", ["min"])
+        a = storage.create_trial(s.id, state=TrialState.QUEUED, params={"x": 1}, enqueue_key="k1")
+        b = storage.create_trial(s.id, state=TrialState.QUEUED, params={"x": 1}, enqueue_key="k1")
+        c = storage.create_trial(s.id, state=TrialState.QUEUED, params={"x": 2}, enqueue_key="k2")
+        assert a.id == b.id and c.id != a.id
+        assert len(storage.get_trials(s.id)[0]) == 2
+        assert storage.get_trial(a.id).enqueue_key == "k1"
+
+    def test_retried_from(self, storage: Storage) -> None:
+        s, _ = storage.create_study("s", ["min"])
+        t = storage.create_trial(s.id, state=TrialState.QUEUED, params={}, retried_from=7)
+        assert storage.get_trial(t.id).retried_from == 7
+
+    def test_incremental_reads(self, storage: Storage) -> None:
+        s, _ = storage.create_study("s", ["min"])
+        other, _ = storage.create_study("other", ["min"])
+        ts = [storage.create_trial(s.id, state=RUN, params={"i": i}, owner=OWNER) for i in range(4)]
+        all_trials, seq = storage.get_trials(s.id)
+        assert [t.number for t in all_trials] == [0, 1, 2, 3]
+        none, seq2 = storage.get_trials(s.id, since=seq)
+        assert none == [] and seq2 == seq
+        storage.create_trial(other.id, state=RUN, params={}, owner=OWNER)  # another study
+        assert storage.get_trials(s.id, since=seq)[0] == []
+        storage.update_trial(ts[2].id, expect_state=RUN, state=TrialState.COMPLETE, values=[1.0])
+        storage.create_trial(s.id, state=RUN, params={}, owner=OWNER)
+        changed, seq3 = storage.get_trials(s.id, since=seq)
+        assert [t.number for t in changed] == [2, 4] and seq3 > seq
+        assert changed[0].state is TrialState.COMPLETE
+
+    def test_heartbeat(self, storage: Storage) -> None:
+        s, _ = storage.create_study("s", ["min"])
+        a = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER)
+        b = storage.create_trial(s.id, state=RUN, params={}, owner="someone-else")
+        c = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER)
+        storage.update_trial(c.id, expect_state=RUN, state=TrialState.COMPLETE, values=[0])
+        assert storage.heartbeat([a.id, b.id, c.id], OWNER) == [a.id]
+        hb = storage.get_trial(a.id).heartbeat
+        assert hb is not None and a.heartbeat is not None and hb >= a.heartbeat
+        assert storage.get_trial(b.id).heartbeat == b.heartbeat
+
+    def test_missing_trial(self, storage: Storage) -> None:
+        with pytest.raises(TrialNotFoundError):
+            storage.get_trial(987654)
+
+    def test_attachments(self, storage: Storage) -> None:
+        s, _ = storage.create_study("s", ["min"])
+        t = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER)
+        blob = bytes(range(256)) * 10
+        storage.set_attachment(t.id, "model.bin", blob)
+        storage.set_attachment(t.id, "a.txt", b"hi")
+        storage.set_attachment(t.id, "a.txt", b"hello")
+        assert storage.get_attachment(t.id, "model.bin") == blob
+        assert storage.get_attachment(t.id, "a.txt") == b"hello"
+        assert storage.list_attachments(t.id) == ["a.txt", "model.bin"]
+        with pytest.raises(KeyError):
+            storage.get_attachment(t.id, "missing")
+
+    def test_threads_share_one_storage(self, storage: Storage) -> None:
+        s, _ = storage.create_study("s", ["min"])
+        errors: list[BaseException] = []
+
+        def worker(k: int) -> None:
+            try:
+                for i in range(15):
+                    t = storage.create_trial(
+                        s.id, state=RUN, params={"k": k, "i": i}, owner=f"w{k}"
+                    )
+                    storage.update_trial(
+                        t.id,
+                        expect_state=RUN,
+                        expect_owner=f"w{k}",
+                        state=TrialState.COMPLETE,
+                        values=[i],
+                    )
+            except BaseException as e:  # noqa: BLE001 - collected and re-raised below
+                errors.append(e)
+
+        threads = [threading.Thread(target=worker, args=(k,)) for k in range(6)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        assert not errors, errors
+        trials, _ = storage.get_trials(s.id)
+        assert sorted(t.number for t in trials) == list(range(90))
+        assert all(t.state is TrialState.COMPLETE for t in trials)
+
+    # ------------------------------------------------------------ persistence
+    def test_reopen_sees_everything(self, storage: Storage, reopen: Callable[[], Storage]) -> None:
+        s, _ = storage.create_study("s", ["max"], {"space": [1, 2]})
+        t = storage.create_trial(s.id, state=RUN, params={"x": 0.5}, owner=OWNER)
+        storage.update_trial(
+            t.id,
+            expect_state=RUN,
+            state=TrialState.COMPLETE,
+            values=[math.inf],
+            intermediate={3: 1.0},
+        )
+        storage.set_attachment(t.id, "f", b"\x00\x01")
+        other = reopen()
+        try:
+            info = other.get_study("s")
+            assert info.directions == ("max",) and info.space == {"space": [1, 2]}
+            back = other.get_trial(t.id)
+            assert (
+                back.values == (math.inf,)
+                and back.intermediate == {3: 1.0}
+                and back.params == {"x": 0.5}
+            )
+            assert other.get_attachment(t.id, "f") == b"\x00\x01"
+            t2 = other.create_trial(s.id, state=RUN, params={}, owner=OWNER)
+            assert t2.number == 1
+            assert storage.get_trial(t2.id).number == 1
+        finally:
+            other.close()
