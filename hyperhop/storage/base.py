@@ -170,7 +170,7 @@ class Storage(abc.ABC):
         """Names of the trial's attachments, sorted."""
 
     # ---------------------------------------------------------------- lifecycle
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - a no-op is the right default for memory
         """Release connections and locks (the storage may not be used afterwards)."""
 
     def __enter__(self) -> Storage:
