@@ -7,6 +7,8 @@ Example:
     ['lr', 'opt']
 """
 
+import logging as _logging
+
 from hyperhop import exceptions
 from hyperhop.exceptions import (
     HyperhopError,
@@ -15,6 +17,7 @@ from hyperhop.exceptions import (
     InvalidSearchSpaceError,
     InvalidSpaceError,
 )
+from hyperhop.samplers import RandomSampler, Sampler
 from hyperhop.space import (
     Expr,
     Parameter,
@@ -38,8 +41,13 @@ from hyperhop.space import (
     uniform,
     uniformint,
 )
+from hyperhop.study import Study, TrialList, load_study, maximize, minimize, parse_runtime
+from hyperhop.trial import FailReason, Trial, TrialError, TrialState
 
 __version__ = "0.1.0"
+
+# A library logs; the application decides where logs go.
+_logging.getLogger("hyperhop").addHandler(_logging.NullHandler())
 
 # `float` and `int` are left out of __all__ so that `from hyperhop import *` cannot shadow
 # the built-ins; use them as `hh.float` and `hh.int`.
@@ -69,4 +77,16 @@ __all__ = [
     "sample",
     "uniform",
     "uniformint",
+    "Study",
+    "TrialList",
+    "load_study",
+    "maximize",
+    "minimize",
+    "parse_runtime",
+    "RandomSampler",
+    "Sampler",
+    "FailReason",
+    "Trial",
+    "TrialError",
+    "TrialState",
 ]

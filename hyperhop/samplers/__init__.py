@@ -1,0 +1,34 @@
+"""Samplers: what to try next. ``make_sampler`` turns an ``algo=`` name into one."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from hyperhop.samplers.base import History, Sampler
+from hyperhop.samplers.random import RandomSampler
+from hyperhop.space import Space
+
+__all__ = ["History", "RandomSampler", "Sampler", "make_sampler"]
+
+log = logging.getLogger("hyperhop.samplers")
+
+_REGISTRY: dict[str, type[Sampler]] = {"random": RandomSampler}
+
+
+def make_sampler(algo: Any, space: Space, seed: int | None) -> Sampler:
+    """A sampler from a name (``"random"``, ``"auto"``...) or a :class:`Sampler` instance."""
+    if isinstance(algo, Sampler):
+        return algo
+    if not isinstance(algo, str):
+        raise ValueError(
+            f"The 'algo' parameter of Study must be a sampler name ({sorted(_REGISTRY) + ['auto']}) "
+            f"or a Sampler. Got {algo!r} instead."
+        )
+    name = algo.lower()
+    if name == "auto":
+        log.info("algo='auto' picked 'random': no model-based sampler is available yet")
+        return RandomSampler(seed)
+    if name not in _REGISTRY:
+        raise ValueError(f"Unknown algo {algo!r}; choose one of {sorted(_REGISTRY) + ['auto']}.")
+    return _REGISTRY[name](seed)

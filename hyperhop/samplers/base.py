@@ -1,0 +1,51 @@
+"""The sampler interface: what to try next, as a pure function of the study's history."""
+
+from __future__ import annotations
+
+import abc
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from hyperhop.space import Assignment, Space
+from hyperhop.trial import Trial
+
+
+@dataclass(frozen=True)
+class History:
+    """What a sampler may look at: the space, the directions, and every trial so far
+    (completed, failed, pruned, queued and still running), ordered by number."""
+
+    space: Space
+    directions: tuple[str, ...]
+    trials: Sequence[Trial]
+
+    @property
+    def n(self) -> int:
+        return len(self.trials)
+
+
+class Sampler(abc.ABC):
+    """Proposes flat assignments. Owns no bookkeeping: everything comes from the history,
+    plus its own seeded random state, so a study can rebuild it after a restart."""
+
+    name: str = "sampler"
+    resume_deterministic: bool = False
+    """Whether a resumed study proposes the same trials as an uninterrupted one."""
+
+    def __init__(self, seed: int | None = None) -> None:
+        self.seed = seed
+        self._entropy: int = seed if seed is not None else secrets.randbits(63)
+
+    def rng_for(self, index: int) -> np.random.Generator:
+        """A generator for the ``index``-th proposal: the same seed and index give the same draws."""
+        return np.random.default_rng([self._entropy, index])
+
+    @abc.abstractmethod
+    def suggest(self, history: History) -> Assignment:
+        """The next assignment to evaluate."""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(seed={self.seed!r})"

@@ -1,0 +1,17 @@
+"""Random search: independent draws from the space's prior."""
+
+from __future__ import annotations
+
+from hyperhop.samplers.base import History, Sampler
+from hyperhop.space import Assignment
+
+
+class RandomSampler(Sampler):
+    """Independent samples from the prior. The draw for trial k depends only on the seed and
+    k, so a resumed study proposes exactly what an uninterrupted one would."""
+
+    name = "random"
+    resume_deterministic = True
+
+    def suggest(self, history: History) -> Assignment:
+        return history.space.sample(self.rng_for(history.n))

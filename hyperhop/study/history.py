@@ -1,0 +1,93 @@
+"""The study's view of its trials: an incrementally refreshed cache over the storage."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+from hyperhop.storage.base import Storage
+from hyperhop.trial import Trial, TrialState, is_better
+
+
+class TrialCache:
+    """Trials by number, refreshed with only what changed since the last read.
+
+    Also keeps the best completed trial and per-state counts, so budget checks and
+    ``study.best`` cost O(1) however long the study.
+    """
+
+    def __init__(self, storage: Storage, study_id: int, direction: str | None) -> None:
+        self._storage = storage
+        self._study_id = study_id
+        self._direction = direction
+        self._lock = threading.RLock()
+        self._trials: list[Trial | None] = []
+        self._seq = 0
+        self._counts: dict[TrialState, int] = dict.fromkeys(TrialState, 0)
+        self._running: dict[int, Trial] = {}
+        self.best: Trial | None = None
+
+    def refresh(self) -> list[Trial]:
+        """Read what changed; returns the trials that changed (new snapshots)."""
+        with self._lock:
+            changed, seq = self._storage.get_trials(self._study_id, since=self._seq)
+            for t in changed:
+                self._put(t)
+            self._seq = max(self._seq, seq)
+            return changed
+
+    def put(self, trial: Trial) -> None:
+        """Record a snapshot this process just wrote (saves a read)."""
+        with self._lock:
+            self._put(trial)
+
+    def _put(self, t: Trial) -> None:
+        n = t.number
+        if n >= len(self._trials):
+            self._trials.extend([None] * (n + 1 - len(self._trials)))
+        old = self._trials[n]
+        if old is not None and old.seq > t.seq:
+            return
+        if old is not None:
+            self._counts[old.state] -= 1
+        self._trials[n] = t
+        self._counts[t.state] += 1
+        if t.state is TrialState.RUNNING:
+            self._running[n] = t
+        else:
+            self._running.pop(n, None)
+        if t.state is TrialState.COMPLETE and t.values and self._direction is not None:
+            v = t.values[0]
+            b = self.best
+            bv = None if b is None or not b.values else b.values[0]
+            if (
+                b is None
+                or bv is None
+                or is_better(v, bv, self._direction)
+                or (v == bv and t.number < b.number)
+            ):
+                self.best = t
+
+    def count(self, *states: TrialState) -> int:
+        with self._lock:
+            return sum(self._counts[s] for s in states)
+
+    def running(self) -> list[Trial]:
+        """The RUNNING trials (kept apart, so reaping costs nothing per finished trial)."""
+        with self._lock:
+            return list(self._running.values())
+
+    def all(self) -> list[Trial]:
+        with self._lock:
+            return [t for t in self._trials if t is not None]
+
+    def with_state(self, *states: TrialState) -> list[Trial]:
+        with self._lock:
+            return [t for t in self._trials if t is not None and t.state in states]
+
+    def __len__(self) -> int:
+        with self._lock:
+            return sum(1 for t in self._trials if t is not None)
+
+    def __iter__(self) -> Iterator[Trial]:
+        return iter(self.all())
