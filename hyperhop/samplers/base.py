@@ -21,6 +21,9 @@ class History:
     space: Space
     directions: tuple[str, ...]
     trials: Sequence[Trial]
+    progress: float | None = None
+    """The fraction of the budget used so far (trials or runtime, whichever is further),
+    or None outside a budgeted ``optimize`` call (e.g. under ask/tell)."""
 
     @property
     def n(self) -> int:

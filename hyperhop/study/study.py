@@ -154,6 +154,7 @@ class Study:
             else None
         )
         self._stop = threading.Event()
+        self._progress: Callable[[], float] | None = None
         self.reap()
 
     # ------------------------------------------------------------------ state
@@ -285,7 +286,8 @@ class Study:
         self.reap()
         trial = self.storage.claim_queued_trial(self.id, self.owner)
         if trial is None:
-            history = History(self.space, self.directions, self._cache.all())
+            progress = self._progress() if self._progress is not None else None
+            history = History(self.space, self.directions, self._cache.all(), progress)
             params = self.sampler.suggest(history)
             trial = self.storage.create_trial(
                 self.id, state=TrialState.RUNNING, params=params, owner=self.owner
@@ -462,12 +464,14 @@ class Study:
         bar = ProgressBar(progress, goal, seconds)
         run.bar = bar
         self._stop.clear()
+        self._progress = run.progress
         try:
             if workers == 1:
                 run.worker()
             else:
                 run.threads(workers)
         finally:
+            self._progress = None
             bar.update(
                 self._cache.count(*counted),
                 self._best_value_or_none(),
@@ -546,6 +550,7 @@ class _Run:
         self.objective = objective
         self.goal = goal
         self.counted = counted
+        self.seconds = seconds
         self.deadline = None if seconds is None else time.monotonic() + seconds
         self.target = target
         self.callbacks = callbacks
@@ -559,6 +564,15 @@ class _Run:
         self.error: BaseException | None = None
         self.bar: ProgressBar | None = None
         self.running: dict[int, Trial] = {}
+
+    def progress(self) -> float:
+        """The fraction of the budget used: trials done of the goal, or time of the runtime."""
+        frac = 0.0
+        if self.goal:
+            frac = self.study._cache.count(*self.counted) / self.goal
+        if self.deadline is not None and self.seconds:
+            frac = max(frac, 1.0 - (self.deadline - time.monotonic()) / self.seconds)
+        return min(max(frac, 0.0), 1.0)
 
     def _reached_target(self) -> bool:
         if self.target is None:
