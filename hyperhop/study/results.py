@@ -74,7 +74,7 @@ def interpret(result: Any, n_objectives: int = 1) -> Outcome:
         user_attrs = {
             str(k): v
             for k, v in result.items()
-            if k not in ("status", "loss", "value", "values", "attachments")
+            if k not in ("status", "loss", "value", "values", "attachments", "failure")
         }
         if status == "fail":
             msg = str(

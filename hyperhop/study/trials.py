@@ -6,7 +6,7 @@ import csv
 import datetime as _dt
 import os
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TextIO
 
 import numpy as np
 
@@ -73,19 +73,26 @@ class TrialList(list[Trial]):
         pd = require("pandas", "pandas", "study.trials.to_pandas()")
         return pd.DataFrame.from_records(self.records())
 
-    def to_csv(self, path: str | os.PathLike[str]) -> None:
-        """Write one row per trial (columns are the union over trials)."""
+    def to_csv(self, path: str | os.PathLike[str] | TextIO) -> None:
+        """Write one row per trial (columns are the union over trials) to a path or a text file."""
         rows = self.records()
         columns: dict[str, None] = {}
         for r in rows:
             columns.update(dict.fromkeys(r))
+        if hasattr(path, "write"):
+            self._write_csv(path, rows, list(columns))  # type: ignore[arg-type]
+            return
         with open(path, "w", newline="", encoding="utf-8") as f:
-            w = csv.DictWriter(f, fieldnames=list(columns))
-            w.writeheader()
-            for r in rows:
-                w.writerow(
-                    {k: codec.dumps(v) if isinstance(v, (list, dict)) else v for k, v in r.items()}
-                )
+            self._write_csv(f, rows, list(columns))
+
+    @staticmethod
+    def _write_csv(f: TextIO, rows: list[dict[str, Any]], columns: list[str]) -> None:
+        w = csv.DictWriter(f, fieldnames=columns)
+        w.writeheader()
+        for r in rows:
+            w.writerow(
+                {k: codec.dumps(v) if isinstance(v, (list, dict)) else v for k, v in r.items()}
+            )
 
     def to_json(self, path: str | os.PathLike[str] | None = None) -> str:
         """The trials as a JSON array (written to ``path`` when given, and returned)."""

@@ -1,0 +1,181 @@
+"""The command line: look at, export and delete studies in any storage.
+
+hyperhop studies --storage sqlite:///runs.db
+hyperhop show    --storage sqlite:///runs.db --study exp1 [--top 10]
+hyperhop export  --storage sqlite:///runs.db --study exp1 --format csv --output exp1.csv
+hyperhop delete  --storage sqlite:///runs.db --study exp1 --yes
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from hyperhop.exceptions import HyperhopError
+from hyperhop.storage import Storage, get_storage
+from hyperhop.study.trials import TrialList
+from hyperhop.trial import Trial, TrialState
+
+log = logging.getLogger("hyperhop.cli")
+
+
+def _fmt(v: Any, width: int = 12) -> str:
+    if isinstance(v, float):
+        text = f"{v:.6g}"
+    else:
+        text = str(v)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def format_table(rows: Sequence[Sequence[Any]], header: Sequence[str]) -> str:
+    """A plain-text table with aligned columns."""
+    cells = [[str(h) for h in header]] + [[_fmt(c, 40) for c in r] for r in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def best_trials(trials: Sequence[Trial], direction: str, top: int) -> list[Trial]:
+    """The ``top`` completed trials, best first (single objective)."""
+    done = [t for t in trials if t.state is TrialState.COMPLETE and t.values]
+    done.sort(key=lambda t: (t.values[0] if direction == "min" else -t.values[0], t.number))  # type: ignore[index]
+    return done[:top]
+
+
+def _trials(store: Storage, name: str) -> tuple[Any, TrialList]:
+    info = store.get_study(name)
+    trials, _ = store.get_trials(info.id)
+    return info, TrialList(trials)
+
+
+def cmd_studies(store: Storage, args: argparse.Namespace, out: TextIO) -> int:
+    rows = []
+    for s in store.list_studies():
+        c = s.counts
+        rows.append(
+            [
+                s.info.name,
+                ",".join(s.info.directions),
+                s.n_trials,
+                c.get("COMPLETE", 0),
+                c.get("FAILED", 0),
+                c.get("RUNNING", 0),
+                c.get("QUEUED", 0),
+            ]
+        )
+    if not rows:
+        print(f"No studies in {store.url}.", file=out)
+        return 0
+    print(
+        format_table(
+            rows, ["study", "directions", "trials", "complete", "failed", "running", "queued"]
+        ),
+        file=out,
+    )
+    return 0
+
+
+def cmd_show(store: Storage, args: argparse.Namespace, out: TextIO) -> int:
+    info, trials = _trials(store, args.study)
+    counts: dict[str, int] = {}
+    for t in trials:
+        counts[t.state.name] = counts.get(t.state.name, 0) + 1
+    print(f"Study {info.name!r} ({', '.join(info.directions)}) in {store.url}", file=out)
+    print(
+        "Trials: " + (", ".join(f"{n} {k.lower()}" for k, n in sorted(counts.items())) or "none"),
+        file=out,
+    )
+    if len(info.directions) != 1:
+        return 0
+    best = best_trials(trials, info.directions[0], args.top)
+    if not best:
+        print("No completed trial yet.", file=out)
+        return 0
+    labels = sorted({k for t in best for k in t.params})
+    rows = [
+        [t.number, t.value, *(t.params.get(k, "") for k in labels), _fmt(t.duration or 0.0)]
+        for t in best
+    ]
+    print(f"Best {len(best)} trial(s):", file=out)
+    print(format_table(rows, ["#", "value", *labels, "seconds"]), file=out)
+    return 0
+
+
+def cmd_export(store: Storage, args: argparse.Namespace, out: TextIO) -> int:
+    _, trials = _trials(store, args.study)
+    to_stdout = args.output == "-"
+    if args.format == "csv":
+        trials.to_csv(out if to_stdout else args.output)
+    else:
+        text = trials.to_json(None if to_stdout else args.output)
+        if to_stdout:
+            out.write(text + "\n")
+    if not to_stdout:
+        print(f"Wrote {len(trials)} trials to {args.output}", file=out)
+    return 0
+
+
+def cmd_delete(store: Storage, args: argparse.Namespace, out: TextIO) -> int:
+    info = store.get_study(args.study)
+    if not args.yes:
+        print(f"Refusing to delete {info.name!r} without --yes.", file=sys.stderr)
+        return 2
+    store.delete_study(info.id)
+    print(f"Deleted study {info.name!r} from {store.url}.", file=out)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="hyperhop", description="Look at, export and delete hyperhop studies."
+    )
+    p.add_argument("-v", "--verbose", action="store_true", help="log at INFO level")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def add(name: str, help_: str, study: bool = True) -> argparse.ArgumentParser:
+        sp = sub.add_parser(name, help=help_)
+        sp.add_argument("--storage", required=True, help="storage URL, e.g. sqlite:///runs.db")
+        if study:
+            sp.add_argument("--study", required=True, help="the study's name")
+        return sp
+
+    add("studies", "list the studies in a storage", study=False)
+    show = add("show", "summary and best trials of a study")
+    show.add_argument(
+        "--top", type=int, default=10, help="how many best trials to list (default 10)"
+    )
+    exp = add("export", "write a study's trials as CSV or JSON")
+    exp.add_argument("--format", choices=("csv", "json"), default="csv")
+    exp.add_argument("--output", "-o", default="-", help="file to write ('-' for standard output)")
+    dele = add("delete", "delete a study and its trials")
+    dele.add_argument("--yes", action="store_true", help="really delete")
+    return p
+
+
+COMMANDS = {"studies": cmd_studies, "show": cmd_show, "export": cmd_export, "delete": cmd_delete}
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    """Entry point of the ``hyperhop`` command; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s"
+    )
+    stream = out if out is not None else sys.stdout
+    try:
+        store = get_storage(args.storage)
+        try:
+            return COMMANDS[args.command](store, args, stream)
+        finally:
+            store.close()
+    except (HyperhopError, ValueError, KeyError) as e:
+        print(f"hyperhop {args.command}: {e}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

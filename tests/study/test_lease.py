@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+from hyperhop.study.lease import HOST, local_owner_dead, owner_id, stale_reason
+from hyperhop.trial import Trial, TrialState
+
+
+def _trial(
+    owner: str | None, heartbeat: float | None, state: TrialState = TrialState.RUNNING
+) -> Trial:
+    return Trial(
+        id=1, number=0, study_id=1, state=state, params={}, owner=owner, heartbeat=heartbeat
+    )
+
+
+def test_owner_id_names_this_process() -> None:
+    host, pid, token = owner_id().rsplit(":", 2)
+    assert host == HOST and int(pid) == os.getpid() and token
+    assert owner_id() == owner_id()
+    assert not local_owner_dead(owner_id())
+
+
+def test_dead_local_process_is_detected() -> None:
+    p = subprocess.Popen([sys.executable, "-c", "pass"])
+    p.wait()
+    assert local_owner_dead(f"{HOST}:{p.pid}:123")
+    assert stale_reason(_trial(f"{HOST}:{p.pid}:123", time.time()), time.time(), 60.0) is not None
+
+
+def test_reused_pid_is_detected_by_start_token() -> None:
+    host, pid, token = owner_id().rsplit(":", 2)
+    if token.isdigit():
+        assert local_owner_dead(f"{host}:{pid}:{int(token) + 1}")
+
+
+def test_remote_owner_judged_by_heartbeat() -> None:
+    now = time.time()
+    remote = "some-other-host:1:1"
+    assert not local_owner_dead(remote)
+    assert stale_reason(_trial(remote, now - 5), now, 60.0) is None
+    reason = stale_reason(_trial(remote, now - 120), now, 60.0)
+    assert reason is not None and "no heartbeat" in reason
+    assert stale_reason(_trial(remote, now - 120), now, None) is None
+    assert stale_reason(_trial(remote, now - 120, TrialState.COMPLETE), now, 60.0) is None

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import hyperhop as hh
+from hyperhop.cli import main
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> str:
+    url = f"journal:///{tmp_path}/runs.jsonl"
+    study = hh.Study(
+        {"x": hh.float(0, 1), "k": hh.choice("a", "b")}, storage=url, name="exp1", seed=0
+    )
+    study.optimize(lambda c: c["x"], n_trials=8, progress=False)
+    hh.Study({"y": hh.int(0, 3)}, direction="max", storage=url, name="exp2")
+    return url
+
+
+def run(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    code = main(list(argv), out=out)
+    return code, out.getvalue()
+
+
+def test_studies_lists_every_study(store: str) -> None:
+    code, text = run("studies", "--storage", store)
+    assert code == 0
+    lines = text.splitlines()
+    assert lines[0].split()[:3] == ["study", "directions", "trials"]
+    assert any(line.split()[:4] == ["exp1", "min", "8", "8"] for line in lines)
+    assert any(line.split()[:3] == ["exp2", "max", "0"] for line in lines)
+
+
+def test_show_lists_best_trials_in_order(store: str) -> None:
+    code, text = run("show", "--storage", store, "--study", "exp1", "--top", "3")
+    assert code == 0 and "8 complete" in text
+    rows = [line.split() for line in text.splitlines() if line[:1].isdigit()]
+    values = [float(r[1]) for r in rows]
+    assert len(rows) == 3 and values == sorted(values)
+    best = hh.load_study(store, "exp1").best
+    assert int(rows[0][0]) == best.number
+
+
+def test_export_csv_and_json(store: str, tmp_path: Path) -> None:
+    code, text = run("export", "--storage", store, "--study", "exp1", "--format", "csv")
+    assert (
+        code == 0
+        and text.splitlines()[0].startswith("number,state,value")
+        and len(text.splitlines()) == 9
+    )
+    out = tmp_path / "e.json"
+    code, _ = run(
+        "export", "--storage", store, "--study", "exp1", "--format", "json", "-o", str(out)
+    )
+    data = json.loads(out.read_text())
+    assert code == 0 and len(data) == 8 and {"x", "k"} == set(data[0]["params"])
+
+
+def test_delete_needs_yes(store: str) -> None:
+    assert run("delete", "--storage", store, "--study", "exp2")[0] == 2
+    assert run("delete", "--storage", store, "--study", "exp2", "--yes")[0] == 0
+    _, text = run("studies", "--storage", store)
+    assert "exp2" not in text and "exp1" in text
+
+
+def test_errors_are_one_line_and_exit_1(store: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("show", "--storage", store, "--study", "missing")[0] == 1
+    assert "missing" in capsys.readouterr().err
+    assert run("studies", "--storage", "nonsense")[0] == 1
+
+
+def test_console_script_runs_with_core_dependencies(store: str) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "hyperhop.cli", "show", "--storage", store, "--study", "exp1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Best" in proc.stdout
