@@ -8,10 +8,10 @@ option ``?fsync=1`` (default off). POSIX only (``fcntl.flock``), on a local file
 so ±inf appear as ``Infinity`` and bytes as ``{"__bytes__": base64}``). The first line is the
 header; it keeps this layout in every version, so a newer file is recognised::
 
-    1b1fe0e0 {"format":"hyperhop-journal","version":1,"created":1718000000.0}
-    7a7c0d33 {"op":"create_study","study":1,"name":"demo","directions":["min"],"space":null,"time":1718000000.1}
-    5d0e2b41 {"op":"create_trial","study":1,"trial":1,"number":0,"state":"RUNNING","params":{"x":0.5},"time":1718000000.2,"owner":"host:12:ab"}
-    c08a1f6e {"op":"update_trial","trial":1,"state":"COMPLETE","values":[0.25],"time":1718000000.3}
+    9676e9b5 {"format":"hyperhop-journal","version":1,"created":1795448798.058026}
+    42da41d2 {"op":"create_study","study":1,"name":"demo","directions":["min"],"space":null,"time":1795448798.0599663}
+    8b02ea29 {"op":"create_trial","study":1,"trial":1,"number":0,"state":"RUNNING","params":{"x":0.5},"time":1795448798.0600848,"owner":"host:12:ab"}
+    1445d739 {"op":"update_trial","trial":1,"state":"COMPLETE","values":[0.25],"time":1795448798.0601726}
 
 Operations map 1:1 to the :class:`~hyperhop.storage.base.Storage` methods that change
 something: ``create_study``, ``set_study_attr``, ``delete_study``, ``create_trial``,
@@ -264,7 +264,7 @@ class _State:
                 f"trial number {number} is out of sequence (expected {len(self.trials[sid])})"
             )
         if state not in (TrialState.QUEUED, TrialState.RUNNING):
-            raise _Bad(f"a new trial cannot be {state}")
+            raise _Bad(f"a new trial cannot be {state.name}")
         if key is not None and (sid, key) in self.keys:
             raise _Bad(f"enqueue key {key!r:.60} is used twice")
         running = state is TrialState.RUNNING
@@ -450,8 +450,8 @@ class JournalStorage(Storage):
             self._create()
         self._open()
         try:
-            with self._reading():
-                pass
+            with self._lock, self._flock(self._fd, exclusive=False):
+                self._catch_up(self._fd, repair=False)
         except BaseException:
             self.close()
             raise
@@ -636,12 +636,21 @@ class JournalStorage(Storage):
         try:
             record = codec.loads(body)
         except (ValueError, TypeError, KeyError) as e:
-            raise self._corrupt(offset, f"the line is not valid JSON ({e})") from None
-        if not isinstance(record, dict):
-            raise self._corrupt(offset, "the line is not a JSON object")
+            record = e
         if self._lines == 0:
+            if not isinstance(record, dict):
+                raise CorruptStateError(
+                    f"The journal {self.path} is not a hyperhop journal: its first line is not "
+                    "a JSON header."
+                )
             self._check_header(record)
             return
+        if isinstance(record, Exception):
+            raise self._corrupt(
+                offset, f"the line is not valid JSON or holds a malformed value ({record})"
+            )
+        if not isinstance(record, dict):
+            raise self._corrupt(offset, "the line is not a JSON object")
         try:
             self._state.check(record)()
         except _Bad as e:
