@@ -1,0 +1,1 @@
+"""The reliability suite: fault, load and bad-input scenarios (../shared/RELIABILITY.md)."""

@@ -1,0 +1,210 @@
+"""A. Crash, kill and resume: RELIABILITY scenarios 1, 5 and 6 (and issue 3's crash check)."""
+
+from __future__ import annotations
+
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from hyperhop.trial import FailReason, TrialState
+from tests.reliability_tests._backends import Backend, on
+from tests.reliability_tests._harness import (
+    check_invariants,
+    count,
+    fingerprint,
+    kill,
+    locks_free,
+    read_trials,
+    spawn_worker,
+    wait_until,
+)
+
+PERSISTENT = on("sqlite", "journal", "postgres", "mysql")
+
+N_TRIALS = 100
+KILL_AFTER = 37
+
+
+def _hang_marker(folder: Path, number: int) -> Path:
+    return folder / f"hang-{number}"
+
+
+def _wait_for_hang(worker: object, folder: Path, number: int, timeout: float = 60.0) -> None:
+    from tests.reliability_tests._harness import Worker
+
+    assert isinstance(worker, Worker)
+    marker = _hang_marker(folder, number)
+    wait_until(
+        lambda: marker.exists() or not worker.alive(),
+        timeout,
+        what=f"trial {number} to start in worker {worker.pid}",
+    )
+    assert worker.alive(), worker.describe()
+
+
+# --------------------------------------------------------------------------- scenario 1
+
+
+@pytest.mark.chaos
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("backend", PERSISTENT, indirect=True)
+def test_driver_sigkill_mid_study_then_rerun(backend: Backend, tmp_path: Path) -> None:
+    """Scenario 1 / issue 3's crash check: SIGKILL the driver right after the 37th COMPLETE
+    while trial 37 runs; the rerun keeps the 37 byte-identical, marks 37 FAILED(stale) at
+    once (its owner pid is dead on this host) and completes exactly 100."""
+    assert backend.url is not None
+    name = "crash-study"
+    first = spawn_worker(
+        backend.url, name, N_TRIALS, "hang_at", hang_at=KILL_AFTER, dir=tmp_path, seed=3
+    )
+    _wait_for_hang(first, tmp_path, KILL_AFTER)
+    store = backend.open()
+    before = read_trials(store, name)
+    assert count(before, TrialState.COMPLETE) == KILL_AFTER
+    assert kill(first.pid, signal.SIGKILL)
+    assert first.wait(10) == -signal.SIGKILL
+
+    at_kill = read_trials(backend.open(), name)
+    assert [t.state for t in at_kill] == [TrialState.COMPLETE] * KILL_AFTER + [TrialState.RUNNING]
+    running = at_kill[KILL_AFTER]
+    assert running.owner is not None and f":{first.pid}:" in running.owner
+    kept = {t.number: fingerprint(t) for t in at_kill[:KILL_AFTER]}
+
+    second = spawn_worker(backend.url, name, N_TRIALS, "hang_at", hang_at=KILL_AFTER, dir=tmp_path)
+    assert second.wait(60) == 0, second.describe()
+
+    trials = check_invariants(backend.open(), name)
+    assert count(trials, TrialState.COMPLETE) == N_TRIALS
+    assert len(trials) == N_TRIALS + 1
+    for number, fp in kept.items():
+        assert fingerprint(trials[number]) == fp, f"trial {number} changed after the rerun"
+    reaped = trials[KILL_AFTER]
+    assert reaped.state is TrialState.FAILED
+    assert reaped.error is not None and reaped.error.reason == FailReason.STALE.value
+    assert str(first.pid) in reaped.error.message and "no longer running" in reaped.error.message
+    assert reaped.params == running.params
+    assert [t.state for t in trials[KILL_AFTER + 1 :]] == [TrialState.COMPLETE] * (
+        N_TRIALS - KILL_AFTER
+    )
+
+
+@pytest.mark.chaos
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("backend", on("sqlite", "journal"), indirect=True)
+def test_sigkilled_trial_is_retried_with_retried_from(backend: Backend, tmp_path: Path) -> None:
+    """Scenario 1, retry branch: with ``max_retries=1`` the reaped trial's configuration is
+    queued again, linked through ``retried_from``, and evaluated on the rerun."""
+    assert backend.url is not None
+    name = "retry-study"
+    hang = 5
+    first = spawn_worker(backend.url, name, 12, "hang_at", hang_at=hang, dir=tmp_path, seed=4)
+    _wait_for_hang(first, tmp_path, hang)
+    assert kill(first.pid, signal.SIGKILL)
+    first.wait(10)
+    second = spawn_worker(
+        backend.url, name, 12, "hang_at", hang_at=hang, dir=tmp_path, seed=4, max_retries=1
+    )
+    assert second.wait(60) == 0, second.describe()
+    trials = check_invariants(backend.open(), name)
+    assert count(trials, TrialState.COMPLETE) == 12
+    retries = [t for t in trials if t.retried_from is not None]
+    assert len(retries) == 1
+    retry = retries[0]
+    assert retry.retried_from == hang and retry.state is TrialState.COMPLETE
+    assert retry.params == trials[hang].params
+
+
+# --------------------------------------------------------------------------- scenario 5
+
+
+@pytest.mark.chaos
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("backend", PERSISTENT, indirect=True)
+def test_sigint_is_graceful_and_restart_continues(backend: Backend, tmp_path: Path) -> None:
+    """Scenario 5: SIGINT mid-trial: exit code 130 within 5 s; the in-flight trial is
+    FAILED(interrupted) before any reaper runs; no lock is held; a restart finishes."""
+    assert backend.url is not None
+    name = "sigint-study"
+    hang = 6
+    w = spawn_worker(backend.url, name, 15, "hang_at", hang_at=hang, dir=tmp_path, seed=5)
+    _wait_for_hang(w, tmp_path, hang)
+    start = time.monotonic()
+    assert kill(w.pid, signal.SIGINT)
+    rc = w.wait(5.0)
+    assert time.monotonic() - start < 5.0
+    assert rc == 130, w.describe()
+
+    trials = check_invariants(backend.open(), name, reap=False)
+    assert count(trials, TrialState.RUNNING) == 0, trials
+    assert count(trials, TrialState.COMPLETE) == hang
+    t = trials[hang]
+    assert t.state is TrialState.FAILED
+    assert t.error is not None and t.error.reason == FailReason.INTERRUPTED.value
+    assert locks_free(tmp_path) == []
+
+    again = spawn_worker(backend.url, name, 15, "hang_at", hang_at=hang, dir=tmp_path)
+    assert again.wait(60) == 0, again.describe()
+    trials = check_invariants(backend.open(), name)
+    assert count(trials, TrialState.COMPLETE) == 15
+    assert len(trials) == 16
+
+
+@pytest.mark.chaos
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("backend", on("sqlite"), indirect=True)
+def test_sigint_with_threads_leaves_nothing_running(backend: Backend, tmp_path: Path) -> None:
+    """Scenario 5 under ``n_jobs=4``: every trial in flight at Ctrl+C ends FAILED(interrupted)
+    (or finished), none RUNNING, with no reaper involved."""
+    assert backend.url is not None
+    name = "sigint-threads"
+    hang = 12
+    w = spawn_worker(
+        backend.url, name, 200, "hang_at", hang_at=hang, dir=tmp_path, seed=6, n_jobs=4
+    )
+    _wait_for_hang(w, tmp_path, hang)
+    assert kill(w.pid, signal.SIGINT)
+    assert w.wait(5.0) == 130, w.describe()
+    trials = check_invariants(backend.open(), name, reap=False)
+    running = [t.number for t in trials if t.state is TrialState.RUNNING]
+    assert running == [], f"left RUNNING after Ctrl+C: {running}"
+    assert trials[hang].error is not None
+    assert trials[hang].error.reason == FailReason.INTERRUPTED.value
+
+
+# --------------------------------------------------------------------------- scenario 6
+
+
+@pytest.mark.chaos
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("backend", on("sqlite", "journal"), indirect=True)
+def test_seeded_resume_equivalence_random_sampler(backend: Backend, tmp_path: Path) -> None:
+    """Scenario 6 with the random sampler (documented resume-deterministic: the draw for
+    trial k depends only on the seed and k): 20 trials, SIGINT, resume to 50 proposes,
+    trial number by trial number, what an uninterrupted seeded run of 50 proposes."""
+    assert backend.url is not None
+    seed, n, cut = 11, 50, 20
+    plain = spawn_worker(backend.url, "plain", n, "hang_at", dir=tmp_path, seed=seed)
+    assert plain.wait(60) == 0, plain.describe()
+    first = spawn_worker(backend.url, "resumed", n, "hang_at", hang_at=cut, dir=tmp_path, seed=seed)
+    _wait_for_hang(first, tmp_path, cut)
+    assert kill(first.pid, signal.SIGINT)
+    assert first.wait(5.0) == 130, first.describe()
+    second = spawn_worker(
+        backend.url, "resumed", n, "hang_at", hang_at=cut, dir=tmp_path, seed=seed
+    )
+    assert second.wait(60) == 0, second.describe()
+
+    store = backend.open()
+    a = check_invariants(store, "plain")
+    b = check_invariants(store, "resumed")
+    assert [t.state for t in a] == [TrialState.COMPLETE] * n
+    assert count(b, TrialState.COMPLETE) == n and len(b) == n + 1
+    # the first 20 are the same trials, values included
+    assert [(t.params, t.values) for t in b[:cut]] == [(t.params, t.values) for t in a[:cut]]
+    # the interrupted trial had trial 20's draw; every later number has the same draw too
+    assert b[cut].state is TrialState.FAILED and b[cut].params == a[cut].params
+    assert [(t.params, t.values) for t in b[cut + 1 : n]] == [
+        (t.params, t.values) for t in a[cut + 1 : n]
+    ]
