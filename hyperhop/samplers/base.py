@@ -44,7 +44,10 @@ class Sampler(abc.ABC):
 
     def rng_for(self, index: int) -> np.random.Generator:
         """A generator for the ``index``-th proposal: the same seed and index give the same draws."""
-        return np.random.default_rng([self._entropy, index])
+        # Philox is counter-based: keying it by (seed, index) is cheap and gives independent streams.
+        return np.random.Generator(
+            np.random.Philox(key=[self._entropy, index & 0xFFFFFFFFFFFFFFFF])
+        )
 
     @abc.abstractmethod
     def suggest(self, history: History) -> Assignment:

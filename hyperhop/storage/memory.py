@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
+import heapq
+import sys
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -13,9 +16,13 @@ from hyperhop.storage import codec
 from hyperhop.storage.base import Storage, StudyInfo, StudySummary, check_cas
 from hyperhop.trial import Trial, TrialError, TrialState
 
+_SCALARS = (float, int, str, bool, type(None))
+
 
 def _copy_json(obj: Any) -> Any:
     """A deep, JSON-faithful copy, so the memory backend stores what a database would."""
+    if type(obj) is dict and all(type(v) in _SCALARS and type(k) is str for k, v in obj.items()):
+        return dict(obj)  # the common case (flat params of plain numbers) needs no round trip
     return codec.loads(codec.dumps(obj))
 
 
@@ -31,6 +38,8 @@ class MemoryStorage(Storage):
         self._by_id: dict[int, Trial] = {}
         self._seq: dict[int, int] = {}
         self._keys: dict[tuple[int, str], int] = {}
+        self._queued: dict[int, list[int]] = {}
+        self._log: dict[int, list[tuple[int, int]]] = {}
         self._attachments: dict[tuple[int, str], bytes] = {}
         self._next_study = 1
         self._next_trial = 1
@@ -64,6 +73,8 @@ class MemoryStorage(Storage):
             self._by_name[name] = info.id
             self._trials[info.id] = []
             self._seq[info.id] = 0
+            self._queued[info.id] = []
+            self._log[info.id] = []
             return info, True
 
     def get_study(self, name: str) -> StudyInfo:
@@ -98,6 +109,7 @@ class MemoryStorage(Storage):
             for key in [k for k in self._keys if k[0] == study_id]:
                 del self._keys[key]
             del self._studies[study_id], self._by_name[info.name], self._seq[study_id]
+            del self._queued[study_id], self._log[study_id]
 
     def set_study_attr(self, study_id: int, key: str, value: Any) -> None:
         with self._lock:
@@ -113,6 +125,7 @@ class MemoryStorage(Storage):
     def _put(self, trial: Trial) -> Trial:
         self._trials[trial.study_id][trial.number] = trial
         self._by_id[trial.id] = trial
+        self._log[trial.study_id].append((trial.seq, trial.number))
         return trial
 
     def create_trial(
@@ -150,7 +163,9 @@ class MemoryStorage(Storage):
             )
             self._next_trial += 1
             self._trials[study_id].append(trial)
-            self._by_id[trial.id] = trial
+            self._put(trial)
+            if state is TrialState.QUEUED:
+                heapq.heappush(self._queued[study_id], trial.number)
             if enqueue_key is not None:
                 self._keys[(study_id, enqueue_key)] = trial.id
             return trial
@@ -158,7 +173,9 @@ class MemoryStorage(Storage):
     def claim_queued_trial(self, study_id: int, owner: str) -> Trial | None:
         with self._lock:
             self.get_study_by_id(study_id)
-            for t in self._trials[study_id]:
+            queue = self._queued[study_id]
+            while queue:
+                t = self._trials[study_id][heapq.heappop(queue)]
                 if t.state is TrialState.QUEUED:
                     now = time.time()
                     return self._put(
@@ -236,8 +253,12 @@ class MemoryStorage(Storage):
         with self._lock:
             self.get_study_by_id(study_id)
             trials = self._trials[study_id]
-            out = trials if since <= 0 else [t for t in trials if t.seq > since]
-            return list(out), self._seq[study_id]
+            if since <= 0:
+                return list(trials), self._seq[study_id]
+            log = self._log[study_id]
+            start = bisect.bisect_right(log, (since, sys.maxsize))
+            numbers = sorted({n for _, n in log[start:]})
+            return [trials[n] for n in numbers], self._seq[study_id]
 
     # ---------------------------------------------------------------- attachments
     def set_attachment(self, trial_id: int, name: str, data: bytes) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import overload
 
 from hyperhop.storage.base import Storage
 from hyperhop.trial import Trial, TrialState, is_better
@@ -69,13 +70,17 @@ class TrialCache:
                 self.best = t
 
     def count(self, *states: TrialState) -> int:
-        with self._lock:
-            return sum(self._counts[s] for s in states)
+        c = self._counts
+        return sum(map(c.__getitem__, states))
 
     def running(self) -> list[Trial]:
         """The RUNNING trials (kept apart, so reaping costs nothing per finished trial)."""
         with self._lock:
             return list(self._running.values())
+
+    def view(self) -> Sequence[Trial]:
+        """A read-only, copy-free view of the trials by number (for samplers: O(1) per ask)."""
+        return _View(self._trials)
 
     def all(self) -> list[Trial]:
         with self._lock:
@@ -91,3 +96,41 @@ class TrialCache:
 
     def __iter__(self) -> Iterator[Trial]:
         return iter(self.all())
+
+
+class _View(Sequence[Trial]):
+    """The cache's list seen as a sequence; numbers are contiguous, so there are no holes
+    except, briefly, a trial another process created but this one has not read yet."""
+
+    __slots__ = ("_items", "_n")
+
+    def __init__(self, items: list[Trial | None]) -> None:
+        self._items = items
+        n = len(items)
+        while n and items[n - 1] is None:
+            n -= 1
+        self._n = n
+
+    def __len__(self) -> int:
+        return self._n
+
+    @overload
+    def __getitem__(self, i: int) -> Trial: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Trial]: ...
+
+    def __getitem__(self, i: int | slice) -> Trial | Sequence[Trial]:
+        if isinstance(i, slice):
+            return [t for t in self._items[: self._n][i] if t is not None]
+        if i < 0:
+            i += self._n
+        if not 0 <= i < self._n:
+            raise IndexError(i)
+        t = self._items[i]
+        if t is None:
+            raise LookupError(f"trial {i} is not loaded yet")
+        return t
+
+    def __iter__(self) -> Iterator[Trial]:
+        return (t for t in self._items[: self._n] if t is not None)

@@ -287,7 +287,7 @@ class Study:
         trial = self.storage.claim_queued_trial(self.id, self.owner)
         if trial is None:
             progress = self._progress() if self._progress is not None else None
-            history = History(self.space, self.directions, self._cache.all(), progress)
+            history = History(self.space, self.directions, self._cache.view(), progress)
             params = self.sampler.suggest(history)
             trial = self.storage.create_trial(
                 self.id, state=TrialState.RUNNING, params=params, owner=self.owner
