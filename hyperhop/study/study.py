@@ -13,7 +13,6 @@ import os
 import threading
 import time
 import traceback
-import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -83,13 +82,16 @@ class Study:
         space: a template (dict/list of parameters) or a :class:`~hyperhop.Space`.
         direction: ``"min"`` or ``"max"``.
         storage: None (memory), a URL (``"sqlite:///runs.db"``) or a Storage.
-        name: the study's name in the storage; rerunning with the same name resumes.
+        name: the study's name in the storage (default ``"default"``); rerunning with the
+            same storage and name resumes the study.
         algo: a sampler name (``"auto"``, ``"random"``...) or a Sampler.
         seed: makes sequential runs reproducible.
         load_if_exists: continue a study of that name (else raise DuplicateStudyError).
         heartbeat_interval: seconds between heartbeats of running trials (persistent storages).
         grace_period: a RUNNING trial whose heartbeat is older than this is failed as stale.
         max_retries: how many times a stale trial's configuration is queued again.
+        checkpoint_path: PyHopper's spelling of a file storage: ``"run.db"`` (SQLite) or
+            ``"run.jsonl"`` (journal).
 
     Example:
         >>> import hyperhop as hh
@@ -113,6 +115,7 @@ class Study:
         heartbeat_interval: float | None = 10.0,
         grace_period: float = 60.0,
         max_retries: int = 0,
+        checkpoint_path: str | os.PathLike[str] | None = None,
     ) -> None:
         self.space: Space = as_space(space)
         dirs = (
@@ -124,8 +127,14 @@ class Study:
             raise ValueError(
                 "The 'directions' parameter of Study must name at least one direction."
             )
+        if checkpoint_path is not None:
+            if storage is not None:
+                raise ValueError(
+                    "Pass either 'storage' or 'checkpoint_path' (a .db or .jsonl file), not both."
+                )
+            storage = checkpoint_path
         self.storage: Storage = get_storage(storage)
-        self.name = _check_name(name if name is not None else f"study-{uuid.uuid4().hex[:10]}")
+        self.name = _check_name(name if name is not None else "default")
         if not isinstance(max_retries, int) or max_retries < 0:
             raise ValueError(
                 f"The 'max_retries' parameter of Study must be an int >= 0. Got {describe(max_retries)} instead."

@@ -337,3 +337,14 @@ def test_bad_study_arguments(kwargs: dict, fragment: str) -> None:
 def test_objective_must_be_callable() -> None:
     with pytest.raises(TypeError, match="callable"):
         hh.Study(SPACE).optimize(3, n_trials=1)  # type: ignore[arg-type]
+
+
+def test_checkpoint_path_is_a_file_storage_that_resumes(tmp_path) -> None:
+    path = tmp_path / "run.jsonl"
+    hh.Study(SPACE, checkpoint_path=path, seed=0).optimize(quad, n_trials=5, progress=False)
+    again = hh.Study(SPACE, checkpoint_path=str(path), seed=0)
+    assert len(again.trials) == 5 and again.name == "default"
+    again.optimize(quad, n_trials=8, progress=False)
+    assert len(again.trials) == 8
+    with pytest.raises(ValueError, match="not both"):
+        hh.Study(SPACE, storage="memory://", checkpoint_path=path)
