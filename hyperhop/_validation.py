@@ -84,7 +84,10 @@ def check_label(label: Any, func: str = "hh.Space()") -> str:
         raise fail(func, "label", "a non-empty string", "''")
     if len(label) > MAX_LABEL_LENGTH:
         raise fail(
-            func, "label", f"at most {MAX_LABEL_LENGTH} characters long", f"{len(label)} characters"
+            func,
+            "label",
+            f"at most {MAX_LABEL_LENGTH} characters long",
+            f"{len(label)} characters ({describe(label)})",
         )
     if "\x00" in label:
         raise fail(func, "label", "free of NUL characters", describe(label))

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from hyperhop._validation import describe, fail, integer
+from hyperhop._validation import check_label, describe, fail, integer
 from hyperhop.space.base import Expr, Parameter, Raw, callable_name
 
 
@@ -97,7 +97,7 @@ class Choice(_Categorical):
         label: str | None = None,
         func: str = "hh.choice()",
     ) -> None:
-        self.label = label
+        self.label = None if label is None else check_label(label, func)
         self.options = tuple(options)
         if not self.options:
             raise fail(
@@ -126,7 +126,12 @@ class Choice(_Categorical):
                 seen[key] = i
         self.probs: np.ndarray | None = None
         if probs is not None:
-            p = np.asarray(probs, dtype=float).reshape(-1)
+            try:
+                p = np.asarray(probs, dtype=float).reshape(-1)
+            except (TypeError, ValueError):
+                raise fail(
+                    func, "probs", "a list of numbers", describe(probs), label=label
+                ) from None
             if p.shape[0] != self._n:
                 raise fail(
                     func,
@@ -136,7 +141,9 @@ class Choice(_Categorical):
                     label=label,
                 )
             if not np.all(np.isfinite(p)) or np.any(p < 0):
-                raise fail(func, "probs", "finite and non-negative", describe(list(p)), label=label)
+                raise fail(
+                    func, "probs", "finite and non-negative", describe(p.tolist()), label=label
+                )
             if abs(p.sum() - 1.0) > 1e-6:
                 raise fail(func, "probs", "summing to 1", f"a sum of {p.sum():.6g}", label=label)
             self.probs = p / p.sum()
@@ -219,7 +226,7 @@ class RandInt(_Categorical):
     def __init__(
         self, low: int, upper: int, *, label: str | None = None, func: str = "hh.randint()"
     ) -> None:
-        self.label = label
+        self.label = None if label is None else check_label(label, func)
         self.low = integer(low, func, "low", label=label)
         self.upper = integer(upper, func, "upper", label=label)
         if not self.low < self.upper:

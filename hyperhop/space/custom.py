@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from hyperhop._validation import describe, fail
+from hyperhop._validation import check_label, describe, fail
 from hyperhop.space.base import Parameter, Raw, callable_name
 
 
@@ -30,7 +30,8 @@ class Custom(Parameter):
     """A parameter defined by a sampling and a mutation function.
 
     ``sample()`` or ``sample(rng)`` draws a value; ``mutate(value)``,
-    ``mutate(value, temperature)`` or ``mutate(value, temperature, rng)`` moves one. Values
+    ``mutate(value, temperature)`` or ``mutate(value, temperature, rng)`` moves one (at
+    temperature 1, a fresh sample is drawn instead when there is a sampling function). Values
     should be JSON-serializable so that persistent storages can keep them.
     """
 
@@ -43,6 +44,7 @@ class Custom(Parameter):
         label: str | None = None,
     ) -> None:
         func = "hh.custom()"
+        label = None if label is None else check_label(label, func)
         if sample is None and init is None:
             raise fail(
                 func,
@@ -68,7 +70,7 @@ class Custom(Parameter):
         return self._sample(rng) if self._sample_arity else self._sample()
 
     def mutate(self, value: Raw, temperature: float, rng: np.random.Generator) -> Raw:
-        if self._mutate is None:
+        if self._mutate is None or (temperature >= 1.0 and self._sample is not None):
             return self.sample(rng)
         args = (value, temperature, rng)[: max(self._mutate_arity, 1)]
         return self._mutate(*args)

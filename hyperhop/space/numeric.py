@@ -13,14 +13,23 @@ from typing import Any, ClassVar
 import numpy as np
 from scipy import special
 
-from hyperhop._validation import describe, fail, integer, positive, real
+from hyperhop._validation import check_label, describe, fail, integer, positive, real
 from hyperhop.space.base import Parameter, Raw, reflect_unit
 
 
 def _check_shape(shape: Any, func: str, label: str | None) -> tuple[int, ...] | None:
     if shape is None:
         return None
-    dims = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
+    try:
+        dims = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
+    except TypeError:
+        raise fail(
+            func,
+            "shape",
+            "a positive int or a non-empty tuple of them",
+            describe(shape),
+            label=label,
+        ) from None
     if not dims:
         raise fail(
             func,
@@ -57,12 +66,24 @@ def round_significant(v: np.ndarray, digits: int) -> np.ndarray:
 class _Numeric(Parameter):
     """Shared moves for parameters with a unit-cube encoding."""
 
-    def mutate(self, value: Raw, temperature: float, rng: np.random.Generator) -> Raw:
-        if temperature >= 1.0:
-            return self.sample(rng)
+    def _step(self, value: Raw, temperature: float, rng: np.random.Generator) -> Raw:
         e = self.encode(value)
         step = max(float(temperature), 0.0) * rng.uniform(-0.5, 0.5, size=e.shape)
         return self.decode(reflect_unit(e + step))
+
+    def mutate(self, value: Raw, temperature: float, rng: np.random.Generator) -> Raw:
+        if temperature >= 1.0:
+            return self.sample(rng)
+        out = self._step(value, temperature, rng)
+        # A quantized value (or an int array) can round back onto itself: widen the step
+        # until it moves (a continuous value moves at the first try).
+        t = max(float(temperature), 1e-6)
+        for _ in range(64):
+            if (out != value) if self.shape is None else not np.array_equal(out, value):
+                break
+            t = min(2.0 * t, 2.0)
+            out = self._step(value, t, rng)
+        return out
 
     def _pack(self, v: np.ndarray) -> Raw:
         return v.reshape(self.shape) if self.shape is not None else float(v.reshape(-1)[0])
@@ -95,7 +116,7 @@ class Float(_Numeric):
         as_int: bool = False,
         func: str = "hh.float()",
     ) -> None:
-        self.label = label
+        self.label = None if label is None else check_label(label, func)
         self.as_int = bool(as_int)
         self.low = real(low, func, "low", label=label)
         self.high = real(high, func, "high", label=label)
@@ -124,7 +145,7 @@ class Float(_Numeric):
                     "a divisor of high - low",
                     f"q={describe(q)} for range [{self.low}, {self.high}]",
                     label=label,
-                    fix=f"Try high={self.low + math.floor(steps) * self.q!r}.",
+                    fix=f"Try high={self.low + math.floor(steps) * self.q:.12g}.",
                 )
             self._n_steps = round(steps)
         if precision is not None:
@@ -157,6 +178,18 @@ class Float(_Numeric):
         return self._finish(np.exp(u) if self.log else u)
 
     def sample(self, rng: np.random.Generator) -> Raw:
+        if self.shape is None and self.precision is None:
+            # Scalar fast path (plain Python floats; same draws as the array path).
+            v = rng.uniform(self._a, self._b)
+            if self.log:
+                v = math.exp(v)
+            q = self.q
+            if q is not None:
+                if self.q_mode != "grid":
+                    return float(round(v / q) * q)
+                k = min(max(round((v - self.low) / q), 0), self._n_steps)
+                v = min(self.low + k * q, self.high)
+            return float(min(max(v, self.low), self.high))
         size = self.shape if self.shape is not None else 1
         return self._pack(self._from_latent(rng.uniform(self._a, self._b, size=size)))
 
@@ -244,7 +277,7 @@ class Int(_Numeric):
         label: str | None = None,
         func: str = "hh.int()",
     ) -> None:
-        self.label = label
+        self.label = None if label is None else check_label(label, func)
         self.low = integer(low, func, "low", label=label)
         self.high = integer(high, func, "high", label=label)
         if not self.low < self.high:
@@ -341,7 +374,9 @@ class Int(_Numeric):
                     label=label,
                     fix="A log scale cannot include 0 or negative values.",
                 )
-            self._la = math.log(self._base - 0.5 * self._s)
+            # The first value's cell reaches half a step down, or half-way to 0 when that is
+            # closer (low=1, step=4 would otherwise start the cell at -1).
+            self._la = math.log(max(self._base - 0.5 * self._s, 0.5 * self._base))
             self._lb = math.log(self._base + (self._n - 0.5) * self._s)
 
     @property
@@ -366,7 +401,15 @@ class Int(_Numeric):
         return v.reshape(self.shape) if self.shape is not None else int(v.reshape(-1)[0])
 
     def sample(self, rng: np.random.Generator) -> Raw:
-        size = self.shape if self.shape is not None else 1
+        if self.shape is None:
+            # Scalar fast path (plain Python ints; same draws as the array path).
+            if self.log and not self._power:
+                v = math.exp(self._la + rng.uniform(0.0, 1.0) * (self._lb - self._la))
+                k = min(max(round((v - self._base) / self._s), 0), self._n - 1)
+            else:
+                k = int(rng.integers(0, self._n))
+            return int(self._p ** (k + self._e0)) if self._power else self._base + k * self._s
+        size = self.shape
         if self.log and not self._power:
             return self.decode(rng.uniform(0.0, 1.0, size=size).reshape(-1))
         return self._pack_int(self._values(rng.integers(0, self._n, size=size)))
@@ -394,8 +437,12 @@ class Int(_Numeric):
         return self._pack_int(self._values(k))
 
     def mutate(self, value: Raw, temperature: float, rng: np.random.Generator) -> Raw:
-        out = super().mutate(value, temperature, rng)
-        if self.shape is None and out == value and self._n > 1:
+        if self._n == 1:
+            return value
+        if self.shape is not None or temperature >= 1.0:
+            return super().mutate(value, temperature, rng)
+        out = self._step(value, temperature, rng)
+        if out == value:
             k = int(self._index(np.array([value]))[0])
             k = k + 1 if k == 0 else k - 1 if k == self._n - 1 else k + int(rng.choice((-1, 1)))
             out = int(self._values(np.array([k]))[0])
@@ -459,7 +506,7 @@ class Normal(_Numeric):
         label: str | None = None,
         func: str = "hh.normal()",
     ) -> None:
-        self.label = label
+        self.label = None if label is None else check_label(label, func)
         self.mu = real(mu, func, "mu", label=label)
         self.sigma = positive(sigma, func, "sigma", label=label)
         self.q = None if q is None else positive(q, func, "q", label=label)
@@ -471,7 +518,10 @@ class Normal(_Numeric):
         return np.round(v / self.q) * self.q if self.q is not None else v
 
     def sample(self, rng: np.random.Generator) -> Raw:
-        return float(self._finish(np.array(rng.normal(self.mu, self.sigma))))
+        v = rng.normal(self.mu, self.sigma)
+        if self.log:
+            v = float(np.exp(v))
+        return float(v if self.q is None else round(v / self.q) * self.q)
 
     def default(self) -> Raw:
         return float(self._finish(np.array(self.mu)))

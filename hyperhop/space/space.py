@@ -238,8 +238,15 @@ class Space:
                         f"The choice '{label}' contains itself; a space must be a tree."
                     )
                 self._walking.add(id(obj))
+                # A parameter (or expression) given directly as an option has no key of its
+                # own: it is labelled by the option's index ("m.0"), so that it cannot take
+                # the choice's own label.
                 options = [
-                    self._compile(opt, path, (*cond, (label, i)))
+                    self._compile(
+                        opt,
+                        (*path, str(i)) if isinstance(opt, (Parameter, Expr)) else path,
+                        (*cond, (label, i)),
+                    )
                     for i, opt in enumerate(obj.options)
                 ]
                 self._walking.discard(id(obj))
