@@ -18,7 +18,8 @@ Contract (the conformance tests in ``tests/storage/conformance.py`` enforce each
   number; :meth:`get_trials` with ``since`` returns only trials changed after it.
 - **Data, not objects**: params, values and attributes are stored as JSON through
   :mod:`hyperhop.storage.codec`; names and keys are bound as parameters, never spliced
-  into SQL; nothing read back is unpickled.
+  into SQL; nothing read back is unpickled. A value the codec cannot store raises
+  ``TypeError`` before anything is written.
 - **Snapshots**: returned :class:`~hyperhop.trial.Trial` objects never change afterwards.
 - **Format version**: opening a storage written by a newer schema raises
   :class:`~hyperhop.exceptions.IncompatibleFormatError` naming both versions.
@@ -159,7 +160,8 @@ class Storage(abc.ABC):
     # ---------------------------------------------------------------- attachments
     @abc.abstractmethod
     def set_attachment(self, trial_id: int, name: str, data: bytes) -> None:
-        """Store bytes beside a trial (overwrites a previous one of that name)."""
+        """Store bytes beside a trial (overwrites a previous one of that name). Attachments are
+        not part of trial snapshots, so this does not bump the study's sequence number."""
 
     @abc.abstractmethod
     def get_attachment(self, trial_id: int, name: str) -> bytes:
@@ -193,7 +195,7 @@ def check_cas(
     backends that check in Python rather than in a WHERE clause)."""
     from hyperhop.exceptions import StaleTrialError, TrialStateError
 
-    ok = trial.state is expect_state
+    ok = trial.state is expect_state and not trial.state.is_finished
     ok = ok and (expect_owner is None or trial.owner == expect_owner)
     ok = ok and (expect_heartbeat is None or trial.heartbeat == expect_heartbeat)
     if ok:

@@ -374,3 +374,17 @@ class StorageConformance:
             assert storage.get_trial(t2.id).number == 1
         finally:
             other.close()
+
+    def test_finished_trials_are_immutable_even_when_expected(self, storage: Storage) -> None:
+        s, _ = storage.create_study("s", ["min"])
+        t = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER)
+        storage.update_trial(t.id, expect_state=RUN, state=TrialState.COMPLETE, values=[1.0])
+        with pytest.raises(TrialStateError):
+            storage.update_trial(t.id, expect_state=TrialState.COMPLETE, user_attrs={"late": 1})
+        assert storage.get_trial(t.id).user_attrs == {}
+
+    def test_unstorable_value_raises_type_error_and_writes_nothing(self, storage: Storage) -> None:
+        s, _ = storage.create_study("s", ["min"])
+        with pytest.raises(TypeError):
+            storage.create_trial(s.id, state=RUN, params={"f": object()}, owner=OWNER)
+        assert storage.get_trials(s.id)[0] == []
