@@ -230,9 +230,9 @@ class SQLiteStorage(SQLStorage):
                 conn.execute("PRAGMA journal_mode = WAL")
             conn.execute(_SYNCHRONOUS[self._synchronous])
             conn.execute("PRAGMA foreign_keys = ON")
-        except BaseException:
+        except sqlite3.Error as e:
             conn.close()
-            raise
+            raise _wrap(e, self.path) from e
         return conn
 
     def _connection(self) -> sqlite3.Connection:

@@ -1,13 +1,26 @@
 from __future__ import annotations
 
+import multiprocessing as mp
+import os
+import random
+import signal
+import sqlite3
+import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from hyperhop.storage.base import Storage
-from hyperhop.storage.sqlite import SQLiteStorage
+from hyperhop.exceptions import IncompatibleFormatError, StorageError
+from hyperhop.storage import get_storage
+from hyperhop.storage import sqlite as sqlite_mod
+from hyperhop.storage.base import SCHEMA_VERSION, Storage
+from hyperhop.storage.sqlite import SQLiteStorage, filesystem_of, parse_url
+from hyperhop.trial import TrialError, TrialState
 from tests.storage.conformance import StorageConformance
+
+RUN, DONE = TrialState.RUNNING, TrialState.COMPLETE
 
 
 class TestSQLiteStorage(StorageConformance):
@@ -26,3 +39,232 @@ class TestSQLiteStorage(StorageConformance):
     @pytest.fixture
     def reopen(self, url: str) -> Callable[[], Storage]:
         return lambda: SQLiteStorage(url)
+
+
+# ---------------------------------------------------------------- N processes, one study
+
+
+def race_worker(url: str, name: str, n: int, barrier: object, errors: object) -> None:
+    """One of N processes: create (or load) the same new study, then n create/complete
+    cycles. Shared with the server tests (spawned children import it by name)."""
+    try:
+        storage = get_storage(url)
+        barrier.wait(timeout=60)  # type: ignore[attr-defined]
+        info, _ = storage.create_study(name, ["min"], load_if_exists=True)
+        owner = f"worker-{os.getpid()}"
+        for i in range(n):
+            t = storage.create_trial(info.id, state=RUN, params={"i": i}, owner=owner)
+            storage.update_trial(
+                t.id, expect_state=RUN, expect_owner=owner, state=DONE, values=[float(i)]
+            )
+        storage.close()
+    except BaseException as e:
+        errors.put(f"{type(e).__name__}: {e}")  # type: ignore[attr-defined]
+        raise
+
+
+def run_race(url: str, name: str, processes: int = 8, n: int = 50) -> None:
+    """Start the processes behind a barrier and check: one study, every trial, no error."""
+    ctx = mp.get_context("spawn")
+    barrier, errors = ctx.Barrier(processes), ctx.Queue()
+    procs = [
+        ctx.Process(target=race_worker, args=(url, name, n, barrier, errors))
+        for _ in range(processes)
+    ]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=120)
+    reported = []
+    while not errors.empty():
+        reported.append(errors.get())
+    assert not reported, reported
+    assert [p.exitcode for p in procs] == [0] * processes
+    storage = get_storage(url)
+    try:
+        studies = [s for s in storage.list_studies() if s.info.name == name]
+        assert len(studies) == 1
+        trials, _ = storage.get_trials(studies[0].info.id)
+        assert [t.number for t in trials] == list(range(processes * n))
+        assert all(t.state is DONE and t.values is not None for t in trials)
+        assert len({t.id for t in trials}) == processes * n
+    finally:
+        storage.close()
+
+
+def test_eight_processes_race_on_one_new_study(tmp_path: Path) -> None:
+    run_race(f"sqlite:///{tmp_path / 'race.db'}", "the same new study")
+
+
+# ---------------------------------------------------------------- kill inside a write
+
+
+def _chaos_child(url: str, ready: int) -> None:
+    """Write trials as fast as possible until killed (runs in a forked child)."""
+    storage = SQLiteStorage(url)
+    info, _ = storage.create_study("chaos", ["min"])
+    os.write(ready, b"x")
+    i = 0
+    while True:
+        t = storage.create_trial(info.id, state=RUN, params={"i": i, "pad": "p" * 2000}, owner="c")
+        if i % 3 == 2:
+            storage.update_trial(
+                t.id,
+                expect_state=RUN,
+                state=TrialState.FAILED,
+                error=TrialError("exception", "boom", "ValueError", "tb" * 500),
+            )
+        else:
+            storage.update_trial(
+                t.id, expect_state=RUN, state=DONE, values=[float(i)], user_attrs={"k": i}
+            )
+            storage.set_attachment(t.id, "blob", os.urandom(4096))
+        i += 1
+
+
+@pytest.mark.chaos
+def test_sigkill_inside_writes_never_leaves_half_a_trial(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'chaos.db'}"
+    path = parse_url(url)[0]
+    rng = random.Random(1234)
+    ctx = mp.get_context("fork")
+    for _ in range(30):
+        r, w = os.pipe()
+        child = ctx.Process(target=_chaos_child, args=(url, w))
+        child.start()
+        os.close(w)
+        assert os.read(r, 1) == b"x"
+        os.close(r)
+        time.sleep(rng.uniform(0.0, 0.05))
+        assert child.pid is not None
+        os.kill(child.pid, signal.SIGKILL)
+        child.join()
+        assert child.exitcode == -signal.SIGKILL
+        conn = sqlite3.connect(path)
+        try:
+            assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+            assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        finally:
+            conn.close()
+        storage = SQLiteStorage(url)
+        try:
+            trials, _ = storage.get_trials(storage.get_study("chaos").id)
+            assert [t.number for t in trials] == list(range(len(trials)))
+            for t in trials:
+                if t.state is DONE:
+                    assert t.values == (float(t.params["i"]),) and t.user_attrs == {
+                        "k": t.params["i"]
+                    }
+                elif t.state is TrialState.FAILED:
+                    assert t.error is not None and t.error.reason == "exception"
+                else:
+                    assert t.state is RUN and t.values is None and t.error is None
+        finally:
+            storage.close()
+    assert len(trials) > 30  # the children did write between the kills
+
+
+# ---------------------------------------------------------------- format version, URL, errors
+
+
+def test_newer_schema_version_is_refused(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'v.db'}"
+    SQLiteStorage(url).close()
+    conn = sqlite3.connect(parse_url(url)[0])
+    with conn:
+        conn.execute("UPDATE hyperhop_meta SET value = '99' WHERE name = 'schema_version'")
+    conn.close()
+    with pytest.raises(IncompatibleFormatError) as e:
+        SQLiteStorage(url)
+    assert "99" in str(e.value) and str(SCHEMA_VERSION) in str(e.value)
+
+
+def test_url_forms(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert parse_url("sqlite:///rel/x.db") == ("rel/x.db", {})
+    assert parse_url("sqlite:////abs/x.db?timeout=5") == ("/abs/x.db", {"timeout": "5"})
+    for bad in ("sqlite://x.db", "sqlite:///", "postgresql:///x"):
+        with pytest.raises(ValueError):
+            parse_url(bad)
+    monkeypatch.chdir(tmp_path)
+    s = get_storage("sqlite:///relative.db")
+    s.create_study("s", ["min"])
+    s.close()
+    assert (tmp_path / "relative.db").exists()
+    with get_storage("relative.db") as again:  # a bare path works too
+        assert again.get_study("s").name == "s"
+    with get_storage("sqlite:///:memory:") as mem:
+        assert mem.create_study("m", ["min"])[1]
+
+
+def test_missing_directory_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(StorageError, match="does not exist"):
+        SQLiteStorage(f"sqlite:///{tmp_path / 'nope' / 'x.db'}")
+    assert not (tmp_path / "nope").exists()
+
+
+def test_not_a_database_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "junk.db"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StorageError, match="junk.db"):
+        SQLiteStorage(f"sqlite:///{path}")
+
+
+def test_wal_mode_and_lock_wait(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    storage = SQLiteStorage(url)
+    info, _ = storage.create_study("s", ["min"])
+    conn = sqlite3.connect(parse_url(url)[0], isolation_level=None, check_same_thread=False)
+    assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    conn.execute("BEGIN IMMEDIATE")  # another writer holds the lock for a while
+    timer = threading.Timer(0.3, lambda: conn.execute("COMMIT"))
+    timer.start()
+    t = storage.create_trial(info.id, state=RUN, params={}, owner="o")  # waits, then succeeds
+    timer.join()
+    assert t.number == 0
+    conn.close()
+    storage.close()
+
+
+def test_lock_held_too_long_is_an_error_not_a_hang(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    storage = SQLiteStorage(url, timeout=0.3)
+    info, _ = storage.create_study("s", ["min"])
+    conn = sqlite3.connect(parse_url(url)[0], isolation_level=None)
+    conn.execute("BEGIN IMMEDIATE")
+    start = time.monotonic()
+    with pytest.raises(StorageError, match="locked"):
+        storage.create_trial(info.id, state=RUN, params={}, owner="o")
+    assert time.monotonic() - start < 3
+    conn.execute("ROLLBACK")
+    conn.close()
+    assert storage.get_trials(info.id)[0] == []
+    storage.close()
+
+
+# ---------------------------------------------------------------- network file systems
+
+MOUNTS = """\
+/dev/vda / ext4 rw,relatime 0 0
+server:/export {point} nfs4 rw,relatime,vers=4.2 0 0
+tmpfs /dev/shm tmpfs rw 0 0
+"""
+
+
+def test_nfs_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    share = tmp_path / "share"
+    share.mkdir()
+    mounts = MOUNTS.format(point=os.path.realpath(share))
+    monkeypatch.setattr(sqlite_mod, "read_mounts", lambda: mounts)
+    with pytest.raises(StorageError, match="network file system.*nfs4"):
+        SQLiteStorage(f"sqlite:///{share / 'x.db'}")
+    assert not (share / "x.db").exists()
+    SQLiteStorage(f"sqlite:///{tmp_path / 'local.db'}").close()  # beside it: local disk
+
+
+def test_filesystem_of_takes_the_longest_mount() -> None:
+    mounts = "/dev/a / ext4 rw 0 0\nsrv:/x /mnt/my\\040share nfs rw 0 0\n/dev/b /mnt ext4 rw 0 0\n"
+    assert filesystem_of("/mnt/my share/deep", mounts) == ("nfs", "/mnt/my share")
+    assert filesystem_of("/mnt/other", mounts) == ("ext4", "/mnt")
+    assert filesystem_of("/mnt/my shared", mounts) == ("ext4", "/mnt")
+    assert filesystem_of("/home", mounts) == ("ext4", "/")
+    assert filesystem_of("/home", "") is None
