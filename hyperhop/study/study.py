@@ -470,6 +470,8 @@ class Study:
             max_consecutive_failures,
             dict(kwargs or {}),
         )
+        if n_trials is not None and n_trials_mode == "increment":
+            run.increment = n_trials
         bar = ProgressBar(progress, goal, seconds)
         run.bar = bar
         self._stop.clear()
@@ -569,6 +571,10 @@ class _Run:
         self.pass_trial = _wants_trial(objective)
         self.lock = threading.Lock()
         self.in_flight = 0
+        self.increment: int | None = None
+        """``n_trials`` in increment mode: this run's own trials count, not the study's, so
+        several processes that each add ``n_trials`` to one study add them all."""
+        self.done = 0
         self.consecutive_failures = 0
         self.error: BaseException | None = None
         self.bar: ProgressBar | None = None
@@ -577,7 +583,9 @@ class _Run:
     def progress(self) -> float:
         """The fraction of the budget used: trials done of the goal, or time of the runtime."""
         frac = 0.0
-        if self.goal:
+        if self.increment:
+            frac = self.done / self.increment
+        elif self.goal:
             frac = self.study._cache.count(*self.counted) / self.goal
         if self.deadline is not None and self.seconds:
             frac = max(frac, 1.0 - (self.deadline - time.monotonic()) / self.seconds)
@@ -601,6 +609,8 @@ class _Run:
             return False
         if self._reached_target():
             return False
+        if self.increment is not None:
+            return self.done + self.in_flight < self.increment
         if self.goal is not None:
             s._cache.refresh()
             return s._cache.count(*self.counted) + self.in_flight < self.goal
@@ -624,6 +634,8 @@ class _Run:
                 finished = self._record(trial, outcome)
                 with self.lock:
                     self.running.pop(trial.id, None)
+                    if finished is not None and finished.state in self.counted:
+                        self.done += 1
             finally:
                 with self.lock:
                     self.in_flight -= 1
