@@ -1,0 +1,95 @@
+"""RDBStorage on the real MySQL/MariaDB server (a fresh database per module, wiped per test)."""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from hyperhop.exceptions import IncompatibleFormatError, MissingDependencyError
+from hyperhop.storage import get_storage
+from hyperhop.storage.base import SCHEMA_VERSION, Storage
+from tests.conftest import require_module, require_service
+from tests.storage import test_sqlite
+from tests.storage.conformance import StorageConformance
+
+SERVER = "mysql://root@127.0.0.1:3306"
+
+pytestmark = pytest.mark.server
+
+
+def _engine(url: str) -> Any:
+    import sqlalchemy as sa
+
+    return sa.create_engine(
+        url.replace("mysql://", "mysql+pymysql://"), isolation_level="AUTOCOMMIT"
+    )
+
+
+def _sql(engine: Any, statement: str) -> None:
+    import sqlalchemy as sa
+
+    with engine.connect() as c:
+        c.execute(sa.text(statement))
+
+
+@pytest.fixture(scope="module")
+def database() -> Iterator[str]:
+    require_service("mysql")
+    require_module("sqlalchemy", "mysql")
+    require_module("pymysql", "mysql")
+    admin = _engine(f"{SERVER}/")
+    name = f"hyperhop_test_{uuid.uuid4().hex[:12]}"
+    _sql(admin, f"CREATE DATABASE {name}")
+    try:
+        yield f"{SERVER}/{name}"
+    finally:
+        _sql(admin, f"DROP DATABASE IF EXISTS {name}")
+        admin.dispose()
+
+
+@pytest.fixture
+def db_engine(database: str) -> Iterator[Any]:
+    engine = _engine(database)
+    yield engine
+    engine.dispose()
+
+
+class TestMySQLStorage(StorageConformance):
+    persistent = True
+
+    @pytest.fixture
+    def storage(self, database: str, db_engine: Any) -> Iterator[Storage]:
+        s = get_storage(database)
+        _sql(db_engine, "DELETE FROM hyperhop_studies")  # cascades to trials, attachments
+        yield s
+        s.close()
+
+    @pytest.fixture
+    def reopen(self, database: str) -> Callable[[], Storage]:
+        return lambda: get_storage(database)
+
+
+def test_eight_processes_race_on_one_new_study(database: str) -> None:
+    test_sqlite.run_race(database, f"race {uuid.uuid4().hex}")
+
+
+def test_mariadb_url_and_newer_schema_version(database: str, db_engine: Any) -> None:
+    get_storage(database.replace("mysql://", "mariadb://")).close()
+    _sql(db_engine, "UPDATE hyperhop_meta SET value = '99' WHERE name = 'schema_version'")
+    try:
+        with pytest.raises(IncompatibleFormatError) as e:
+            get_storage(database)
+        assert "99" in str(e.value) and str(SCHEMA_VERSION) in str(e.value)
+    finally:
+        _sql(db_engine, f"UPDATE hyperhop_meta SET value = '{SCHEMA_VERSION}'")
+
+
+def test_missing_driver_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    require_module("sqlalchemy", "mysql")
+    monkeypatch.setitem(sys.modules, "pymysql", None)  # makes `import pymysql` fail
+    with pytest.raises(MissingDependencyError, match=r"pip install hyperhop\[mysql\]"):
+        get_storage("mysql://nobody@127.0.0.1:1/none")
