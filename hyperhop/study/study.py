@@ -481,6 +481,11 @@ class Study:
                 run.worker()
             else:
                 run.threads(workers)
+            if isinstance(run.error, KeyboardInterrupt):  # raised in a worker thread
+                raise run.error
+        except KeyboardInterrupt as e:
+            run.abandon(e)
+            raise
         finally:
             self._progress = None
             bar.update(
@@ -666,13 +671,20 @@ class _Run:
             for th in pool:
                 while th.is_alive():
                     th.join(0.2)
-        except KeyboardInterrupt as e:
+        except KeyboardInterrupt:
             self.study._stop.set()
-            with self.lock:
-                running = list(self.running.values())
-            for t in running:
-                self._interrupt(t, e)
             raise
+
+    def abandon(self, exc: BaseException) -> None:
+        """Ctrl+C: fail as interrupted every trial this process still holds RUNNING in the
+        study, including one whose ask() or tell() the interrupt cut short (it is in storage,
+        but no loop variable holds it)."""
+        s = self.study
+        s._stop.set()
+        s._cache.refresh()
+        for t in s._cache.running():
+            if t.owner == s.owner:
+                self._interrupt(t, exc)
 
     def _interrupt(self, trial: Trial, exc: BaseException) -> None:
         try:
@@ -688,7 +700,7 @@ class _Run:
                 ),
             )
         except TrialStateError:
-            pass
+            return
         log.warning("interrupted: trial %d marked FAILED(interrupted)", trial.number)
 
     def _evaluate(self, trial: Trial) -> tuple[Outcome, BaseException | None]:
