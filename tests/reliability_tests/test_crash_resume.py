@@ -5,10 +5,13 @@ from __future__ import annotations
 import signal
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from hyperhop.trial import FailReason, TrialState
+import hyperhop as hh
+from hyperhop.storage import MemoryStorage
+from hyperhop.trial import FailReason, Trial, TrialState
 from tests.reliability_tests._backends import Backend, on
 from tests.reliability_tests._harness import (
     check_invariants,
@@ -20,6 +23,7 @@ from tests.reliability_tests._harness import (
     spawn_worker,
     wait_until,
 )
+from tests.reliability_tests._objectives import SPACE, tiny
 
 PERSISTENT = on("sqlite", "journal", "postgres", "mysql")
 
@@ -208,3 +212,75 @@ def test_seeded_resume_equivalence_random_sampler(backend: Backend, tmp_path: Pa
     assert [(t.params, t.values) for t in b[cut + 1 : n]] == [
         (t.params, t.values) for t in a[cut + 1 : n]
     ]
+
+
+class _InterruptingStorage(MemoryStorage):
+    """Memory storage whose ``where`` write meets a Ctrl+C on trial ``at``: after
+    ``create_trial`` committed (ask cut short), or before ``update_trial`` (tell cut short)."""
+
+    def __init__(self, where: str, at: int) -> None:
+        super().__init__()
+        self.where = where
+        self.at = at
+
+    def create_trial(self, study_id: int, **kw: Any) -> Trial:
+        t = super().create_trial(study_id, **kw)
+        if self.where == "ask" and t.number == self.at:
+            self.where = "done"
+            raise KeyboardInterrupt
+        return t
+
+    def update_trial(self, trial_id: int, **kw: Any) -> Trial:
+        if (
+            self.where == "tell"
+            and kw.get("state") is TrialState.COMPLETE
+            and self.get_trial(trial_id).number == self.at
+        ):
+            self.where = "done"
+            raise KeyboardInterrupt
+        return super().update_trial(trial_id, **kw)
+
+
+@pytest.mark.parametrize("n_jobs", [1, 3])
+@pytest.mark.parametrize("where", ["ask", "tell"])
+def test_ctrl_c_inside_ask_or_tell_leaves_nothing_running(where: str, n_jobs: int) -> None:
+    """Scenario 5, the storage half of a trial: a Ctrl+C that lands in ask() just after the
+    trial row is written, or in tell() before the result is, still ends that trial
+    FAILED(interrupted): with a fast objective that is where the signal usually lands."""
+    store = _InterruptingStorage(where, at=4)
+    study = hh.Study(SPACE, storage=store, name="cut-short", seed=1)
+    with pytest.raises(KeyboardInterrupt):
+        study.optimize(tiny, n_trials=50, n_jobs=n_jobs, progress=False)
+    trials = check_invariants(store, "cut-short", reap=False)
+    assert count(trials, TrialState.RUNNING) == 0, trials
+    t = trials[4]
+    assert t.state is TrialState.FAILED and t.error is not None
+    assert t.error.reason == FailReason.INTERRUPTED.value
+
+
+@pytest.mark.chaos
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("backend", on("sqlite", "journal", "postgres"), indirect=True)
+def test_sigint_with_a_fast_objective_leaves_nothing_running(
+    backend: Backend, tmp_path: Path
+) -> None:
+    """Scenario 5 with a trivial objective (the signal lands in storage code, not in the
+    objective): three rounds, each exits 130 with no trial RUNNING."""
+    assert backend.url is not None
+    for round_ in range(3):
+        name = f"fast-{round_}"
+        w = spawn_worker(backend.url, name, 100_000, "tiny", dir=tmp_path)
+        store = backend.open()
+
+        def started(name: str = name, store: Any = store) -> bool:
+            try:
+                return len(read_trials(store, name)) >= 30
+            except KeyError:
+                return False
+
+        wait_until(started, 60, what="30 trials")
+        assert kill(w.pid, signal.SIGINT)
+        assert w.wait(5.0) == 130, w.describe()
+        trials = check_invariants(backend.open(), name, reap=False)
+        running = [t.number for t in trials if t.state is TrialState.RUNNING]
+        assert running == [], f"round {round_}: left RUNNING after Ctrl+C: {running}"
