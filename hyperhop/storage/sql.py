@@ -130,11 +130,11 @@ _DDL_ATTACHMENTS = """CREATE TABLE IF NOT EXISTS hyperhop_attachments (
 
 _DDL_INDEXES = (
     "CREATE INDEX IF NOT EXISTS hyperhop_trials_seq ON hyperhop_trials (study_id, seq)",
-    "CREATE INDEX IF NOT EXISTS hyperhop_trials_state ON hyperhop_trials (study_id, state)",
+    "CREATE INDEX IF NOT EXISTS hyperhop_trials_state ON hyperhop_trials (study_id, state, number)",
 )
 _INLINE_INDEXES = (
     ",\n    INDEX hyperhop_trials_seq (study_id, seq),"
-    "\n    INDEX hyperhop_trials_state (study_id, state)"
+    "\n    INDEX hyperhop_trials_state (study_id, state, number)"
 )
 
 SQLITE_TYPES = {

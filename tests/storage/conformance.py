@@ -388,3 +388,70 @@ class StorageConformance:
         with pytest.raises(TypeError):
             storage.create_trial(s.id, state=RUN, params={"f": object()}, owner=OWNER)
         assert storage.get_trials(s.id)[0] == []
+
+    def test_heartbeat_read_back_compares_exactly(self, storage: Storage) -> None:
+        s, _ = storage.create_study("s", ["min"])
+        t = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER)
+        assert storage.heartbeat([t.id], OWNER) == [t.id]
+        read = storage.get_trial(t.id)  # a heartbeat that went through the store and back
+        assert read.heartbeat is not None
+        done = storage.update_trial(
+            t.id,
+            expect_state=RUN,
+            expect_owner=OWNER,
+            expect_heartbeat=read.heartbeat,
+            state=TrialState.COMPLETE,
+            values=[1.0],
+        )
+        assert done.state is TrialState.COMPLETE
+        assert storage.get_trials(s.id)[0][0].heartbeat == read.heartbeat
+
+    def test_enqueue_key_race_between_threads(self, storage: Storage) -> None:
+        s, _ = storage.create_study("s", ["min"])
+        ids: list[int] = []
+        lock = threading.Lock()
+        barrier = threading.Barrier(8)
+
+        def worker() -> None:
+            barrier.wait()
+            t = storage.create_trial(
+                s.id, state=TrialState.QUEUED, params={"x": 1}, enqueue_key="same"
+            )
+            with lock:
+                ids.append(t.id)
+
+        threads = [threading.Thread(target=worker) for _ in range(8)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        assert len(ids) == 8 and len(set(ids)) == 1
+        trials, _ = storage.get_trials(s.id)
+        assert [t.number for t in trials] == [0]
+
+    def test_claim_and_heartbeat_are_incremental_changes(self, storage: Storage) -> None:
+        s, _ = storage.create_study("s", ["min"])
+        q = storage.create_trial(s.id, state=TrialState.QUEUED, params={"i": 0})
+        storage.create_trial(s.id, state=TrialState.QUEUED, params={"i": 1})
+        _, seq = storage.get_trials(s.id)
+        claimed = storage.claim_queued_trial(s.id, OWNER)
+        assert claimed is not None and claimed.id == q.id
+        changed, seq2 = storage.get_trials(s.id, since=seq)
+        assert [t.id for t in changed] == [q.id] and changed[0].state is RUN and seq2 > seq
+        assert storage.heartbeat([q.id], OWNER) == [q.id]
+        changed, seq3 = storage.get_trials(s.id, since=seq2)
+        assert [t.id for t in changed] == [q.id] and seq3 > seq2
+
+    def test_delete_study_removes_its_trials_and_attachments(self, storage: Storage) -> None:
+        s, _ = storage.create_study("s", ["min"])
+        t = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER)
+        storage.set_attachment(t.id, "a", b"x")
+        storage.delete_study(s.id)
+        with pytest.raises(TrialNotFoundError):
+            storage.get_trial(t.id)
+        with pytest.raises(KeyError):
+            storage.get_attachment(t.id, "a")
+        with pytest.raises(StudyNotFoundError):
+            storage.delete_study(s.id)
+        s2, created = storage.create_study("s", ["max"])  # the name is free again
+        assert created and s2.id != s.id and storage.get_trials(s2.id)[0] == []
