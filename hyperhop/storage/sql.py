@@ -217,6 +217,10 @@ _BUMP = "UPDATE hyperhop_studies SET seq = seq + 1, n_trials = n_trials + :n WHE
 _BUMP_RETURNING = _BUMP + " RETURNING seq, n_trials"
 _SEQ = "SELECT seq, n_trials FROM hyperhop_studies WHERE id = :sid"
 _STUDY_OF_TRIAL = "SELECT study_id FROM hyperhop_trials WHERE id = :id"
+_BUMP_FOR_TRIAL_RETURNING = (
+    "UPDATE hyperhop_studies SET seq = seq + 1 "
+    "WHERE id = (SELECT study_id FROM hyperhop_trials WHERE id = :id) RETURNING id, seq"
+)
 
 _TRIAL_BY_ID = (
     "SELECT id, study_id, number, state, params, vals, intermediate, user_attrs, system_attrs, "
@@ -400,6 +404,17 @@ class SQLStorage(Storage):
                 return None
             row = tx.execute(_SEQ, {"sid": study_id}).fetchone()
         return None if row is None else (int(row[0]), int(row[1]))
+
+    def _bump_for_trial(self, tx: Tx, trial_id: int) -> tuple[int, int] | None:
+        """Lock the study of a trial and take its next sequence number; ``(study_id, seq)``."""
+        if self.dialect.update_returning:
+            row = tx.execute(_BUMP_FOR_TRIAL_RETURNING, {"id": trial_id}).fetchone()
+            return None if row is None else (int(row[0]), int(row[1]))
+        row = tx.execute(_STUDY_OF_TRIAL, {"id": trial_id}).fetchone()
+        if row is None:
+            return None
+        bumped = self._bump(tx, int(row[0]))
+        return None if bumped is None else (int(row[0]), bumped[0])
 
     def _insert(self, tx: Tx, plain: str, returning: str, params: Mapping[str, Any]) -> int:
         if self.dialect.insert_returning:
@@ -600,18 +615,15 @@ class SQLStorage(Storage):
         new_sys = codec.loads(codec.dumps(dict(system_attrs))) if system_attrs else None
 
         def op(tx: Tx) -> Trial:
-            row = tx.execute(_STUDY_OF_TRIAL, {"id": trial_id}).fetchone()
-            if row is None:
-                raise self._missing_trial(trial_id)
-            bumped = self._bump(tx, int(row[0]))
-            if bumped is None:  # the study was deleted meanwhile
+            bumped = self._bump_for_trial(tx, trial_id)
+            if bumped is None:
                 raise self._missing_trial(trial_id)
             current = tx.execute(_TRIAL_BY_ID, {"id": trial_id}).fetchone()
             if current is None:
                 raise self._missing_trial(trial_id)
             t = row_to_trial(current)
             check_cas(t, expect_state, expect_owner, expect_heartbeat)
-            changes: dict[str, Any] = {"seq": bumped[0]}
+            changes: dict[str, Any] = {"seq": bumped[1]}
             if state is not None:
                 changes["state"] = state
                 if state.is_finished:

@@ -216,23 +216,21 @@ class SQLiteStorage(SQLStorage):
 
     # ---------------------------------------------------------------- connection
     def _connect(self) -> sqlite3.Connection:
-        try:
-            conn = sqlite3.connect(
-                self.path,
-                timeout=min(self.timeout, 5.0),
-                isolation_level=None,
-                check_same_thread=False,
-            )
-        except sqlite3.Error as e:
-            raise _wrap(e, self.path) from e
+        """A configured connection (raises sqlite3.Error, which ``_run`` retries or wraps)."""
+        conn = sqlite3.connect(
+            self.path,
+            timeout=min(self.timeout, 5.0),
+            isolation_level=None,
+            check_same_thread=False,
+        )
         try:
             if not self._memory:
                 conn.execute("PRAGMA journal_mode = WAL")
             conn.execute(_SYNCHRONOUS[self._synchronous])
             conn.execute("PRAGMA foreign_keys = ON")
-        except sqlite3.Error as e:
+        except BaseException:
             conn.close()
-            raise _wrap(e, self.path) from e
+            raise
         return conn
 
     def _connection(self) -> sqlite3.Connection:
@@ -273,8 +271,8 @@ class SQLiteStorage(SQLStorage):
         attempt = 0
         while True:
             with self._lock:
-                conn = self._connection()
                 try:
+                    conn = self._connection()
                     if not write:  # each read is safe on its own: see SQLStorage.get_trials
                         return op(conn)
                     with self._write_turn(deadline):
