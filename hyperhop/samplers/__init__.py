@@ -7,13 +7,15 @@ from typing import Any
 
 from hyperhop.samplers.base import History, Sampler
 from hyperhop.samplers.random import RandomSampler
+from hyperhop.samplers.tpe import TPESampler
 from hyperhop.space import Space
 
-__all__ = ["History", "RandomSampler", "Sampler", "make_sampler"]
+__all__ = ["History", "RandomSampler", "Sampler", "TPESampler", "make_sampler"]
 
 log = logging.getLogger("hyperhop.samplers")
 
 _REGISTRY: dict[str, type[Sampler]] = {"random": RandomSampler}
+_REGISTRY["tpe"] = TPESampler
 
 
 def make_sampler(algo: Any, space: Space, seed: int | None) -> Sampler:

@@ -1,0 +1,249 @@
+"""TPE: the conformance suite in each mode, and Hyperopt's formulas on hand-computed values."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import hyperhop as hh
+from hyperhop.samplers import History, RandomSampler, Sampler, TPESampler
+from hyperhop.samplers.tpe import parzen
+from hyperhop.samplers.tpe.columns import compile_plan
+from hyperhop.samplers.tpe.observations import TrialTable
+from hyperhop.trial import TrialState
+from tests.samplers.conformance import SamplerConformance, key, mixed_space, quadratic
+
+
+class TestTPE(SamplerConformance):
+    algo_name = "tpe"
+
+    def make(self, seed: int | None) -> Sampler:
+        return TPESampler(seed)
+
+
+class TestTPEMultivariate(SamplerConformance):
+    def make(self, seed: int | None) -> Sampler:
+        return TPESampler(seed, multivariate=True)
+
+
+class TestTPEGroup(SamplerConformance):
+    def make(self, seed: int | None) -> Sampler:
+        return TPESampler(seed, group=True)
+
+
+# ---------------------------------------------------------------------------- formulas
+@pytest.mark.parametrize(("n", "expected"), [(1, 1), (20, 2), (100, 3), (1000, 8), (10**5, 25)])
+def test_good_set_size_is_gamma_sqrt_n_capped(n: int, expected: int) -> None:
+    assert parzen.n_good(n, 0.25, 25) == expected == min(math.ceil(0.25 * math.sqrt(n)), 25)
+
+
+def test_sigmas_with_no_and_one_observation() -> None:
+    ps = np.array([2.0])
+    assert parzen.adaptive_sigmas(np.zeros((1, 0)), np.array([0.0]), ps).tolist() == [[2.0]]
+    # one observation: half the prior sigma (Hyperopt's special case)
+    assert parzen.adaptive_sigmas(np.array([[0.7]]), np.array([0.0]), ps).tolist() == [[2.0, 1.0]]
+
+
+def test_sigmas_are_the_larger_neighbour_distance_clipped() -> None:
+    # components [prior 0.5 | 0.1, 0.2, 0.9]: sorted 0.1, 0.2, 0.5, 0.9
+    # distances: 0.1 -> 0.1 (edge), 0.2 -> max(0.1, 0.3), 0.9 -> 0.4 (edge);
+    # clipped to [1 / min(100, 1 + 4), 1] = [0.2, 1]; the prior keeps sigma 1
+    sig = parzen.adaptive_sigmas(np.array([[0.1, 0.2, 0.9]]), np.array([0.5]), np.array([1.0]))
+    assert np.allclose(sig, [[1.0, 0.2, 0.3, 0.4]])
+
+
+def test_minimum_sigma_uses_at_most_100() -> None:
+    mus = np.linspace(0.0, 1.0, 500)[None, :]
+    sig = parzen.adaptive_sigmas(mus, np.array([0.5]), np.array([1.0]))
+    assert math.isclose(sig[0, 1:].min(), 1.0 / 100)
+
+
+def test_linear_forgetting() -> None:
+    assert parzen.linear_forgetting_weights(25, 25).tolist() == [1.0] * 25
+    w = parzen.linear_forgetting_weights(30, 25)
+    assert np.allclose(w[:5], np.linspace(1 / 30, 1.0, 5)) and np.all(w[5:] == 1.0)
+    assert parzen.linear_forgetting_weights(30, None).tolist() == [1.0] * 30
+
+
+def test_fit_puts_the_prior_first_with_its_weight() -> None:
+    mix = parzen.fit(
+        np.array([[0.2, 0.4]]), np.array([0.5]), np.array([1.0]), np.zeros(1), np.ones(1), 2.0, 25
+    )
+    assert mix.mu.tolist() == [[0.5, 0.2, 0.4]]
+    assert np.allclose(mix.weights, [0.5, 0.25, 0.25])
+
+
+def test_categorical_pseudo_counts() -> None:
+    # plain choice / randint: counts + prior_weight
+    p = parzen.categorical_probs(np.array([1.0, 1.0]), 3, np.full(3, 1 / 3), False, 1.0, 25)
+    assert np.allclose(p, np.array([1, 3, 1]) / 5)
+    # weighted choice (pchoice): counts + n * prior_weight * p
+    probs = np.array([0.5, 0.25, 0.25])
+    p = parzen.categorical_probs(np.array([2.0]), 3, probs, True, 1.0, 25)
+    assert np.allclose(p, np.array([1.5, 0.75, 1.75]) / 4)
+
+
+def test_truncated_samples_stay_in_bounds_and_follow_the_mixture() -> None:
+    mix = parzen.fit(
+        np.array([[0.9, 0.95]]), np.array([0.5]), np.array([1.0]), np.zeros(1), np.ones(1), 1.0, 25
+    )
+    x = parzen.sample(mix, 20000, np.random.default_rng(0))
+    assert x.min() >= 0.0 and x.max() <= 1.0
+    # the truncated mixture's own probability of x > 0.8
+    from scipy.special import ndtr
+
+    def mass(a: float, b: float) -> float:
+        return float(
+            np.sum(mix.weights * (ndtr((b - mix.mu) / mix.sigma) - ndtr((a - mix.mu) / mix.sigma)))
+        )
+
+    assert abs(np.mean(x > 0.8) - mass(0.8, 1.0) / mass(0.0, 1.0)) < 0.01
+
+
+def test_quantized_scores_use_bin_mass() -> None:
+    # one component at 0 with sigma 1: the bin [-0.5, 0.5] holds 2 * ndtr(0.5) - 1
+    lm = parzen.log_mass_1d(
+        np.zeros(1), np.ones(1), np.ones(1), np.array([-0.5, 0.5]), np.array([0.5, 1.5])
+    )
+    from scipy.special import ndtr
+
+    assert np.allclose(np.exp(lm), [ndtr(0.5) - ndtr(-0.5), ndtr(1.5) - ndtr(0.5)])
+
+
+# ---------------------------------------------------------------------------- the split
+def _history(space: hh.Space, states: list[tuple[TrialState, float | None]]) -> History:
+    study = hh.Study(space, algo="random", seed=0)
+    trials = []
+    for state, value in states:
+        t = study.ask()
+        if state is TrialState.COMPLETE:
+            study.tell(t, value)
+        elif state is not TrialState.RUNNING:
+            study.tell(t, state)
+        trials.append(t)
+    return History(space, ("min",), list(study.trials))
+
+
+def test_split_takes_the_good_set_from_completed_trials_only() -> None:
+    space = hh.Space({"x": hh.float(0, 1)})
+    C, F, R = TrialState.COMPLETE, TrialState.FAILED, TrialState.RUNNING
+    states = [(F, None), (C, 5.0), (R, None), (C, 1.0), (C, 3.0)] * 4  # N = 20 -> 2 good
+    table = TrialTable(compile_plan(space))
+    table.update(_history(space, states))
+    good, bad = table.split("min", 0.25, 25)
+    assert good.tolist() == [3, 8]  # the two earliest trials with value 1.0
+    assert sorted(good.tolist() + bad.tolist()) == list(range(20))
+    # failed and running trials are always in g(x)
+    assert {0, 2} <= set(bad.tolist())
+
+
+def test_split_when_few_trials_completed() -> None:
+    space = hh.Space({"x": hh.float(0, 1)})
+    states = [(TrialState.FAILED, None)] * 99 + [(TrialState.COMPLETE, 2.0)]
+    table = TrialTable(compile_plan(space))
+    table.update(_history(space, states))
+    good, _ = table.split("min", 0.25, 25)
+    assert good.tolist() == [99]
+
+
+def test_maximize_flips_the_loss() -> None:
+    space = hh.Space({"x": hh.float(0, 1)})
+    states = [(TrialState.COMPLETE, float(v)) for v in range(16)]
+    table = TrialTable(compile_plan(space))
+    table.update(_history(space, states))
+    good, _ = table.split("max", 0.25, 25)
+    assert good.tolist() == [15]
+
+
+# ---------------------------------------------------------------------------- encoding
+def test_conditional_parameters_are_observed_only_where_active() -> None:
+    space = mixed_space()
+    study = hh.Study(space, algo="random", seed=1)
+    for _ in range(30):
+        t = study.ask()
+        study.tell(t, 1.0)
+    plan = compile_plan(space)
+    table = TrialTable(plan)
+    table.update(History(space, ("min",), list(study.trials)))
+    col = next(c for c in plan.numeric if c.spec.label == "model.kernel.gamma")
+    seen = ~np.isnan(table.X[: table.n, col.cols.start])
+    active = [space["model.kernel.gamma"].is_active(t.params) for t in study.trials]
+    assert seen.tolist() == active and 0 < sum(active) < 30
+
+
+def test_log_parameters_live_in_log_space() -> None:
+    space = hh.Space({"lr": hh.float(1e-5, 1e-1, log=True), "n": hh.int(16, 512, power_of=2)})
+    plan = compile_plan(space)
+    lr, n = plan.numeric
+    assert math.isclose(lr.latent(1e-3)[0], math.log(1e-3))
+    assert (lr.prior_mu, lr.prior_sigma) == (
+        pytest.approx(0.5 * (math.log(1e-5) + math.log(1e-1))),
+        pytest.approx(math.log(1e-1) - math.log(1e-5)),
+    )
+    assert n.latent(64)[0] == 2.0 and n.raw(np.array([2.2])) == 64  # the exponent's index
+
+
+def test_unmodelled_parameters_are_drawn_from_the_prior() -> None:
+    space = hh.Space({"x": hh.float(0, 1), "big": hh.float(0, 1, shape=1000)})
+    plan = compile_plan(space)
+    assert [s.label for s in plan.unmodelled] == ["big"]
+    study = hh.Study(space, algo=TPESampler(0, n_startup=3), seed=0)
+    study.optimize(lambda c: c["x"] + float(c["big"].mean()), n_trials=8, progress=False)
+    for t in study.trials:
+        space.validate(t.params)
+
+
+# ---------------------------------------------------------------------------- behaviour
+def test_startup_trials_are_random_search() -> None:
+    space = mixed_space()
+    a = hh.Study(space, algo=TPESampler(5), seed=5)
+    b = hh.Study(space, algo=RandomSampler(5), seed=5)
+    for s in (a, b):
+        for _ in range(20):
+            t = s.ask()
+            s.tell(t, 1.0)
+    assert [key(t.params) for t in a.trials] == [key(t.params) for t in b.trials]
+
+
+def test_finds_an_integer_optimum() -> None:
+    space = hh.Space({"n": hh.int(0, 200)})
+    study = hh.Study(space, algo=TPESampler(0), seed=0)
+    study.optimize(lambda c: abs(c["n"] - 137), n_trials=60, progress=False)
+    assert study.best_value <= 2
+
+
+def test_model_beats_random_on_a_5d_quadratic() -> None:
+    space = hh.Space({f"x{i}": hh.float(-5.0, 5.0) for i in range(5)})
+    tpe, rnd = [], []
+    for seed in range(3):
+        for algo, out in ((TPESampler(seed), tpe), (RandomSampler(seed), rnd)):
+            s = hh.Study(space, algo=algo, seed=seed)
+            out.append(s.optimize(quadratic, n_trials=80, progress=False).best_value)
+    assert np.mean(tpe) < 0.6 * np.mean(rnd)
+
+
+def test_joint_modes_model_the_right_groups() -> None:
+    space = mixed_space()
+    plan = compile_plan(space)
+    top = [g for g in plan.groups if not g.first.conditions]
+    assert len(top) == 1
+    assert {c.spec.label for c in top[0].numeric} == {"lr", "layers", "units", "drop"}
+    assert {c.spec.label for c in top[0].categorical} == {"opt", "model"}
+    assert len(plan.groups) == 6
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"n_startup": -1},
+        {"n_ei_candidates": 0},
+        {"gamma": 0},
+        {"prior_weight": 0.0},
+        {"max_good": 0},
+    ],
+)
+def test_bad_arguments(kwargs: dict[str, float]) -> None:
+    with pytest.raises(ValueError, match="TPESampler"):
+        TPESampler(0, **kwargs)  # type: ignore[arg-type]
