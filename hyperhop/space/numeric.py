@@ -172,7 +172,7 @@ class Float(_Numeric):
                 return np.round(v / self.q) * self.q
         if self.precision is not None:
             v = round_significant(v, self.precision) if self.log else np.round(v, self.precision)
-        return np.clip(v, self.low, self.high)
+        return np.clip(v, self.low, self.high, out=v)  # v is always a fresh array here
 
     def _from_latent(self, u: np.ndarray) -> np.ndarray:
         return self._finish(np.exp(u) if self.log else u)

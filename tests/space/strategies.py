@@ -192,7 +192,8 @@ def _value(draw: st.DrawFn, budget: _Budget, depth: int) -> Any:
         p = draw(leaves(budget))
         if draw(st.booleans()):
             return hh.expr(_join, p, draw(leaves(budget)), "end")
-        return hh.expr(_scaled, p, factor=draw(st.sampled_from([0.5, 3.0])))
+        number = draw(leaves(budget).filter(lambda q: not isinstance(q, hh.space.Choice)))
+        return hh.expr(_scaled, number, factor=draw(st.sampled_from([0.5, 3.0])))
     # a choice: constant strings, nested dicts of conditional parameters, direct parameters
     n = draw(st.integers(2, 4))
     kinds = ["const", "dict", "dict"] + (["param"] if budget.allow_direct else [])
