@@ -31,8 +31,15 @@ pytest: $(VENV)/.dev
 
 test: lint typecheck pytest
 
-bench: $(VENV)/.dev
-	$(PY) benchmarks/space.py
+bench: bench-env
+	.venv-bench/bin/python benchmarks/space.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis runs
+
+# The peers that benchmarks/ compares hyperhop with, in a virtual environment of their own
+# (never hyperhop dependencies): hyperhop itself plus benchmarks/requirements-peers.txt.
+.PHONY: bench-env
+bench-env:
+	@test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/python -m pip --disable-pip-version-check -q install -e . -r benchmarks/requirements-peers.txt
