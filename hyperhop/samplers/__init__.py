@@ -5,17 +5,19 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from hyperhop.samplers.anneal import AnnealSampler
 from hyperhop.samplers.base import History, Sampler
 from hyperhop.samplers.random import RandomSampler
 from hyperhop.samplers.tpe import TPESampler
 from hyperhop.space import Space
 
-__all__ = ["History", "RandomSampler", "Sampler", "TPESampler", "make_sampler"]
+__all__ = ["AnnealSampler", "History", "RandomSampler", "Sampler", "TPESampler", "make_sampler"]
 
 log = logging.getLogger("hyperhop.samplers")
 
 _REGISTRY: dict[str, type[Sampler]] = {"random": RandomSampler}
 _REGISTRY["tpe"] = TPESampler
+_REGISTRY["anneal"] = AnnealSampler
 
 
 def make_sampler(algo: Any, space: Space, seed: int | None) -> Sampler:

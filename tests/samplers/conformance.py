@@ -261,8 +261,14 @@ class SamplerConformance:
     def test_resumes_from_storage(self) -> None:
         storage = MemoryStorage()
         space = mixed_space()
+
+        def crash_at_15(study: hh.Study, trial: Trial) -> None:
+            if len(study.trials) >= 15:
+                study.stop()
+
         first = hh.Study(space, storage=storage, name="s", algo=self.make(21), seed=21)
-        self.run(first, mixed_objective, 15)
+        self.run(first, mixed_objective, 32, callbacks=[crash_at_15])
+        assert len(first.trials) == 15
         second = hh.Study(space, storage=storage, name="s", algo=self.make(21), seed=21)
         self.run(second, mixed_objective, 32)
         resumed = list(second.trials)

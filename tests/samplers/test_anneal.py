@@ -1,0 +1,152 @@
+"""The annealed local search (PyHopper's algorithm)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import hyperhop as hh
+from hyperhop.samplers import History, Sampler
+from hyperhop.samplers.anneal import AnnealSampler, TrialDigests, digest
+from hyperhop.storage import codec
+from tests.samplers.conformance import SamplerConformance, key, quadratic, quadratic_space
+
+
+class TestAnneal(SamplerConformance):
+    algo_name = "anneal"
+    n_warmup = 25
+
+    def make(self, seed: int | None) -> Sampler:
+        return AnnealSampler(seed)
+
+
+# ---------------------------------------------------------------------------- schedule
+def test_temperature_falls_linearly_over_the_budget() -> None:
+    s = AnnealSampler(0)
+    rng = np.random.default_rng(0)
+    assert [round(s.temperature(p, rng), 6) for p in (0.0, 0.25, 0.625, 1.0)] == [
+        1.0,
+        0.8,
+        0.5,
+        0.2,
+    ]
+    hot = AnnealSampler(0, start_temperature=0.5, end_temperature=0.1)
+    assert [round(hot.temperature(p, rng), 6) for p in (0.0, 0.5, 1.0)] == [0.5, 0.3, 0.1]
+    free = [s.temperature(None, rng) for _ in range(200)]
+    assert 0.2 <= min(free) < 0.3 and 0.9 < max(free) <= 1.0
+
+
+def test_random_phase_is_the_first_quarter_of_the_budget() -> None:
+    space = quadratic_space()
+    study = hh.Study(space, algo=AnnealSampler(3), seed=3)
+    study.optimize(quadratic, n_trials=40, progress=False)
+    trials = list(study.trials)
+    assert trials[0].params == space.default()
+    sampler = AnnealSampler(3)
+    for t in trials[1:10]:  # progress < 0.25: random draws, as the random sampler's
+        assert t.params == space.sample(sampler.rng_for(t.number))
+    # afterwards: neighbours of the best so far, never a repeat
+    assert len({key(t.params) for t in trials}) == 40
+    assert study.best_value < min(quadratic(t.config) for t in trials[:10])
+
+
+def test_without_a_budget_the_random_phase_counts_trials() -> None:
+    space = quadratic_space(6)  # n_random = max(10, 2 * 6) = 12
+    s = AnnealSampler(1)
+    study = hh.Study(space, algo=s, seed=1)
+    for _ in range(14):
+        t = study.ask()
+        study.tell(t, quadratic(t.config))
+    trials = list(study.trials)
+    for t in trials[1:12]:
+        assert t.params == space.sample(s.rng_for(t.number))
+    assert AnnealSampler(1, n_random=3).in_random_phase(History(space, ("min",), trials[:2]))
+
+
+def test_duplicates_raise_the_temperature_by_5_percent_up_to_1() -> None:
+    seen: list[float] = []
+
+    def stuck(v: int, t: float, rng: np.random.Generator) -> int:
+        seen.append(t)
+        return v  # every neighbour is a duplicate
+
+    space = hh.Space({"c": hh.custom(sample=lambda rng: int(rng.integers(0, 10**9)), mutate=stuck)})
+    study = hh.Study(space, algo=AnnealSampler(0, n_random=2, start_at_default=False), seed=0)
+    for _ in range(4):
+        t = study.ask()
+        study.tell(t, float(t.params["c"]))
+    assert len({t.params["c"] for t in study.trials}) == 4
+    assert seen and all(t < 1.0 for t in seen)
+    ratios = [b / a for a, b in zip(seen, seen[1:], strict=False) if b > a]
+    assert ratios and np.allclose(ratios, 1.05)
+
+
+def test_no_duplicates_in_a_small_finite_space() -> None:
+    space = hh.Space({"a": hh.choice("x", "y", "z"), "b": hh.int(0, 3), "c": hh.choice(1, 2, 3)})
+    study = hh.Study(space, algo=AnnealSampler(2), seed=2)
+    study.optimize(lambda c: c["b"] + c["c"], n_trials=30, progress=False)
+    assert len({key(t.params) for t in study.trials}) == 30
+
+
+def test_start_from_given_configurations() -> None:
+    space = quadratic_space(10)
+    starts = [{f"x{i}": 1.0 for i in range(10)}, {"x0": 2.0}]
+    study = hh.Study(space, algo=AnnealSampler(4, start_from=starts), seed=4)
+    study.optimize(quadratic, n_trials=12, progress=False)
+    trials = list(study.trials)
+    assert trials[0].params == starts[0]
+    assert trials[1].params["x0"] == 2.0
+    best = trials[0].params
+    # no random phase: the third trial is a neighbour of the best start (at T = 1 - 0.8 * 2/12,
+    # round(0.87 * 10) = 9 of the 10 parameters move)
+    assert sum(trials[2].params[k] == best[k] for k in best) == 1
+
+
+def test_start_from_must_be_a_list() -> None:
+    with pytest.raises(ValueError, match="start_from"):
+        AnnealSampler(0, start_from={"x": 1.0})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"seeding_ratio": 1.0}, {"n_random": -1}, {"start_temperature": 0.0}, {"end_temperature": 2}],
+)
+def test_bad_arguments(kwargs: dict[str, float]) -> None:
+    with pytest.raises(ValueError, match="AnnealSampler"):
+        AnnealSampler(0, **kwargs)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------- digests
+def test_digest_survives_storage() -> None:
+    params = {
+        "w": np.arange(6, dtype=np.float64).reshape(2, 3),
+        "n": np.arange(3, dtype=np.int64),
+        "x": 0.1,
+        "k": 3,
+        "c": (1, "a", None, {"z": 1.5}),
+    }
+    assert digest(codec.loads(codec.dumps(params))) == digest(params)
+    assert digest({**params, "x": 0.1 + 1e-12}) != digest(params)
+    assert digest({"k": 1}) != digest({"k": 1.0}) != digest({"k": True})
+
+
+def test_best_prefers_the_earliest_of_equal_values() -> None:
+    space = hh.Space({"x": hh.float(0, 1)})
+    study = hh.Study(space, algo="random", seed=0)
+    for v in (3.0, 1.0, 2.0, 1.0):
+        study.tell(study.ask(), v)
+    d = TrialDigests()
+    d.update(list(study.trials))
+    assert d.best("min") == 1 and d.best("max") == 0
+
+
+def test_array_parameter_with_a_million_entries() -> None:
+    space = hh.Space({"w": hh.float(-1.0, 1.0, shape=1_000_000), "b": hh.float(0.0, 1.0)})
+    study = hh.Study(space, algo=AnnealSampler(0, n_random=2), seed=0)
+    for _ in range(5):
+        t = study.ask()
+        study.tell(t, float(np.mean(t.params["w"] ** 2)) + t.params["b"])
+    trials = list(study.trials)
+    assert len({digest(t.params) for t in trials}) == 5
+    for t in trials:
+        space.validate(t.params)
