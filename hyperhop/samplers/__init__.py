@@ -7,17 +7,31 @@ from typing import Any
 
 from hyperhop.samplers.anneal import AnnealSampler
 from hyperhop.samplers.base import History, Sampler
+from hyperhop.samplers.grid import GridExhaustedError, GridSampler
 from hyperhop.samplers.random import RandomSampler
+from hyperhop.samplers.sobol import SobolSampler
 from hyperhop.samplers.tpe import TPESampler
 from hyperhop.space import Space
 
-__all__ = ["AnnealSampler", "History", "RandomSampler", "Sampler", "TPESampler", "make_sampler"]
+__all__ = [
+    "AnnealSampler",
+    "GridExhaustedError",
+    "GridSampler",
+    "History",
+    "RandomSampler",
+    "Sampler",
+    "SobolSampler",
+    "TPESampler",
+    "make_sampler",
+]
 
 log = logging.getLogger("hyperhop.samplers")
 
 _REGISTRY: dict[str, type[Sampler]] = {"random": RandomSampler}
 _REGISTRY["tpe"] = TPESampler
 _REGISTRY["anneal"] = AnnealSampler
+_REGISTRY["grid"] = GridSampler
+_REGISTRY["sobol"] = SobolSampler
 
 
 def make_sampler(algo: Any, space: Space, seed: int | None) -> Sampler:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import abc
 import hashlib
 import math
 import struct
-from collections.abc import Callable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -55,7 +57,7 @@ def _feed(h: Any, v: Any) -> None:
         _feed(h, repr(v))
 
 
-def digest(params: Mapping[str, Any]) -> bytes:
+def digest(params: Mapping[str, Any], labels: Collection[str] | None = None) -> bytes:
     """A 16-byte digest of a flat assignment: equal assignments (also after a trip through
     JSON storage) have equal digests. Arrays are hashed from their bytes, so a
     1,000,000-entry array costs a few milliseconds.
@@ -66,6 +68,8 @@ def digest(params: Mapping[str, Any]) -> bytes:
     """
     h = hashlib.blake2b(digest_size=16)
     for k in sorted(params):
+        if labels is not None and k not in labels:
+            continue
         _feed(h, k)
         _feed(h, params[k])
     return h.digest()
@@ -74,9 +78,11 @@ def digest(params: Mapping[str, Any]) -> bytes:
 class TrialDigests:
     """Digests, first objective values and states of a history's trials, kept between
     suggestions: a trial is hashed once (again only if the history holds a different
-    snapshot object at that position, e.g. after it finished)."""
+    snapshot object at that position, e.g. after it finished). ``labels``: hash only
+    these parameters."""
 
-    def __init__(self) -> None:
+    def __init__(self, labels: Collection[str] | None = None) -> None:
+        self.labels = labels
         self._objs: list[Any] = []
         self._ids = np.zeros(0, dtype=np.int64)
         self.digests: list[bytes] = []
@@ -104,7 +110,7 @@ class TrialDigests:
             t = trials[i]
             old = self._objs[i]
             if old is None or old.params is not t.params:
-                d = digest(t.params)
+                d = digest(t.params, self.labels)
                 if i < self.n and d != self.digests[i]:
                     rebuild = True
                 self.digests[i] = d
@@ -138,10 +144,40 @@ class TrialDigests:
         return int(done[int(np.argmax(v) if direction == "max" else np.argmin(v))])
 
 
+# ---------------------------------------------------------------------------- serial calls
+
+
+class SerialSampler(Sampler):
+    """A sampler whose caches are updated in :meth:`suggest`: calls run one at a time
+    (``optimize(n_jobs=...)`` asks from several threads). Subclasses implement
+    :meth:`_suggest`."""
+
+    def __init__(self, seed: int | None = None) -> None:
+        super().__init__(seed)
+        self._lock = threading.Lock()
+
+    def suggest(self, history: History) -> Assignment:
+        with self._lock:
+            return self._suggest(history)
+
+    @abc.abstractmethod
+    def _suggest(self, history: History) -> Assignment:
+        """The next assignment (called under the lock)."""
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state.pop("_lock", None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
+
 # ---------------------------------------------------------------------------- the sampler
 
 
-class AnnealSampler(Sampler):
+class AnnealSampler(SerialSampler):
     """PyHopper's two-phase search: random seeding, then an annealed local search.
 
     1. The space's central point first (PyHopper's initial solution), unless
@@ -264,7 +300,7 @@ class AnnealSampler(Sampler):
         return history.n < n_random
 
     # ------------------------------------------------------------------ suggest
-    def suggest(self, history: History) -> Assignment:
+    def _suggest(self, history: History) -> Assignment:
         space = history.space
         rng = self.rng_for(history.n)
         digests = self._digests

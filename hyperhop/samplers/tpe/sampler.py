@@ -7,7 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from hyperhop.samplers.base import History, Sampler
+from hyperhop.samplers.anneal import SerialSampler
+from hyperhop.samplers.base import History
 from hyperhop.samplers.tpe import multivariate as mv
 from hyperhop.samplers.tpe import parzen
 from hyperhop.samplers.tpe.columns import Group, Plan, compile_plan
@@ -15,7 +16,7 @@ from hyperhop.samplers.tpe.observations import TrialTable
 from hyperhop.space import Assignment, Space
 
 
-class TPESampler(Sampler):
+class TPESampler(SerialSampler):
     """Hyperopt's TPE: random startup trials, then expected improvement over candidates
     drawn from a Parzen model of the good trials, l(x), against the others, g(x).
 
@@ -101,7 +102,7 @@ class TPESampler(Sampler):
         return f"TPESampler(seed={self.seed!r}{extra})"
 
     # ------------------------------------------------------------------ entry point
-    def suggest(self, history: History) -> Assignment:
+    def _suggest(self, history: History) -> Assignment:
         space = history.space
         rng = self.rng_for(history.n)
         if history.n < self.n_startup:
