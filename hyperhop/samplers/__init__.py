@@ -8,6 +8,7 @@ from typing import Any
 from hyperhop.samplers.anneal import AnnealSampler
 from hyperhop.samplers.base import History, Sampler
 from hyperhop.samplers.grid import GridExhaustedError, GridSampler
+from hyperhop.samplers.hyperopt_anneal import HyperoptAnnealSampler
 from hyperhop.samplers.random import RandomSampler
 from hyperhop.samplers.sobol import SobolSampler
 from hyperhop.samplers.tpe import TPESampler
@@ -18,6 +19,7 @@ __all__ = [
     "GridExhaustedError",
     "GridSampler",
     "History",
+    "HyperoptAnnealSampler",
     "RandomSampler",
     "Sampler",
     "SobolSampler",
@@ -32,6 +34,7 @@ _REGISTRY["tpe"] = TPESampler
 _REGISTRY["anneal"] = AnnealSampler
 _REGISTRY["grid"] = GridSampler
 _REGISTRY["sobol"] = SobolSampler
+_REGISTRY["hyperopt_anneal"] = HyperoptAnnealSampler
 
 
 def make_sampler(algo: Any, space: Space, seed: int | None) -> Sampler:

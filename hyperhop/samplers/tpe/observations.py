@@ -81,6 +81,10 @@ class TrialTable:
             self._ids[n : self.n] = 0
         self.n = n
 
+    def trial(self, i: int) -> Any:
+        """The trial snapshot at row ``i``."""
+        return self._objs[i]
+
     def losses(self, direction: str) -> np.ndarray:
         """Losses of the rows (lower is better); +inf for every trial not complete."""
         v = self.value[: self.n]
