@@ -64,7 +64,10 @@ _SYNCHRONOUS = {
     "FULL": "PRAGMA synchronous = FULL",
     "EXTRA": "PRAGMA synchronous = EXTRA",
 }
-_BUSY_CODES = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED (extended codes share the low byte)
+_BUSY_CODES = (5, 6)
+_INHERITED: list[
+    sqlite3.Connection
+] = []  # connections a forked child must never close  # SQLITE_BUSY, SQLITE_LOCKED (extended codes share the low byte)
 
 
 def _dialect() -> Dialect:
@@ -245,10 +248,19 @@ class SQLiteStorage(SQLStorage):
         return self._conn
 
     def _check_fork(self) -> None:
-        if os.getpid() != self._pid:  # a forked child: never touch the parent's handles
-            self._pid = os.getpid()
-            self._lock = threading.Lock()
+        """In a forked child, leave the parent's connection alone and open our own."""
+        if os.getpid() == self._pid:
+            return
+        self._pid = os.getpid()
+        self._lock = threading.Lock()
+        if self._conn is not None:
+            # Closing it here could roll back or checkpoint on the parent's behalf.
+            _INHERITED.append(self._conn)
             self._conn = None
+        if self._lockfile is not None:
+            # Our copy of the descriptor: closing it leaves the parent's flock in place.
+            with contextlib.suppress(OSError):
+                os.close(self._lockfile)
             self._lockfile = None
 
     @contextlib.contextmanager

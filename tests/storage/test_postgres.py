@@ -73,6 +73,11 @@ class TestPostgresStorage(StorageConformance):
         return lambda: get_storage(database)
 
 
+def test_storage_survives_fork(database: str) -> None:
+    with get_storage(database) as storage:
+        test_sqlite.check_fork(storage)
+
+
 def test_eight_processes_race_on_one_new_study(database: str) -> None:
     test_sqlite.run_race(database, f"race {uuid.uuid4().hex}")
 

@@ -96,6 +96,31 @@ def test_eight_processes_race_on_one_new_study(tmp_path: Path) -> None:
     run_race(f"sqlite:///{tmp_path / 'race.db'}", "the same new study")
 
 
+def _use_after_fork(storage: Storage, study_id: int) -> None:
+    t = storage.create_trial(study_id, state=RUN, params={"child": True}, owner="child")
+    storage.update_trial(t.id, expect_state=RUN, state=DONE, values=[1.0])
+
+
+def check_fork(storage: Storage) -> None:
+    """A storage object used before a fork works in the child and, after it, in the parent.
+    Shared with the server tests."""
+    info, _ = storage.create_study("forked", ["min"])
+    storage.create_trial(info.id, state=RUN, params={}, owner="parent")
+    child = mp.get_context("fork").Process(target=_use_after_fork, args=(storage, info.id))
+    child.start()
+    child.join(timeout=60)
+    assert child.exitcode == 0
+    storage.create_trial(info.id, state=RUN, params={}, owner="parent")
+    trials, _ = storage.get_trials(info.id)
+    assert [t.owner for t in trials] == ["parent", "child", "parent"]
+    assert trials[1].state is DONE
+
+
+def test_storage_survives_fork(tmp_path: Path) -> None:
+    with SQLiteStorage(f"sqlite:///{tmp_path / 'f.db'}") as storage:
+        check_fork(storage)
+
+
 # ---------------------------------------------------------------- kill inside a write
 
 
