@@ -371,7 +371,15 @@ class SQLStorage(Storage):
             if not tx.execute(self.dialect.table_exists).fetchone()[0]:
                 return None
             row = tx.execute(_GET_VERSION).fetchone()
-            return None if row is None else int(row[0])
+            if row is None:
+                return None
+            try:
+                return int(row[0])
+            except ValueError:
+                raise IncompatibleFormatError(
+                    f"{self.url} has an unreadable storage format version {row[0]!r:.40}; this "
+                    f"hyperhop reads and writes version {SCHEMA_VERSION}."
+                ) from None
 
         def create(tx: Tx) -> int | None:
             if lock is not None:

@@ -202,6 +202,12 @@ def test_newer_schema_version_is_refused(tmp_path: Path) -> None:
     with pytest.raises(IncompatibleFormatError) as e:
         SQLiteStorage(url)
     assert "99" in str(e.value) and str(SCHEMA_VERSION) in str(e.value)
+    conn = sqlite3.connect(parse_url(url)[0])
+    with conn:
+        conn.execute("UPDATE hyperhop_meta SET value = 'v2-beta' WHERE name = 'schema_version'")
+    conn.close()
+    with pytest.raises(IncompatibleFormatError, match="v2-beta"):
+        SQLiteStorage(url)
 
 
 def test_url_forms(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
