@@ -7,6 +7,7 @@ from typing import Any
 
 from hyperhop.samplers.anneal import AnnealSampler
 from hyperhop.samplers.base import History, Sampler
+from hyperhop.samplers.cbo import CBOSampler
 from hyperhop.samplers.grid import GridExhaustedError, GridSampler
 from hyperhop.samplers.hyperopt_anneal import HyperoptAnnealSampler
 from hyperhop.samplers.random import RandomSampler
@@ -16,6 +17,7 @@ from hyperhop.space import Space
 
 __all__ = [
     "AnnealSampler",
+    "CBOSampler",
     "GridExhaustedError",
     "GridSampler",
     "History",
@@ -35,6 +37,7 @@ _REGISTRY["anneal"] = AnnealSampler
 _REGISTRY["grid"] = GridSampler
 _REGISTRY["sobol"] = SobolSampler
 _REGISTRY["hyperopt_anneal"] = HyperoptAnnealSampler
+_REGISTRY["cbo"] = CBOSampler
 
 
 def make_sampler(algo: Any, space: Space, seed: int | None) -> Sampler:

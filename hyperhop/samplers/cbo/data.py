@@ -1,0 +1,310 @@
+"""What the model-based samplers (``cbo``, ``gp``) see: trials as unit-cube matrices, and
+one number per trial to minimize.
+
+Every parameter with a numeric encoding takes its columns of :attr:`Space.dim`; custom
+parameters take none and are carried over from a reference assignment when decoding.
+Inactive columns (conditional parameters whose branch is not taken) hold :data:`INACTIVE`
+in a *model matrix*; a *latent matrix* keeps a valid value in every column, so a mutation
+that switches a branch on finds its parameters ready.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import threadpoolctl
+
+from hyperhop.samplers.base import History
+from hyperhop.space import Assignment, Space
+from hyperhop.trial import Trial, TrialState
+
+INACTIVE = -1.0
+"""The value of an inactive column in a model matrix (outside the unit cube on purpose)."""
+
+CONTINUOUS, DISCRETE, CATEGORICAL = 0, 1, 2
+"""Column kinds: continuous; ordered with ``n`` cells (ints, ordinal choices); unordered."""
+
+_MISSING = object()
+_controller: threadpoolctl.ThreadpoolController | None = None
+
+
+@contextlib.contextmanager
+def single_threaded_blas() -> Iterator[None]:
+    """Run BLAS on one thread: the matrices of one suggestion are small (hundreds of rows),
+    and a thread pool costs more than it saves there, a great deal more on a busy machine."""
+    global _controller
+    if _controller is None:
+        _controller = threadpoolctl.ThreadpoolController()
+    with _controller.limit(limits=1, user_api="blas"):
+        yield
+
+
+class ModelSpace:
+    """Vectorized views of a :class:`Space` for surrogate models.
+
+    Example:
+        >>> import hyperhop as hh
+        >>> ms = ModelSpace(hh.Space({"x": hh.float(0, 1), "k": hh.choice("a", "b")}))
+        >>> ms.kinds.tolist(), ms.n_cells.tolist()
+        ([0, 2], [0, 2])
+    """
+
+    def __init__(self, space: Space) -> None:
+        self.space = space
+        self.dim = space.dim
+        self.kinds = np.zeros(self.dim, dtype=np.int8)
+        self.n_cells = np.zeros(self.dim, dtype=np.int64)
+        self._encoders: list[tuple[str, Any, slice, str]] = []
+        self._tables: dict[str, dict[Any, float]] = {}
+        conditional: list[tuple[slice, list[list[tuple[int, int, int]]]]] = []
+        for spec in space.params:
+            cols = spec.columns
+            if cols.stop <= cols.start:
+                continue
+            p = spec.param
+            kind = p.kind
+            n = int(getattr(p, "n_values", 0) or 0)
+            if kind in ("categorical", "ordinal") and cols.stop - cols.start == 1 and n:
+                self.kinds[cols] = CATEGORICAL if kind == "categorical" else DISCRETE
+                self.n_cells[cols] = n
+                mode = "table"
+                self._tables[spec.label] = {}
+            elif (
+                kind == "int"
+                and n
+                and not (getattr(p, "log", False) and getattr(p, "power_of", None) is None)
+            ):
+                self.kinds[cols] = DISCRETE
+                self.n_cells[cols] = n
+                mode = "vector" if p.shape is None else "rows"
+            else:
+                mode = "vector" if p.shape is None and cols.stop - cols.start == 1 else "rows"
+            self._encoders.append((spec.label, p, cols, mode))
+            if spec.conditions:
+                conds = [
+                    [
+                        (
+                            space[lbl].columns.start,
+                            int(getattr(space[lbl].param, "n_values", 0)),
+                            idx,
+                        )
+                        for lbl, idx in cond
+                    ]
+                    for cond in spec.conditions
+                ]
+                conditional.append((cols, conds))
+        self._conditional = conditional
+        self.discrete = self.kinds != CONTINUOUS
+        self.categorical = self.kinds == CATEGORICAL
+
+    # ------------------------------------------------------------------ encoding
+    def encode(self, assignments: Sequence[Mapping[str, Any]]) -> np.ndarray:
+        """A model matrix ``(n, dim)``: each parameter encoded in one vectorized call where it
+        can be, :data:`INACTIVE` where a parameter is absent."""
+        n = len(assignments)
+        X = np.full((n, self.dim), INACTIVE)
+        for label, p, cols, mode in self._encoders:
+            vals = [a.get(label, _MISSING) for a in assignments]
+            rows = [i for i, v in enumerate(vals) if v is not _MISSING]
+            if not rows:
+                continue
+            if mode == "table":
+                table = self._tables[label]
+                out = np.empty(len(rows))
+                for j, i in enumerate(rows):
+                    v = vals[i]
+                    e = table.get(v)
+                    if e is None:
+                        e = table[v] = float(p.encode(v)[0])
+                    out[j] = e
+                X[rows, cols.start] = out
+                continue
+            if mode == "vector":
+                try:
+                    enc = np.asarray(p.encode(np.asarray([vals[i] for i in rows], dtype=float)))
+                except (TypeError, ValueError):
+                    enc = np.empty(0)
+                if enc.shape == (len(rows),):
+                    X[rows, cols.start] = enc
+                    continue
+            X[rows, cols] = np.stack([np.asarray(p.encode(vals[i])).reshape(-1) for i in rows])
+        return X
+
+    def active(self, Z: np.ndarray) -> np.ndarray:
+        """Which columns of a latent matrix are active, given its (snapped) choice columns."""
+        M = np.ones(Z.shape, dtype=bool)
+        if not self._conditional:
+            return M
+        idx_cache: dict[int, np.ndarray] = {}
+        for cols, conds in self._conditional:
+            on = np.zeros(Z.shape[0], dtype=bool)
+            for cond in conds:
+                ok = np.ones(Z.shape[0], dtype=bool)
+                for col, n, want in cond:
+                    k = idx_cache.get(col)
+                    if k is None:
+                        k = np.clip(np.floor(Z[:, col] * n), 0, n - 1).astype(np.int64)
+                        k[~M[:, col]] = -1
+                        idx_cache[col] = k
+                    ok &= k == want
+                on |= ok
+            M[:, cols] = on[:, None]
+        return M
+
+    def snap(self, Z: np.ndarray) -> np.ndarray:
+        """Move discrete columns to the centre of their cell (what decode + encode would give)."""
+        Z = np.clip(Z, 0.0, 1.0)
+        d = self.discrete
+        if d.any():
+            n = self.n_cells[d]
+            Z[:, d] = (np.clip(np.floor(Z[:, d] * n), 0, n - 1) + 0.5) / n
+        return Z
+
+    def model_matrix(self, Z: np.ndarray) -> np.ndarray:
+        """The model matrix of a snapped latent matrix (inactive columns set to INACTIVE)."""
+        if not self._conditional:
+            return Z
+        return np.where(self.active(Z), Z, INACTIVE)
+
+    def latent(self, X: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """A latent matrix from a model matrix: inactive columns get random values."""
+        Z = X.copy()
+        off = Z == INACTIVE
+        if off.any():
+            Z[off] = rng.random(int(off.sum()))
+        return self.snap(Z)
+
+    def random(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        """``n`` uniform points of the unit cube (the prior, seen through the encoding)."""
+        return self.snap(rng.random((n, self.dim)))
+
+    def mutate(
+        self,
+        Z: np.ndarray,
+        rng: np.random.Generator,
+        scales: Sequence[float] = (0.02, 0.08, 0.25),
+    ) -> np.ndarray:
+        """Neighbours of the rows of a latent matrix: each active column moves with
+        probability 1/(active columns), at least one per row; ordered columns by a reflected
+        Gaussian step (scale drawn per row), categorical ones to another category."""
+        n, d = Z.shape
+        if n == 0 or d == 0:
+            return Z.copy()
+        act = self.active(Z)
+        n_act = np.maximum(act.sum(axis=1, keepdims=True), 1)
+        move = (rng.random((n, d)) < 1.0 / n_act) & act
+        # force one active column per row
+        w = rng.random((n, d)) * act
+        move[np.arange(n), np.argmax(w, axis=1)] = True
+        sigma = np.asarray(scales, dtype=float)[rng.integers(0, len(scales), size=n)][:, None]
+        step = Z + sigma * rng.standard_normal((n, d))
+        step = np.abs(step) % 2.0
+        step = np.where(step > 1.0, 2.0 - step, step)
+        out = np.where(move, step, Z)
+        c = self.categorical
+        if c.any():
+            nc = self.n_cells[c]
+            k = np.clip(np.floor(Z[:, c] * nc), 0, nc - 1)
+            shift = 1 + np.floor(rng.random(k.shape) * np.maximum(nc - 1, 1))
+            new = np.where(nc > 1, (k + shift) % nc, k)
+            out[:, c] = np.where(move[:, c], (new + 0.5) / nc, Z[:, c])
+        return self.snap(out)
+
+    # ------------------------------------------------------------------ decoding
+    def decode(
+        self, z: np.ndarray, rng: np.random.Generator, fill: Mapping[str, Any] | None = None
+    ) -> Assignment:
+        """The assignment of a latent row (custom parameters from ``fill``, else sampled)."""
+        return self.space.decode(z, rng, fill=fill)
+
+    @staticmethod
+    def keys(X: np.ndarray) -> list[bytes]:
+        """Hashable row keys (rounded), to spot proposals already tried or pending."""
+        R = np.ascontiguousarray(np.round(X, 9))
+        return [r.tobytes() for r in R]
+
+
+@dataclass
+class Observations:
+    """A history split for a model. ``Y`` holds the objectives as minimization (maximized
+    ones negated); failed trials and those with a non-finite value are in ``X_failed``."""
+
+    X: np.ndarray
+    Y: np.ndarray
+    X_failed: np.ndarray
+    X_pending: np.ndarray
+    trials: list[Trial]
+    failed: list[Trial]
+
+    @property
+    def n(self) -> int:
+        return int(self.X.shape[0])
+
+
+def observe(history: History, ms: ModelSpace) -> Observations:
+    """Encode the history. A pruned trial counts with its value, else its last intermediate
+    value (single objective), else as failed. Queued and running trials are pending."""
+    signs = np.array([1.0 if d == "min" else -1.0 for d in history.directions])
+    n_obj = len(signs)
+    done: list[Trial] = []
+    values: list[tuple[float, ...]] = []
+    failed: list[Trial] = []
+    pending: list[Trial] = []
+    for t in history.trials:
+        s = t.state
+        if s is TrialState.COMPLETE or s is TrialState.PRUNED:
+            vals = t.values
+            if (vals is None or len(vals) != n_obj) and s is TrialState.PRUNED and n_obj == 1:
+                if t.intermediate:
+                    vals = (float(t.intermediate[max(t.intermediate)]),)
+            if vals is not None and len(vals) == n_obj:
+                done.append(t)
+                values.append(tuple(vals))
+            else:
+                failed.append(t)
+        elif s is TrialState.FAILED:
+            failed.append(t)
+        else:
+            pending.append(t)
+    Y = np.array(values, dtype=float).reshape(len(done), n_obj) * signs
+    finite = np.isfinite(Y).all(axis=1)
+    if not finite.all():
+        # -inf (as minimization) is clipped to the best finite value; +inf and NaN fail
+        good = np.isfinite(Y) | (Y == -np.inf)
+        keep = good.all(axis=1)
+        failed.extend(t for t, k in zip(done, keep, strict=True) if not k)
+        done = [t for t, k in zip(done, keep, strict=True) if k]
+        Y = Y[keep]
+        if Y.size and np.isfinite(Y).any():
+            lo = np.nanmin(np.where(np.isfinite(Y), Y, np.nan), axis=0)
+            Y = np.where(Y == -np.inf, lo, Y)
+        Y = np.nan_to_num(Y, nan=0.0, neginf=0.0)
+    X = ms.encode([t.params for t in done])
+    X_failed = ms.encode([t.params for t in failed])
+    X_pending = ms.encode([t.params for t in pending])
+    return Observations(X, Y, X_failed, X_pending, done, failed)
+
+
+def scalarize(Y: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """One column to minimize. Several objectives: each scaled to [0, 1], then the
+    Chebyshev scalarization ``max_i w_i y_i`` with weights uniform on the simplex (new
+    weights for every suggestion, as DeepHyper draws them)."""
+    if Y.shape[1] == 1:
+        return Y[:, 0].copy()
+    lo, hi = Y.min(axis=0), Y.max(axis=0)
+    S = (Y - lo) / np.where(hi > lo, hi - lo, 1.0)
+    w = -np.log1p(-rng.random(Y.shape[1]))
+    w /= w.sum()
+    return np.asarray((S * w).max(axis=1))
+
+
+def minmax(y: np.ndarray) -> np.ndarray:
+    """Scale to [0, 1] (DeepHyper's ``objective_scaler="minmax"``); constant -> zeros."""
+    if y.size == 0:
+        return y
+    lo, hi = float(y.min()), float(y.max())
+    return (y - lo) / (hi - lo) if hi > lo else np.zeros_like(y)
