@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from hyperhop.exceptions import (
+    CorruptStateError,
     DuplicateStudyError,
     IncompatibleFormatError,
     StudyNotFoundError,
@@ -302,49 +303,92 @@ def backoff(attempt: int, base: float = 0.001, cap: float = 0.25) -> float:
     return random.uniform(0.0, min(cap, base * 2.0**attempt))
 
 
-def _json_dict(text: str | None) -> dict[str, Any]:
+def _json_dict(text: str | bytes | None) -> dict[str, Any]:
+    """A JSON object column (TypeError when it holds anything else)."""
     if text is None or text == "{}":
         return {}
     out = codec.loads(text)
-    return out if isinstance(out, dict) else {}
+    if not isinstance(out, dict):
+        raise TypeError(f"expected a JSON object, found {type(out).__name__}")
+    return out
 
 
 def _float_or_none(x: Any) -> float | None:
     return None if x is None else float(x)
 
 
-def row_to_trial(row: Sequence[Any]) -> Trial:
-    """A :class:`Trial` from a row in the column order of the trial SELECTs above."""
-    vals = codec.loads(row[5])
+def _corrupt(what: str, row_id: Any, column: str, e: Exception, source: str) -> CorruptStateError:
+    return CorruptStateError(
+        f"{source}: {what} row id {row_id!r:.40}, column {column!r}, cannot be read "
+        f"({type(e).__name__}: {e!s:.200}); it was not written by hyperhop."
+    )
+
+
+def row_to_trial(row: Sequence[Any], source: str = "storage") -> Trial:
+    """A :class:`Trial` from a row in the column order of the trial SELECTs above; a column
+    that does not decode raises CorruptStateError naming the row and the column."""
+    column = "params"
+    try:
+        params = _json_dict(row[4])
+        column = "vals"
+        vals = codec.loads(row[5])
+        values = None if vals is None else tuple(float(v) for v in vals)
+        column = "intermediate"
+        intermediate = {int(k): float(v) for k, v in _json_dict(row[6]).items()}
+        column = "user_attrs"
+        user_attrs = _json_dict(row[7])
+        column = "system_attrs"
+        system_attrs = _json_dict(row[8])
+        column = "error"
+        error = TrialError.from_json(codec.loads(row[9]))
+        column = "state"
+        state = TrialState(row[3])
+        column = "heartbeat"
+        heartbeat = _float_or_none(row[11])
+        column = "datetime_start"
+        start = _float_or_none(row[12])
+        column = "datetime_complete"
+        complete = _float_or_none(row[13])
+    except (ValueError, TypeError, AttributeError) as e:
+        raise _corrupt("trial", row[0], column, e, source) from e
     return Trial(
         id=int(row[0]),
         study_id=int(row[1]),
         number=int(row[2]),
-        state=TrialState(row[3]),
-        params=_json_dict(row[4]),
-        values=None if vals is None else tuple(float(v) for v in vals),
-        intermediate={int(k): float(v) for k, v in _json_dict(row[6]).items()},
-        user_attrs=_json_dict(row[7]),
-        system_attrs=_json_dict(row[8]),
-        error=TrialError.from_json(codec.loads(row[9])),
+        state=state,
+        params=params,
+        values=values,
+        intermediate=intermediate,
+        user_attrs=user_attrs,
+        system_attrs=system_attrs,
+        error=error,
         owner=row[10],
-        heartbeat=_float_or_none(row[11]),
-        datetime_start=_float_or_none(row[12]),
-        datetime_complete=_float_or_none(row[13]),
+        heartbeat=heartbeat,
+        datetime_start=start,
+        datetime_complete=complete,
         enqueue_key=row[14],
         retried_from=None if row[15] is None else int(row[15]),
         seq=int(row[16]),
     )
 
 
-def row_to_study(row: Sequence[Any]) -> StudyInfo:
+def row_to_study(row: Sequence[Any], source: str = "storage") -> StudyInfo:
     """A :class:`StudyInfo` from a row in the column order of the study SELECTs above."""
+    column = "directions"
+    try:
+        directions = tuple(str(d) for d in codec.loads(row[2]))
+        column = "space"
+        space = codec.loads(row[3])
+        column = "attrs"
+        attrs = _json_dict(row[4])
+    except (ValueError, TypeError, AttributeError) as e:
+        raise _corrupt("study", row[0], column, e, source) from e
     return StudyInfo(
         id=int(row[0]),
         name=row[1],
-        directions=tuple(codec.loads(row[2])),
-        space=codec.loads(row[3]),
-        attrs=_json_dict(row[4]),
+        directions=directions,
+        space=space,
+        attrs=attrs,
         created=_float_or_none(row[5]),
     )
 
@@ -456,7 +500,7 @@ class SQLStorage(Storage):
                     raise DuplicateStudyError(
                         f"A study named {name!r:.200} already exists in {self.url}."
                     )
-                return row_to_study(row), False
+                return row_to_study(row, self.url), False
             now = time.time()
             params = {
                 "name": name,
@@ -476,7 +520,7 @@ class SQLStorage(Storage):
         row = self._run(lambda tx: tx.execute(_STUDY_BY_HASH, {"h": h}).fetchone(), write=False)
         if row is None:
             raise StudyNotFoundError(f"No study named {name!r:.200} in {self.url}.")
-        return row_to_study(row)
+        return row_to_study(row, self.url)
 
     def get_study_by_id(self, study_id: int) -> StudyInfo:
         row = self._run(
@@ -484,7 +528,7 @@ class SQLStorage(Storage):
         )
         if row is None:
             raise self._missing_study(study_id)
-        return row_to_study(row)
+        return row_to_study(row, self.url)
 
     def list_studies(self) -> list[StudySummary]:
         def op(tx: Tx) -> tuple[list[Any], list[Any]]:
@@ -494,7 +538,9 @@ class SQLStorage(Storage):
         by_study: dict[int, dict[str, int]] = {}
         for sid, state, n in counts:
             by_study.setdefault(int(sid), {})[str(state)] = int(n)
-        return [StudySummary(row_to_study(r), by_study.get(int(r[0]), {})) for r in studies]
+        return [
+            StudySummary(row_to_study(r, self.url), by_study.get(int(r[0]), {})) for r in studies
+        ]
 
     def delete_study(self, study_id: int) -> None:
         def op(tx: Tx) -> None:
@@ -509,7 +555,10 @@ class SQLStorage(Storage):
         def op(tx: Tx) -> None:
             if self._bump(tx, study_id) is None:
                 raise self._missing_study(study_id)
-            attrs = _json_dict(tx.execute(_STUDY_ATTRS, {"sid": study_id}).fetchone()[0])
+            try:
+                attrs = _json_dict(tx.execute(_STUDY_ATTRS, {"sid": study_id}).fetchone()[0])
+            except (ValueError, TypeError) as e:
+                raise _corrupt("study", study_id, "attrs", e, self.url) from e
             attrs[key] = encoded
             tx.execute(_SET_STUDY_ATTRS, {"sid": study_id, "attrs": codec.dumps(attrs)})
 
@@ -539,7 +588,7 @@ class SQLStorage(Storage):
             if h is not None:
                 row = tx.execute(_TRIAL_BY_KEY, {"sid": study_id, "h": h}).fetchone()
                 if row is not None:
-                    return row_to_trial(row)
+                    return row_to_trial(row, self.url)
             bumped = self._bump(tx, study_id, new_trial=True)
             if bumped is None:
                 raise self._missing_study(study_id)
@@ -598,7 +647,7 @@ class SQLStorage(Storage):
             p = {"id": found[0], "owner": owner, "now": now, "seq": bumped[0]}
             if tx.execute(_CLAIM, p).rowcount != 1:  # cannot happen under the study lock
                 return None
-            return row_to_trial(tx.execute(_TRIAL_BY_ID, {"id": found[0]}).fetchone())
+            return row_to_trial(tx.execute(_TRIAL_BY_ID, {"id": found[0]}).fetchone(), self.url)
 
         return self._run(op, write=True)
 
@@ -629,7 +678,7 @@ class SQLStorage(Storage):
             current = tx.execute(_TRIAL_BY_ID, {"id": trial_id}).fetchone()
             if current is None:
                 raise self._missing_trial(trial_id)
-            t = row_to_trial(current)
+            t = row_to_trial(current, self.url)
             check_cas(t, expect_state, expect_owner, expect_heartbeat)
             changes: dict[str, Any] = {"seq": bumped[1]}
             if state is not None:
@@ -701,7 +750,7 @@ class SQLStorage(Storage):
         )
         if row is None:
             raise self._missing_trial(trial_id)
-        return row_to_trial(row)
+        return row_to_trial(row, self.url)
 
     def get_trials(self, study_id: int, since: int = 0) -> tuple[list[Trial], int]:
         def op(tx: Tx) -> tuple[list[Any], int]:
@@ -714,7 +763,7 @@ class SQLStorage(Storage):
             return rows.fetchall(), int(row[0])
 
         rows, seq = self._run(op, write=False)
-        return [row_to_trial(r) for r in rows], seq
+        return [row_to_trial(r, self.url) for r in rows], seq
 
     # ---------------------------------------------------------------- attachments
     def set_attachment(self, trial_id: int, name: str, data: bytes) -> None:

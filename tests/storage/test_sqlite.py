@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from hyperhop.exceptions import IncompatibleFormatError, StorageError
+from hyperhop.exceptions import CorruptStateError, IncompatibleFormatError, StorageError
 from hyperhop.storage import get_storage
 from hyperhop.storage import sqlite as sqlite_mod
 from hyperhop.storage.base import SCHEMA_VERSION, Storage
@@ -208,6 +208,20 @@ def test_newer_schema_version_is_refused(tmp_path: Path) -> None:
     conn.close()
     with pytest.raises(IncompatibleFormatError, match="v2-beta"):
         SQLiteStorage(url)
+
+
+def test_damaged_json_column_is_a_corrupt_state_error(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    with SQLiteStorage(url) as s:
+        sid = s.create_study("s", ["min"])[0].id
+        tid = s.create_trial(sid, state=RUN, params={"x": 1}, owner="o").id
+    conn = sqlite3.connect(parse_url(url)[0])
+    with conn:
+        conn.execute("UPDATE hyperhop_trials SET user_attrs = ? WHERE id = ?", (b"\x80\x04K.", tid))
+    conn.close()
+    with SQLiteStorage(url) as s, pytest.raises(CorruptStateError, match="user_attrs") as e:
+        s.get_trial(tid)
+    assert "c.db" in str(e.value) and f"row id {tid}" in str(e.value)
 
 
 def test_url_forms(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
