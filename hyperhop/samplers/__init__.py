@@ -8,6 +8,7 @@ from typing import Any
 from hyperhop.samplers.anneal import AnnealSampler
 from hyperhop.samplers.base import History, Sampler
 from hyperhop.samplers.cbo import CBOSampler
+from hyperhop.samplers.gp import GPSampler
 from hyperhop.samplers.grid import GridExhaustedError, GridSampler
 from hyperhop.samplers.hyperopt_anneal import HyperoptAnnealSampler
 from hyperhop.samplers.random import RandomSampler
@@ -18,6 +19,7 @@ from hyperhop.space import Space
 __all__ = [
     "AnnealSampler",
     "CBOSampler",
+    "GPSampler",
     "GridExhaustedError",
     "GridSampler",
     "History",
@@ -38,6 +40,7 @@ _REGISTRY["grid"] = GridSampler
 _REGISTRY["sobol"] = SobolSampler
 _REGISTRY["hyperopt_anneal"] = HyperoptAnnealSampler
 _REGISTRY["cbo"] = CBOSampler
+_REGISTRY["gp"] = GPSampler
 
 
 def make_sampler(algo: Any, space: Space, seed: int | None) -> Sampler:
