@@ -11,6 +11,7 @@ calls; every case runs in its own process with a timeout; a missing peer shows a
 
     .venv-bench/bin/python benchmarks/overhead_samplers.py            # 100, 1,000, 5,000
     .venv-bench/bin/python benchmarks/overhead_samplers.py --quick    # 100, 1,000
+    .venv-bench/bin/python benchmarks/overhead_samplers.py --samplers tpe,optuna-tpe
 
 Run it with the benchmark venv (`make bench-env`), where the peers are installed.
 """
@@ -59,7 +60,7 @@ def _make(name: str, seed: int) -> Any:
 
         return TPESampler(seed, multivariate=True)
     if name == "grid":
-        return make_sampler(name, space, seed).__class__(seed, resolution=10)
+        return make_sampler(name, space, seed).__class__(seed, resolution=4)
     return make_sampler(name, space, seed)
 
 
@@ -161,7 +162,7 @@ def one_case(case: str) -> dict[str, Any]:
         times = run_hyperopt(n, calls)
     else:
         times = run_hyperhop(lib, n, calls)
-    return {"case": case, "ms": 1000 * statistics.median(times)}
+    return {"case": case, "ms": [1000 * t for t in times]}
 
 
 def run_case(case: str, timeout: float) -> dict[str, Any]:
@@ -190,7 +191,14 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--case", help=argparse.SUPPRESS)
     p.add_argument("--quick", action="store_true", help="100 and 1,000 trials only")
-    p.add_argument("--calls", type=int, default=15, help="timed suggestions per case (median)")
+    p.add_argument("--calls", type=int, default=15, help="timed suggestions per case and round")
+    p.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="rounds, each running every case once in a fresh process (interleaved, so that "
+        "the load of a shared machine falls on every sampler alike); the median is over all",
+    )
     p.add_argument("--samplers", default=",".join(HYPERHOP + PEERS), help="comma-separated")
     p.add_argument("--timeout", type=float, default=900)
     args = p.parse_args()
@@ -203,18 +211,27 @@ def main() -> int:
     installed = {"optuna-tpe": have("optuna"), "hyperopt-tpe": have("hyperopt")}
     ms: dict[tuple[str, int], float] = {}
     cells: dict[tuple[str, int], str] = {}
-    for n in sizes:
-        for name in names:
-            if name in installed and not installed[name]:
-                cells[(name, n)] = "not installed"
-                continue
-            r = run_case(f"{name}:{n}:{args.calls}", args.timeout)
-            if "ms" in r:
-                ms[(name, n)] = r["ms"]
-                cells[(name, n)] = f"{r['ms']:.2f}"
-            else:
-                cells[(name, n)] = r.get("error", "failed")
-            print(f"  {name} at {n}: {cells[(name, n)]}", file=sys.stderr, flush=True)
+    pooled: dict[tuple[str, int], list[float]] = {}
+    errors: dict[tuple[str, int], str] = {}
+    for rnd in range(args.rounds):
+        for n in sizes:
+            for name in names:
+                if name in installed and not installed[name]:
+                    cells[(name, n)] = "not installed"
+                    continue
+                r = run_case(f"{name}:{n}:{args.calls}", args.timeout)
+                if "ms" in r:
+                    pooled.setdefault((name, n), []).extend(r["ms"])
+                else:
+                    errors[(name, n)] = r.get("error", "failed")
+                done = pooled.get((name, n))
+                shown = f"{statistics.median(done):.2f}" if done else errors.get((name, n))
+                print(f"  round {rnd + 1}: {name} at {n}: {shown}", file=sys.stderr, flush=True)
+    for key, times in pooled.items():
+        ms[key] = statistics.median(times)
+        cells[key] = f"{ms[key]:.2f}"
+    for key, err in errors.items():
+        cells.setdefault(key, err)
 
     header = ["trials", *names, "optuna/tpe", "hyperopt/tpe"]
     rows = []
@@ -225,8 +242,8 @@ def main() -> int:
             row.append(f"{a / b:.1f}x" if a and b else "-")
         rows.append(row)
     print(
-        f"\nMilliseconds per suggestion (10-dim space, median of {args.calls} calls; "
-        "ratios: peer / hyperhop tpe, higher is better for hyperhop)"
+        f"\nMilliseconds per suggestion (10-dim space, median of {args.calls} calls x "
+        f"{args.rounds} rounds; ratios: peer / hyperhop tpe, higher is better for hyperhop)"
     )
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     for r in [header, ["-" * w for w in widths], *rows]:

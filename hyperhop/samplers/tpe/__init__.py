@@ -7,6 +7,6 @@
 
 from __future__ import annotations
 
-from hyperhop.samplers.tpe.sampler import TPESampler
+from hyperhop.samplers.tpe.sampler import TPESampler, linear_gamma
 
-__all__ = ["TPESampler"]
+__all__ = ["TPESampler", "linear_gamma"]

@@ -53,6 +53,8 @@ class NumericColumn:
     int_values: tuple[str, int, int] | None = None
     """For ``int``s modelled by index: ("linear", first, step) or ("power", power_of, e0)."""
     cols: slice = field(default_factory=lambda: slice(0, 0))
+    kind: str = "normal"
+    """'plain' (scalar float, no grid or rounding), 'float', 'int' or 'normal'."""
 
     @property
     def quantized(self) -> bool:
@@ -106,8 +108,14 @@ class NumericColumn:
     def raw(self, u: np.ndarray) -> Any:
         """The raw value for ``m`` latents (rounded onto the grid where there is one)."""
         p = self.spec.param
+        kind = self.kind
+        if kind == "plain":  # a scalar float without grid or rounding: no decode needed
+            v = float(u[0])
+            v = math.exp(v) if self.log else v
+            return min(max(v, p.low), p.high)  # type: ignore[attr-defined]
         u = np.asarray(u, dtype=float).reshape(-1)
-        if isinstance(p, Int):
+        if kind == "int":
+            assert isinstance(p, Int)
             k = self.grid_index(u).astype(np.int64)
             iv = self.int_values
             if iv is None:
@@ -118,7 +126,8 @@ class NumericColumn:
                 vals = iv[1] + k * iv[2]
             vals = np.asarray(vals, dtype=np.int64)
             return vals.reshape(p.shape) if p.shape is not None else int(vals[0])
-        if isinstance(p, Float):
+        if kind == "float":
+            assert isinstance(p, Float)
             if self.step is not None:
                 u = self.centre(self.grid_index(u))
             unit = (u - self.lo) / (self.hi - self.lo)
@@ -167,6 +176,8 @@ def numeric_column(spec: ParamSpec) -> NumericColumn | None:
             else:
                 col.base = 0.0
                 col.kmin, col.kmax = float(round(p.low / q)), float(round(p.high / q))
+        plain = p.q is None and p.precision is None and p.shape is None
+        col.kind = "plain" if plain else "float"
         return col
     if isinstance(p, Int):
         n = p.n_values
@@ -184,6 +195,7 @@ def numeric_column(spec: ParamSpec) -> NumericColumn | None:
                 b,
                 0.5 * (a + b),
                 b - a,
+                kind="int",
                 log=True,
                 step=float(s),
                 base=float(first),
@@ -214,6 +226,7 @@ def numeric_column(spec: ParamSpec) -> NumericColumn | None:
             vlo=-0.5,
             vhi=n - 0.5,
             int_values=values,
+            kind="int",
         )
     if isinstance(p, Normal):
         col = NumericColumn(spec, 1, -math.inf, math.inf, p.mu, p.sigma, log=p.log)

@@ -148,4 +148,5 @@ def log_density_joint(
     for j, p in enumerate(kern.probs):
         total += np.log(p[:, cats[:, j]]).T
     mx = total.max(axis=1, keepdims=True)
-    return np.asarray(np.log(np.exp(total - mx).sum(axis=1)) + mx[:, 0])
+    shifted = np.maximum(total - mx, -700.0)  # keeps exp off its slow underflow path
+    return np.asarray(np.log(np.exp(shifted).sum(axis=1)) + mx[:, 0])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +15,17 @@ from hyperhop.samplers.tpe import parzen
 from hyperhop.samplers.tpe.columns import Group, Plan, compile_plan
 from hyperhop.samplers.tpe.observations import TrialTable
 from hyperhop.space import Assignment, Space
+
+
+def linear_gamma(n: int) -> int:
+    """Optuna's default split, ``min(ceil(0.1 * n), 25)`` good trials: pass
+    ``gamma=linear_gamma`` for a larger good set than Hyperopt's ``0.25 * sqrt(n)``.
+
+    Example:
+        >>> [linear_gamma(n) for n in (20, 100, 1000)]
+        [2, 10, 25]
+    """
+    return min(math.ceil(0.1 * n), 25)
 
 
 class TPESampler(SerialSampler):
@@ -36,7 +48,8 @@ class TPESampler(SerialSampler):
         seed: makes the suggestions reproducible.
         n_startup: random trials before the model is used.
         n_ei_candidates: candidates drawn from l(x) per suggestion.
-        gamma: the good set is ``min(ceil(gamma * sqrt(N)), max_good)`` trials.
+        gamma: the good set is ``min(ceil(gamma * sqrt(N)), max_good)`` trials; or a
+            function of N giving its size (e.g. :func:`linear_gamma`, Optuna's).
         max_good: cap of the good set.
         prior_weight: weight of the prior component in every estimator.
         linear_forgetting: observations beyond this many most recent are down-weighted
