@@ -6,13 +6,10 @@ second process (or a rerun after ``kill -9``) with the same storage and name car
 
 from __future__ import annotations
 
-import inspect
 import logging
-import math
 import os
 import threading
 import time
-import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -20,20 +17,21 @@ from hyperhop._validation import describe
 from hyperhop.exceptions import (
     InvalidSpaceError,
     NoCompletedTrialsError,
-    StaleTrialError,
-    TooManyFailuresError,
     TrialStateError,
 )
+from hyperhop.execution import EvalSpec, make_executor
+from hyperhop.execution.evaluate import error_from, wants_trial
 from hyperhop.samplers import History, Sampler, make_sampler
 from hyperhop.space import Space, as_space
 from hyperhop.storage import MemoryStorage, Storage, codec, get_storage
 from hyperhop.study.history import TrialCache
 from hyperhop.study.lease import Heartbeat, owner_id, stale_reason
+from hyperhop.study.loop import Budget, OptimizeRun
 from hyperhop.study.progress import ProgressBar
 from hyperhop.study.results import Outcome, interpret
 from hyperhop.study.runtime import parse_runtime
 from hyperhop.study.trials import TrialList
-from hyperhop.trial import FailReason, Trial, TrialError, TrialState, is_better
+from hyperhop.trial import FailReason, Trial, TrialError, TrialState
 
 log = logging.getLogger("hyperhop.study")
 
@@ -68,11 +66,6 @@ def _check_name(name: Any) -> str:
     if "\x00" in name:
         raise ValueError("The 'name' parameter of Study must not contain NUL characters.")
     return name
-
-
-def _error_from(exc: BaseException, reason: str = FailReason.EXCEPTION.value) -> TrialError:
-    tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-    return TrialError(reason, str(exc), type(exc).__qualname__, tb)
 
 
 class Study:
@@ -311,7 +304,7 @@ class Study:
         (``TrialState.PRUNED`` / ``TrialState.FAILED``). Returns the finished trial."""
         t = self._resolve(trial)
         if isinstance(result, BaseException):
-            outcome = Outcome(TrialState.FAILED, error=_error_from(result))
+            outcome = Outcome(TrialState.FAILED, error=error_from(result))
         elif isinstance(result, TrialState):
             if result not in (TrialState.PRUNED, TrialState.FAILED, TrialState.COMPLETE):
                 raise ValueError(f"tell() takes PRUNED, FAILED or a value, not {result.name}.")
@@ -418,6 +411,9 @@ class Study:
         count_pruned: bool = True,
         max_consecutive_failures: int | None = 20,
         kwargs: Mapping[str, Any] | None = None,
+        executor: Any = None,
+        trial_timeout: float | None = None,
+        memory_limit: int | str | None = None,
     ) -> Study:
         """Run the objective until a budget ends: ``n_trials``, ``runtime`` or ``target``.
 
@@ -427,6 +423,11 @@ class Study:
         FAILED trial and the study goes on (exceptions not in ``catch`` are re-raised after
         the trial is recorded). Ctrl+C marks the running trial FAILED(interrupted) and
         re-raises KeyboardInterrupt.
+
+        ``n_jobs`` workers (an int, ``"auto"``, ``"per-gpu"``) run as threads, or as
+        isolated processes with ``executor="process"``; ``trial_timeout`` (seconds) and
+        ``memory_limit`` (``"2GiB"``) imply processes, where a trial that hangs, crashes
+        or runs out of memory fails alone and its worker is replaced.
         """
         if not callable(objective):
             raise TypeError(
@@ -449,7 +450,9 @@ class Study:
             )
         if target is not None and len(self.directions) != 1:
             raise ValueError("'target' applies to single-objective studies only.")
-        workers = _n_workers(n_jobs)
+        executor_obj = make_executor(
+            n_jobs, executor, trial_timeout=trial_timeout, memory_limit=memory_limit
+        )
         catch_t = (catch,) if isinstance(catch, type) else tuple(catch)
         counted = (
             (TrialState.COMPLETE, TrialState.PRUNED) if count_pruned else (TrialState.COMPLETE,)
@@ -458,34 +461,23 @@ class Study:
         goal = None
         if n_trials is not None:
             goal = n_trials if n_trials_mode == "total" else self._cache.count(*counted) + n_trials
-        run = _Run(
+        budget = Budget(
             self,
-            objective,
-            goal,
-            counted,
-            seconds,
-            target,
-            list(callbacks),
-            catch_t,
-            max_consecutive_failures,
-            dict(kwargs or {}),
+            goal=goal,
+            increment=n_trials if n_trials_mode == "increment" else None,
+            counted=counted,
+            seconds=seconds,
+            target=target,
         )
-        if n_trials is not None and n_trials_mode == "increment":
-            run.increment = n_trials
+        spec = EvalSpec(
+            objective, dict(kwargs or {}), wants_trial(objective), catch_t, len(self.directions)
+        )
         bar = ProgressBar(progress, goal, seconds)
-        run.bar = bar
+        run = OptimizeRun(self, spec, budget, list(callbacks), max_consecutive_failures, bar)
         self._stop.clear()
-        self._progress = run.progress
+        self._progress = budget.progress
         try:
-            if workers == 1:
-                run.worker()
-            else:
-                run.threads(workers)
-            if isinstance(run.error, KeyboardInterrupt):  # raised in a worker thread
-                raise run.error
-        except KeyboardInterrupt as e:
-            run.abandon(e)
-            raise
+            run.run(executor_obj)
         finally:
             self._progress = None
             bar.update(
@@ -499,6 +491,10 @@ class Study:
             raise run.error
         return self
 
+    def _should_prune(self, trial_id: int) -> bool:
+        """Whether the study's pruner stops this trial now (no pruner yet: never)."""
+        return False
+
     def _best_value_or_none(self) -> float | None:
         b = self._cache.best
         return None if b is None else b.value
@@ -510,276 +506,3 @@ def _jsonable_or_repr(v: Any) -> Any:
         return v
     except (TypeError, ValueError):
         return repr(v)
-
-
-def _n_workers(n_jobs: int | str) -> int:
-    if isinstance(n_jobs, str):
-        text = n_jobs.strip().lower()
-        if text == "auto":
-            return (
-                len(os.sched_getaffinity(0))
-                if hasattr(os, "sched_getaffinity")
-                else (os.cpu_count() or 1)
-            )
-        if text.isdigit():
-            n_jobs = int(text)
-        else:
-            raise ValueError(
-                f"The 'n_jobs' parameter of optimize() must be an int >= 1 or 'auto'. Got {n_jobs!r} instead."
-            )
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs < 1:
-        raise ValueError(
-            f"The 'n_jobs' parameter of optimize() must be an int >= 1 or 'auto'. Got {describe(n_jobs)} instead."
-        )
-    return n_jobs
-
-
-def _wants_trial(objective: Callable[..., Any]) -> bool:
-    try:
-        params = [
-            p
-            for p in inspect.signature(objective).parameters.values()
-            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty
-        ]
-    except (TypeError, ValueError):
-        return False
-    return len(params) >= 2
-
-
-class _Run:
-    """One call of :meth:`Study.optimize`: budget, counters, and the worker loop."""
-
-    def __init__(
-        self,
-        study: Study,
-        objective: Callable[..., Any],
-        goal: int | None,
-        counted: tuple[TrialState, ...],
-        seconds: float | None,
-        target: float | None,
-        callbacks: list[Callable[[Study, Trial], Any]],
-        catch: tuple[type[BaseException], ...],
-        max_consecutive_failures: int | None,
-        kwargs: dict[str, Any],
-    ) -> None:
-        self.study = study
-        self.objective = objective
-        self.goal = goal
-        self.counted = counted
-        self.seconds = seconds
-        self.deadline = None if seconds is None else time.monotonic() + seconds
-        self.target = target
-        self.callbacks = callbacks
-        self.catch = catch
-        self.max_fail = max_consecutive_failures
-        self.kwargs = kwargs
-        self.pass_trial = _wants_trial(objective)
-        self.lock = threading.Lock()
-        self.in_flight = 0
-        self.increment: int | None = None
-        """``n_trials`` in increment mode: this run's own trials count, not the study's, so
-        several processes that each add ``n_trials`` to one study add them all."""
-        self.done = 0
-        self.consecutive_failures = 0
-        self.error: BaseException | None = None
-        self.bar: ProgressBar | None = None
-        self.running: dict[int, Trial] = {}
-
-    def progress(self) -> float:
-        """The fraction of the budget used: trials done of the goal, or time of the runtime."""
-        frac = 0.0
-        if self.increment:
-            frac = self.done / self.increment
-        elif self.goal:
-            frac = self.study._cache.count(*self.counted) / self.goal
-        if self.deadline is not None and self.seconds:
-            frac = max(frac, 1.0 - (self.deadline - time.monotonic()) / self.seconds)
-        return min(max(frac, 0.0), 1.0)
-
-    def _reached_target(self) -> bool:
-        if self.target is None:
-            return False
-        b = self.study._cache.best
-        return (
-            b is not None
-            and b.value is not None
-            and (b.value == self.target or is_better(b.value, self.target, self.study.direction))
-        )
-
-    def _may_launch(self) -> bool:
-        s = self.study
-        if s._stop.is_set() or self.error is not None:
-            return False
-        if self.deadline is not None and time.monotonic() >= self.deadline:
-            return False
-        if self._reached_target():
-            return False
-        if self.increment is not None:
-            return self.done + self.in_flight < self.increment
-        if self.goal is not None:
-            s._cache.refresh()
-            return s._cache.count(*self.counted) + self.in_flight < self.goal
-        return True
-
-    def worker(self) -> None:
-        while True:
-            with self.lock:
-                if not self._may_launch():
-                    return
-                self.in_flight += 1
-            try:
-                trial = self.study.ask()
-                with self.lock:
-                    self.running[trial.id] = trial
-                try:
-                    outcome, raise_after = self._evaluate(trial)
-                except KeyboardInterrupt as e:
-                    self._interrupt(trial, e)
-                    raise
-                finished = self._record(trial, outcome)
-                with self.lock:
-                    self.running.pop(trial.id, None)
-                    if finished is not None and finished.state in self.counted:
-                        self.done += 1
-            finally:
-                with self.lock:
-                    self.in_flight -= 1
-            if finished is not None:
-                self._after(finished)
-            if raise_after is not None:
-                with self.lock:
-                    if self.error is None:
-                        self.error = raise_after
-                return
-
-    def threads(self, n: int) -> None:
-        def body() -> None:
-            try:
-                self.worker()
-            except BaseException as e:  # noqa: BLE001 - handed to the main thread
-                with self.lock:
-                    if self.error is None:
-                        self.error = e
-
-        pool = [
-            threading.Thread(target=body, name=f"hyperhop-worker-{i}", daemon=True)
-            for i in range(n)
-        ]
-        for th in pool:
-            th.start()
-        try:
-            for th in pool:
-                while th.is_alive():
-                    th.join(0.2)
-        except KeyboardInterrupt:
-            self.study._stop.set()
-            raise
-
-    def abandon(self, exc: BaseException) -> None:
-        """Ctrl+C: fail as interrupted every trial this process still holds RUNNING in the
-        study, including one whose ask() or tell() the interrupt cut short (it is in storage,
-        but no loop variable holds it)."""
-        s = self.study
-        s._stop.set()
-        s._cache.refresh()
-        for t in s._cache.running():
-            if t.owner == s.owner:
-                self._interrupt(t, exc)
-
-    def _interrupt(self, trial: Trial, exc: BaseException) -> None:
-        try:
-            self.study._finish(
-                trial,
-                Outcome(
-                    TrialState.FAILED,
-                    error=TrialError(
-                        FailReason.INTERRUPTED.value,
-                        "interrupted by the user (KeyboardInterrupt)",
-                        type(exc).__name__,
-                    ),
-                ),
-            )
-        except TrialStateError:
-            return
-        log.warning("interrupted: trial %d marked FAILED(interrupted)", trial.number)
-
-    def _evaluate(self, trial: Trial) -> tuple[Outcome, BaseException | None]:
-        """Run the objective; never raises except KeyboardInterrupt."""
-        try:
-            if self.pass_trial:
-                result = self.objective(trial.config, trial, **self.kwargs)
-            else:
-                result = self.objective(trial.config, **self.kwargs)
-            if inspect.isgenerator(result):
-                result = self._drain(trial, result)
-        except KeyboardInterrupt:
-            raise
-        except BaseException as e:  # noqa: BLE001 - every failure becomes a FAILED trial
-            reason = (
-                FailReason.OOM.value if isinstance(e, MemoryError) else FailReason.EXCEPTION.value
-            )
-            outcome = Outcome(TrialState.FAILED, error=_error_from(e, reason))
-            caught = isinstance(e, self.catch) and not isinstance(e, (SystemExit, GeneratorExit))
-            return outcome, None if caught else e
-        return interpret(result, len(self.study.directions)), None
-
-    def _drain(self, trial: Trial, gen: Any) -> Any:
-        """A generator objective: each yield is an intermediate value; the last (or the
-        returned value) is the result."""
-        last: Any = None
-        step = 0
-        while True:
-            try:
-                value = next(gen)
-            except StopIteration as stop:
-                return stop.value if stop.value is not None else last
-            last = value
-            num = None
-            try:
-                num = float(value)
-            except (TypeError, ValueError):
-                pass
-            if num is not None and not math.isnan(num):
-                self.study.storage.update_trial(
-                    trial.id,
-                    expect_state=TrialState.RUNNING,
-                    expect_owner=trial.owner,
-                    intermediate={step: num},
-                )
-            step += 1
-
-    def _record(self, trial: Trial, outcome: Outcome) -> Trial | None:
-        try:
-            return self.study._finish(trial, outcome)
-        except StaleTrialError as e:
-            log.warning(
-                "trial %d was reaped as stale while it ran; its result is discarded (%s)",
-                trial.number,
-                e,
-            )
-            return None
-
-    def _after(self, trial: Trial) -> None:
-        s = self.study
-        with self.lock:
-            if trial.state is TrialState.FAILED:
-                self.consecutive_failures += 1
-                too_many = self.max_fail is not None and self.consecutive_failures >= self.max_fail
-            else:
-                self.consecutive_failures = 0
-                too_many = False
-        for cb in self.callbacks:
-            cb(s, trial)
-        if self.bar is not None:
-            self.bar.update(
-                s._cache.count(*self.counted),
-                s._best_value_or_none(),
-                s._cache.count(TrialState.FAILED),
-            )
-        if too_many:
-            with self.lock:
-                if self.error is None:
-                    self.error = TooManyFailuresError(
-                        f"{self.consecutive_failures} trials in a row failed (max_consecutive_failures="
-                        f"{self.max_fail}); the last: {trial.error}. Fix the objective, or raise the limit."
-                    )

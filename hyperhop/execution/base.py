@@ -1,0 +1,92 @@
+"""Where objectives run: the executor interface the study's loop drives.
+
+The study asks for a trial, hands it to an executor, and later collects what the objective
+returned (or how it failed). Executors only evaluate; every state change stays with the
+study and its storage.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from hyperhop.trial import TrialError
+
+
+@dataclass(frozen=True)
+class EvalSpec:
+    """What to run for every trial: the objective, extra keyword arguments, whether it takes
+    the trial as second argument, and which exceptions fail a trial without stopping."""
+
+    objective: Callable[..., Any]
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+    pass_trial: bool = False
+    catch: tuple[type[BaseException], ...] = (Exception,)
+    n_objectives: int = 1
+
+
+@dataclass(frozen=True)
+class Task:
+    """One trial to evaluate."""
+
+    trial_id: int
+    number: int
+    config: Any
+    params: Mapping[str, Any]
+
+
+@dataclass
+class TaskResult:
+    """How an evaluation ended: the objective's raw return value, or an error. ``reraise``
+    holds an exception outside ``catch`` (the study re-raises it after recording)."""
+
+    trial_id: int
+    result: Any = None
+    error: TrialError | None = None
+    reraise: BaseException | None = None
+    pruned: bool = False
+
+
+class Relay(Protocol):
+    """The study's side of a running trial: intermediate values and pruning decisions."""
+
+    def report(self, trial_id: int, step: int, value: float) -> None: ...
+
+    def should_prune(self, trial_id: int) -> bool: ...
+
+
+class Executor(abc.ABC):
+    """Runs evaluations; the study keeps it busy (``capacity``) and collects results."""
+
+    name: str = "executor"
+
+    @abc.abstractmethod
+    def start(self, spec: EvalSpec, relay: Relay) -> None:
+        """Prepare workers for this objective."""
+
+    @property
+    @abc.abstractmethod
+    def capacity(self) -> int:
+        """How many more tasks may be submitted now."""
+
+    @property
+    @abc.abstractmethod
+    def in_flight(self) -> int:
+        """How many submitted tasks have not been collected."""
+
+    @abc.abstractmethod
+    def submit(self, task: Task) -> None:
+        """Start evaluating a task (may run it right away, in the caller's thread)."""
+
+    @abc.abstractmethod
+    def collect(self, timeout: float | None) -> list[TaskResult]:
+        """Finished tasks, waiting up to ``timeout`` seconds for at least one."""
+
+    @abc.abstractmethod
+    def shutdown(self, cancel: bool = False) -> list[int]:
+        """Stop the workers; with ``cancel``, kill running evaluations and return their ids."""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"

@@ -1,0 +1,121 @@
+"""Calling the objective: the one place that knows the objective protocols.
+
+``objective(config)``, ``objective(config, trial)`` (the trial reports and asks whether to
+stop), generators (each ``yield`` is an intermediate value), and exceptions turned into
+:class:`~hyperhop.trial.TrialError` with the traceback as text. Every executor, local or
+remote, evaluates through :func:`evaluate`.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from hyperhop.execution.base import EvalSpec, Relay, Task, TaskResult
+from hyperhop.trial import FailReason, TrialError
+
+
+class Pruned(Exception):
+    """Raise inside an objective to stop a trial that the pruner (or you) judged hopeless.
+
+    Example:
+        >>> import hyperhop as hh
+        >>> def objective(cfg, trial):
+        ...     for epoch in range(10):
+        ...         trial.report(cfg["x"] * epoch, epoch)
+        ...         if trial.should_prune():
+        ...             raise hh.Pruned()
+        ...     return cfg["x"]
+    """
+
+
+class TrialContext:
+    """What ``objective(config, trial)`` receives: the trial's number, config and params,
+    and ``report``/``should_prune``, which reach the study wherever the objective runs."""
+
+    def __init__(self, task: Task, relay: Relay) -> None:
+        self.id = task.trial_id
+        self.number = task.number
+        self.config = task.config
+        self.params = task.params
+        self._relay = relay
+        self._step = 0
+
+    def report(self, value: float, step: int | None = None) -> None:
+        """Record an intermediate value (``step`` defaults to 0, 1, 2, ...)."""
+        s = self._step if step is None else int(step)
+        self._step = s + 1
+        v = float(value)
+        if not math.isnan(v):
+            self._relay.report(self.id, s, v)
+
+    def should_prune(self) -> bool:
+        """Whether the study's pruner would stop this trial now."""
+        return self._relay.should_prune(self.id)
+
+    def __repr__(self) -> str:
+        return f"TrialContext(number={self.number}, config={self.config!r})"
+
+
+def wants_trial(objective: Callable[..., Any]) -> bool:
+    """Whether the objective takes the trial as a second required positional argument."""
+    try:
+        params = [
+            p
+            for p in inspect.signature(objective).parameters.values()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty
+        ]
+    except (TypeError, ValueError):
+        return False
+    return len(params) >= 2
+
+
+def error_from(exc: BaseException, reason: str = FailReason.EXCEPTION.value) -> TrialError:
+    """A TrialError with the exception's type, message and traceback as text."""
+    tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    return TrialError(reason, str(exc), type(exc).__qualname__, tb)
+
+
+def _drain(gen: Any, ctx: TrialContext) -> tuple[Any, bool]:
+    """Iterate a generator objective, reporting each value; stop early when pruned."""
+    last: Any = None
+    while True:
+        try:
+            value = next(gen)
+        except StopIteration as stop:
+            return (stop.value if stop.value is not None else last), False
+        last = value
+        try:
+            num = float(value)
+        except (TypeError, ValueError):
+            num = math.nan
+        if not math.isnan(num):
+            ctx.report(num)
+            if ctx.should_prune():
+                gen.close()
+                return last, True
+
+
+def evaluate(spec: EvalSpec, task: Task, relay: Relay) -> TaskResult:
+    """Run the objective on one task; never raises except KeyboardInterrupt."""
+    ctx = TrialContext(task, relay)
+    try:
+        if spec.pass_trial:
+            result = spec.objective(task.config, ctx, **spec.kwargs)
+        else:
+            result = spec.objective(task.config, **spec.kwargs)
+        pruned = False
+        if inspect.isgenerator(result):
+            result, pruned = _drain(result, ctx)
+        return TaskResult(task.trial_id, result=result, pruned=pruned)
+    except KeyboardInterrupt:
+        raise
+    except Pruned:
+        return TaskResult(task.trial_id, pruned=True)
+    except BaseException as e:  # noqa: BLE001 - every failure becomes a FAILED trial
+        reason = FailReason.OOM.value if isinstance(e, MemoryError) else FailReason.EXCEPTION.value
+        caught = isinstance(e, spec.catch) and not isinstance(e, (SystemExit, GeneratorExit))
+        return TaskResult(task.trial_id, error=error_from(e, reason), reraise=None if caught else e)

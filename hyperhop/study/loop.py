@@ -1,0 +1,228 @@
+"""One call of ``Study.optimize``: the budget, and the loop that keeps an executor busy.
+
+The loop runs in the caller's thread: while the budget allows and a worker is free, it
+asks the study for a trial and submits it; it collects finished evaluations and tells the
+study. Executors only evaluate, so the same loop drives threads, isolated processes and
+remote clusters.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from hyperhop.exceptions import StaleTrialError, TooManyFailuresError, TrialStateError
+from hyperhop.execution import EvalSpec, Executor, Task, TaskResult
+from hyperhop.study.progress import ProgressBar
+from hyperhop.study.results import Outcome, interpret
+from hyperhop.trial import FailReason, Trial, TrialError, TrialState, is_better
+
+if TYPE_CHECKING:
+    from hyperhop.study.study import Study
+
+log = logging.getLogger("hyperhop.study")
+
+
+class Budget:
+    """When to stop launching trials: a trial count, a deadline, a target value."""
+
+    def __init__(
+        self,
+        study: Study,
+        *,
+        goal: int | None,
+        increment: int | None,
+        counted: tuple[TrialState, ...],
+        seconds: float | None,
+        target: float | None,
+    ) -> None:
+        self.study = study
+        self.goal = goal
+        self.increment = increment
+        """``n_trials`` in increment mode: this run's own trials count, not the study's, so
+        several processes that each add ``n_trials`` to one study add them all."""
+        self.counted = counted
+        self.seconds = seconds
+        self.deadline = None if seconds is None else time.monotonic() + seconds
+        self.target = target
+        self.done = 0
+
+    def progress(self) -> float:
+        """The fraction used: trials done of the goal, or time of the runtime (the larger)."""
+        frac = 0.0
+        if self.increment:
+            frac = self.done / self.increment
+        elif self.goal:
+            frac = self.study._cache.count(*self.counted) / self.goal
+        if self.deadline is not None and self.seconds:
+            frac = max(frac, 1.0 - (self.deadline - time.monotonic()) / self.seconds)
+        return min(max(frac, 0.0), 1.0)
+
+    def reached_target(self) -> bool:
+        if self.target is None:
+            return False
+        b = self.study._cache.best
+        return (
+            b is not None
+            and b.value is not None
+            and (b.value == self.target or is_better(b.value, self.target, self.study.direction))
+        )
+
+    def allows(self, in_flight: int) -> bool:
+        """Whether one more trial may start while ``in_flight`` are running."""
+        if self.deadline is not None and time.monotonic() >= self.deadline:
+            return False
+        if self.reached_target():
+            return False
+        if self.increment is not None:
+            return self.done + in_flight < self.increment
+        if self.goal is not None:
+            self.study._cache.refresh()
+            return self.study._cache.count(*self.counted) + in_flight < self.goal
+        return True
+
+
+class OptimizeRun:
+    """Drives an executor until the budget ends; also the executor's relay to the study."""
+
+    def __init__(
+        self,
+        study: Study,
+        spec: EvalSpec,
+        budget: Budget,
+        callbacks: list[Callable[[Study, Trial], Any]],
+        max_consecutive_failures: int | None,
+        bar: ProgressBar,
+    ) -> None:
+        self.study = study
+        self.spec = spec
+        self.budget = budget
+        self.callbacks = callbacks
+        self.max_fail = max_consecutive_failures
+        self.bar = bar
+        self.running: dict[int, Trial] = {}
+        self.consecutive_failures = 0
+        self.error: BaseException | None = None
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------ relay (any thread)
+    def report(self, trial_id: int, step: int, value: float) -> None:
+        trial = self.running.get(trial_id)
+        owner = trial.owner if trial is not None else None
+        self.study.storage.update_trial(
+            trial_id,
+            expect_state=TrialState.RUNNING,
+            expect_owner=owner,
+            intermediate={step: value},
+        )
+
+    def should_prune(self, trial_id: int) -> bool:
+        return self.study._should_prune(trial_id)
+
+    # ------------------------------------------------------------ the loop
+    def run(self, executor: Executor) -> None:
+        s = self.study
+        executor.start(self.spec, self)
+        clean = False
+        try:
+            while True:
+                while executor.capacity > 0 and self._may_launch(executor.in_flight):
+                    trial = s.ask()
+                    self.running[trial.id] = trial
+                    executor.submit(Task(trial.id, trial.number, trial.config, trial.params))
+                if executor.in_flight == 0:
+                    break
+                for res in executor.collect(timeout=0.5):
+                    self._complete(res)
+            clean = True
+        except KeyboardInterrupt as e:
+            executor.shutdown(cancel=True)
+            self.abandon(e)
+            raise
+        finally:
+            if clean:
+                executor.shutdown()
+
+    def _may_launch(self, in_flight: int) -> bool:
+        if self.study._stop.is_set() or self.error is not None:
+            return False
+        return self.budget.allows(in_flight)
+
+    def _complete(self, res: TaskResult) -> None:
+        trial = self.running.pop(res.trial_id, None)
+        if trial is None:
+            return
+        if res.error is not None:
+            outcome = Outcome(TrialState.FAILED, error=res.error)
+        elif res.pruned:
+            outcome = Outcome(TrialState.PRUNED)
+        else:
+            outcome = interpret(res.result, self.spec.n_objectives)
+        finished = self._record(trial, outcome)
+        if finished is not None:
+            if finished.state in self.budget.counted:
+                self.budget.done += 1
+            self._after(finished)
+        if res.reraise is not None and self.error is None:
+            self.error = res.reraise
+
+    def _record(self, trial: Trial, outcome: Outcome) -> Trial | None:
+        try:
+            return self.study._finish(trial, outcome)
+        except StaleTrialError as e:
+            log.warning(
+                "trial %d was reaped as stale while it ran; its result is discarded (%s)",
+                trial.number,
+                e,
+            )
+            return None
+
+    def _after(self, trial: Trial) -> None:
+        s = self.study
+        if trial.state is TrialState.FAILED:
+            self.consecutive_failures += 1
+        else:
+            self.consecutive_failures = 0
+        for cb in self.callbacks:
+            cb(s, trial)
+        self.bar.update(
+            s._cache.count(*self.budget.counted),
+            s._best_value_or_none(),
+            s._cache.count(TrialState.FAILED),
+        )
+        if (
+            self.max_fail is not None
+            and self.consecutive_failures >= self.max_fail
+            and self.error is None
+        ):
+            self.error = TooManyFailuresError(
+                f"{self.consecutive_failures} trials in a row failed (max_consecutive_failures="
+                f"{self.max_fail}); the last: {trial.error}. Fix the objective, or raise the limit."
+            )
+
+    # ------------------------------------------------------------ interruption
+    def abandon(self, exc: BaseException) -> None:
+        """Ctrl+C: fail as interrupted every trial this process still holds RUNNING in the
+        study, including one whose ask() or tell() the interrupt cut short (it is in storage,
+        but no loop variable holds it)."""
+        s = self.study
+        s._stop.set()
+        s._cache.refresh()
+        for t in s._cache.running():
+            if t.owner == s.owner:
+                self._interrupt(t, exc)
+
+    def _interrupt(self, trial: Trial, exc: BaseException) -> None:
+        err = TrialError(
+            FailReason.INTERRUPTED.value,
+            "interrupted by the user (KeyboardInterrupt)",
+            type(exc).__name__,
+        )
+        try:
+            self.study._finish(trial, Outcome(TrialState.FAILED, error=err))
+        except TrialStateError:
+            return
+        log.warning("interrupted: trial %d marked FAILED(interrupted)", trial.number)
