@@ -14,7 +14,7 @@ import pytest
 import hyperhop as hh
 from hyperhop.exceptions import NoCompletedTrialsError
 from hyperhop.trial import Trial, TrialState
-from tests.reliability_tests._backends import Backend, on
+from tests.reliability_tests._backends import ALL, Backend, on
 from tests.reliability_tests._harness import (
     FileBarrier,
     check_invariants,
@@ -160,7 +160,7 @@ def test_enqueued_configs_run_exactly_once_across_threads() -> None:
 
 
 @pytest.mark.timeout(120)
-@pytest.mark.parametrize("backend", on("memory", "sqlite", "journal", "postgres"), indirect=True)
+@pytest.mark.parametrize("backend", on(*ALL), indirect=True)
 def test_sixteen_threads_and_a_reader(backend: Backend) -> None:
     """Scenario 10: ``n_jobs=16`` threads write trials, attributes and study attributes
     while a reader thread iterates ``study.trials`` and the attrs: no exception in any

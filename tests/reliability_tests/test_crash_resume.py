@@ -258,9 +258,20 @@ def test_ctrl_c_inside_ask_or_tell_leaves_nothing_running(where: str, n_jobs: in
     assert t.error.reason == FailReason.INTERRUPTED.value
 
 
+SQLITE_BEGIN_BUG = pytest.mark.xfail(
+    reason="rarely (about 1 round in 60 under load) the Ctrl+C lands right after SQLite's "
+    "BEGIN IMMEDIATE: see test_ctrl_c_right_after_begin_leaves_sqlite_usable",
+    strict=False,
+)
+
+
 @pytest.mark.chaos
 @pytest.mark.timeout(120)
-@pytest.mark.parametrize("backend", on("sqlite", "journal", "postgres"), indirect=True)
+@pytest.mark.parametrize(
+    "backend",
+    [pytest.param("sqlite", id="sqlite", marks=SQLITE_BEGIN_BUG), *on("journal", "postgres")],
+    indirect=True,
+)
 def test_sigint_with_a_fast_objective_leaves_nothing_running(
     backend: Backend, tmp_path: Path
 ) -> None:
@@ -284,3 +295,48 @@ def test_sigint_with_a_fast_objective_leaves_nothing_running(
         trials = check_invariants(backend.open(), name, reap=False)
         running = [t.number for t in trials if t.state is TrialState.RUNNING]
         assert running == [], f"round {round_}: left RUNNING after Ctrl+C: {running}"
+
+
+class _CtrlCAfterBegin:
+    """An sqlite3 connection whose next ``BEGIN IMMEDIATE`` succeeds and is then followed by
+    a KeyboardInterrupt: what a Ctrl+C does when it lands just as SQLite took the lock."""
+
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+        self.armed = True
+
+    def execute(self, sql: str, *args: Any) -> Any:
+        cur = self._conn.execute(sql, *args)
+        if self.armed and sql.strip().upper().startswith("BEGIN"):
+            self.armed = False
+            raise KeyboardInterrupt
+        return cur
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._conn, name)
+
+
+@pytest.mark.xfail(
+    reason="reported: hyperhop/storage/sqlite.py SQLiteStorage._run runs BEGIN IMMEDIATE "
+    "outside its try/ROLLBACK, so a Ctrl+C landing right after it leaves the connection in an "
+    "open write transaction: every later write fails with 'cannot start a transaction within "
+    "a transaction' and other processes wait on the lock",
+    strict=False,
+)
+def test_ctrl_c_right_after_begin_leaves_sqlite_usable(tmp_path: Path) -> None:
+    """Scenario 5, inside the SQLite backend: after a Ctrl+C that lands between BEGIN
+    IMMEDIATE and the statements, the same storage (and another one on the file) can write."""
+    from hyperhop.storage.sqlite import SQLiteStorage
+
+    url = f"sqlite:///{tmp_path / 'study.db'}"
+    store = SQLiteStorage(url)
+    info, _ = store.create_study("s", ["min"])
+    real = store._connection()
+    proxy = _CtrlCAfterBegin(real)
+    store._connection = lambda: proxy  # type: ignore[method-assign]
+    with pytest.raises(KeyboardInterrupt):
+        store.create_trial(info.id, state=TrialState.RUNNING, params={}, owner="h:1:1")
+    assert not real.in_transaction, "the interrupted transaction was left open"
+    store.create_trial(info.id, state=TrialState.RUNNING, params={}, owner="h:1:1")
+    other = SQLiteStorage(url + "?timeout=2")
+    other.create_trial(info.id, state=TrialState.QUEUED, params={})
