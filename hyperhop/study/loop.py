@@ -210,7 +210,11 @@ class OptimizeRun:
         but no loop variable holds it)."""
         s = self.study
         s._stop.set()
-        s._cache.refresh()
+        try:
+            s._cache.refresh()
+        except Exception as e:  # noqa: BLE001 - the KeyboardInterrupt must still reach the caller
+            log.warning("interrupted: could not read the study to fail its running trials: %s", e)
+            return
         for t in s._cache.running():
             if t.owner == s.owner:
                 self._interrupt(t, exc)
@@ -224,5 +228,12 @@ class OptimizeRun:
         try:
             self.study._finish(trial, Outcome(TrialState.FAILED, error=err))
         except TrialStateError:
+            return
+        except Exception as e:  # noqa: BLE001 - the KeyboardInterrupt must still reach the caller
+            log.warning(
+                "interrupted: trial %d stays RUNNING until reaped (could not mark it: %s)",
+                trial.number,
+                e,
+            )
             return
         log.warning("interrupted: trial %d marked FAILED(interrupted)", trial.number)
