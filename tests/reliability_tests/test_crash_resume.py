@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 import hyperhop as hh
+from hyperhop.exceptions import StorageError
 from hyperhop.storage import MemoryStorage
 from hyperhop.trial import FailReason, Trial, TrialState
 from tests.reliability_tests._backends import Backend, on
@@ -340,3 +341,31 @@ def test_ctrl_c_right_after_begin_leaves_sqlite_usable(tmp_path: Path) -> None:
     store.create_trial(info.id, state=TrialState.RUNNING, params={}, owner="h:1:1")
     other = SQLiteStorage(url + "?timeout=2")
     other.create_trial(info.id, state=TrialState.QUEUED, params={})
+
+
+class _LostConnectionOnInterrupt(MemoryStorage):
+    """Memory storage that fails (as a server gone away would) when asked to record an
+    interrupted trial."""
+
+    def update_trial(self, trial_id: int, **kw: Any) -> Trial:
+        error = kw.get("error")
+        if error is not None and error.reason == FailReason.INTERRUPTED.value:
+            raise StorageError("connection to the server was lost")
+        return super().update_trial(trial_id, **kw)
+
+
+def test_ctrl_c_still_reaches_the_caller_when_storage_fails() -> None:
+    """Scenario 5: when marking the interrupted trial fails (storage gone), the caller still
+    gets KeyboardInterrupt, not the storage error; the trial stays RUNNING for the reaper."""
+
+    def objective(cfg: dict[str, Any], trial: Trial) -> float:
+        if trial.number == 3:
+            raise KeyboardInterrupt
+        return tiny(cfg)
+
+    store = _LostConnectionOnInterrupt()
+    study = hh.Study(SPACE, storage=store, name="gone", seed=1)
+    with pytest.raises(KeyboardInterrupt):
+        study.optimize(objective, n_trials=10, progress=False)
+    trials = check_invariants(store, "gone", reap=False)
+    assert [t.state for t in trials] == [TrialState.COMPLETE] * 3 + [TrialState.RUNNING]
