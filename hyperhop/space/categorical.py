@@ -26,7 +26,8 @@ def has_parameters(obj: Any) -> bool:
 def describe_template(obj: Any) -> Any:
     """A JSON description of a template, stable across runs (no memory addresses)."""
     if isinstance(obj, Parameter):
-        return obj.definition()
+        d = obj.definition()
+        return d if obj.label is None else {**d, "label": obj.label}
     if isinstance(obj, Expr):
         return {
             "type": "expr",

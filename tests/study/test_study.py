@@ -348,3 +348,11 @@ def test_checkpoint_path_is_a_file_storage_that_resumes(tmp_path) -> None:
     assert len(again.trials) == 8
     with pytest.raises(ValueError, match="not both"):
         hh.Study(SPACE, storage="memory://", checkpoint_path=path)
+
+
+def test_load_study_keeps_explicit_labels() -> None:
+    store = MemoryStorage()
+    space = {"m": hh.choice({"C": hh.float(0.1, 10, label="svm_C")}, {"C": hh.float(1, 2, label="lr_C")})}
+    hh.Study(space, storage=store, name="s", seed=0).optimize(lambda c: c["m"]["C"], n_trials=4, progress=False)
+    loaded = hh.load_study(store, "s")
+    assert loaded.space.labels == hh.Space(space).labels == ("m", "svm_C", "lr_C")
