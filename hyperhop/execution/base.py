@@ -47,6 +47,8 @@ class TaskResult:
     error: TrialError | None = None
     reraise: BaseException | None = None
     pruned: bool = False
+    intermediate: dict[int, float] = field(default_factory=dict)
+    """Intermediate values a remote worker could not relay live (written on completion)."""
 
 
 class Relay(Protocol):

@@ -155,6 +155,16 @@ class OptimizeRun:
         trial = self.running.pop(res.trial_id, None)
         if trial is None:
             return
+        if res.intermediate:
+            try:
+                self.study.storage.update_trial(
+                    trial.id,
+                    expect_state=TrialState.RUNNING,
+                    expect_owner=trial.owner,
+                    intermediate=res.intermediate,
+                )
+            except TrialStateError:
+                pass
         if res.error is not None:
             outcome = Outcome(TrialState.FAILED, error=res.error)
         elif res.pruned:
