@@ -106,6 +106,8 @@ class OptimizeRun:
         self.running: dict[int, Trial] = {}
         self.consecutive_failures = 0
         self.error: BaseException | None = None
+        self.lag: int | None = None
+        """``deterministic=True``: how many of the newest trials a suggestion may not see."""
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------ relay (any thread)
@@ -149,7 +151,16 @@ class OptimizeRun:
     def _may_launch(self, in_flight: int) -> bool:
         if self.study._stop.is_set() or self.error is not None:
             return False
+        if self.lag is not None and not self._oldest_done():
+            return False
         return self.budget.allows(in_flight)
+
+    def _oldest_done(self) -> bool:
+        """deterministic=True: trial ``k`` may start once every trial below ``k - lag`` finished."""
+        assert self.lag is not None
+        cache = self.study._cache
+        k = len(cache)
+        return all(t.state.is_finished or t.number >= k - self.lag for t in cache.running())
 
     def _complete(self, res: TaskResult) -> None:
         trial = self.running.pop(res.trial_id, None)

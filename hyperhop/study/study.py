@@ -6,6 +6,7 @@ second process (or a rerun after ``kill -9``) with the same storage and name car
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import threading
@@ -157,6 +158,7 @@ class Study:
         )
         self._stop = threading.Event()
         self._progress: Callable[[], float] | None = None
+        self._lag: int | None = None
         self.reap()
 
     # ------------------------------------------------------------------ state
@@ -289,7 +291,8 @@ class Study:
         trial = self.storage.claim_queued_trial(self.id, self.owner)
         if trial is None:
             progress = self._progress() if self._progress is not None else None
-            history = History(self.space, self.directions, self._cache.view(), progress)
+            trials = self._cache.view() if self._lag is None else self._lagged_view(self._lag)
+            history = History(self.space, self.directions, trials, progress)
             params = self.sampler.suggest(history)
             trial = self.storage.create_trial(
                 self.id, state=TrialState.RUNNING, params=params, owner=self.owner
@@ -298,6 +301,20 @@ class Study:
         if self._heartbeat is not None:
             self._heartbeat.add(trial.id)
         return trial.attach(self.space)
+
+    def _lagged_view(self, lag: int) -> list[Trial]:
+        """The history for ``deterministic=True``: trials numbered below ``k - lag`` as they
+        are (all finished: the loop waits for them), the ``lag`` newest shown as still
+        RUNNING whatever their real state, so the suggestion for trial ``k`` does not depend
+        on the order in which parallel workers finished."""
+        trials = self._cache.all()
+        k = len(trials)
+        return [
+            t
+            if t.number < k - lag
+            else dataclasses.replace(t, state=TrialState.RUNNING, values=None, error=None)
+            for t in trials
+        ]
 
     def tell(self, trial: Trial | int, result: Any = None) -> Trial:
         """Finish a trial with a value (or tuple, or result dict), an exception, or a state
@@ -414,6 +431,7 @@ class Study:
         executor: Any = None,
         trial_timeout: float | None = None,
         memory_limit: int | str | None = None,
+        deterministic: bool = False,
     ) -> Study:
         """Run the objective until a budget ends: ``n_trials``, ``runtime`` or ``target``.
 
@@ -428,6 +446,11 @@ class Study:
         isolated processes with ``executor="process"``; ``trial_timeout`` (seconds) and
         ``memory_limit`` (``"2GiB"``) imply processes, where a trial that hangs, crashes
         or runs out of memory fails alone and its worker is replaced.
+
+        ``deterministic=True`` makes a seeded parallel run repeatable whatever order the
+        workers finish in: the suggestion for trial ``k`` sees the trials numbered below
+        ``k - workers`` only (it waits for them), and the newer ones as still running. The
+        price is idle workers while the oldest trial finishes (see benchmarks/parallel.py).
         """
         if not callable(objective):
             raise TypeError(
@@ -476,10 +499,13 @@ class Study:
         run = OptimizeRun(self, spec, budget, list(callbacks), max_consecutive_failures, bar)
         self._stop.clear()
         self._progress = budget.progress
+        if deterministic:
+            run.lag = self._lag = executor_obj.capacity
         try:
             run.run(executor_obj)
         finally:
             self._progress = None
+            self._lag = None
             bar.update(
                 self._cache.count(*counted),
                 self._best_value_or_none(),

@@ -352,7 +352,28 @@ def test_checkpoint_path_is_a_file_storage_that_resumes(tmp_path) -> None:
 
 def test_load_study_keeps_explicit_labels() -> None:
     store = MemoryStorage()
-    space = {"m": hh.choice({"C": hh.float(0.1, 10, label="svm_C")}, {"C": hh.float(1, 2, label="lr_C")})}
-    hh.Study(space, storage=store, name="s", seed=0).optimize(lambda c: c["m"]["C"], n_trials=4, progress=False)
+    space = {
+        "m": hh.choice({"C": hh.float(0.1, 10, label="svm_C")}, {"C": hh.float(1, 2, label="lr_C")})
+    }
+    hh.Study(space, storage=store, name="s", seed=0).optimize(
+        lambda c: c["m"]["C"], n_trials=4, progress=False
+    )
     loaded = hh.load_study(store, "s")
     assert loaded.space.labels == hh.Space(space).labels == ("m", "svm_C", "lr_C")
+
+
+def test_deterministic_parallel_runs_repeat_whatever_the_finishing_order() -> None:
+    import random
+    import time
+
+    def jittery(cfg: dict) -> float:
+        time.sleep(random.random() * 0.01)  # finishing order varies from run to run
+        return (cfg["x"] - 0.3) ** 2 + cfg["n"]
+
+    def run(deterministic: bool) -> list:
+        s = hh.Study(SPACE, seed=5, algo="tpe")
+        s.optimize(jittery, n_trials=30, n_jobs=3, deterministic=deterministic, progress=False)
+        return [(t.number, t.params) for t in s.trials]
+
+    first = run(True)
+    assert all(run(True) == first for _ in range(2))
