@@ -54,8 +54,9 @@ def make_sampler(algo: Any, space: Space, seed: int | None) -> Sampler:
         )
     name = algo.lower()
     if name == "auto":
-        log.info("algo='auto' picked 'random': no model-based sampler is available yet")
-        return RandomSampler(seed)
+        from hyperhop.samplers.auto import AutoSampler
+
+        return AutoSampler(seed)
     if name not in _REGISTRY:
         raise ValueError(f"Unknown algo {algo!r}; choose one of {sorted(_REGISTRY) + ['auto']}.")
     return _REGISTRY[name](seed)

@@ -1,0 +1,50 @@
+"""algo='auto': the conformance suite, and the rules that pick a sampler."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+import hyperhop as hh
+from hyperhop.samplers import Sampler
+from hyperhop.samplers.auto import AutoSampler, choose
+from tests.samplers.conformance import SamplerConformance
+
+
+class TestAuto(SamplerConformance):
+    algo_name = "auto"
+    n_warmup = 25
+
+    def make(self, seed: int | None) -> Sampler:
+        return AutoSampler(seed)
+
+
+@pytest.mark.parametrize(
+    ("template", "n", "expected"),
+    [
+        ({"x": hh.float(0, 1), "n": hh.int(1, 9)}, 0, "gp"),
+        ({"x": hh.float(0, 1), "n": hh.int(1, 9)}, 500, "tpe"),
+        ({"x": hh.float(0, 1), "c": hh.choice("a", "b")}, 10, "cbo"),
+        ({"x": hh.float(0, 1), "c": hh.choice("a", "b")}, 5000, "tpe"),
+        ({"m": hh.choice({"C": hh.float(0, 1)}, {"k": hh.int(1, 3)})}, 10, "tpe"),
+        ({"w": hh.float(0, 1, shape=1000)}, 10, "anneal"),
+        ({"c": hh.custom(sample=lambda: 1)}, 10, "anneal"),
+        ({f"x{i}": hh.float(0, 1) for i in range(150)}, 10, "anneal"),
+        ({f"x{i}": hh.float(0, 1) for i in range(60)}, 10, "tpe"),
+    ],
+)
+def test_choice_rules(template: dict, n: int, expected: str) -> None:
+    name, why = choose(hh.Space(template), n)
+    assert name == expected and why
+
+
+def test_auto_logs_what_it_picked_and_switches(caplog: pytest.LogCaptureFixture) -> None:
+    study = hh.Study({"x": hh.float(0, 1), "c": hh.choice("a", "b")}, algo="auto", seed=0)
+    with caplog.at_level(logging.INFO, logger="hyperhop.samplers"):
+        study.optimize(lambda c: c["x"], n_trials=3, progress=False)
+    assert any(
+        "uses 'cbo'" in r.getMessage() and "mixed parameters" in r.getMessage()
+        for r in caplog.records
+    )
+    assert isinstance(study.sampler, AutoSampler) and study.sampler.current == "cbo"
