@@ -11,6 +11,8 @@ that switches a branch on finds its parameters ready.
 from __future__ import annotations
 
 import contextlib
+import logging
+import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +23,8 @@ import threadpoolctl
 from hyperhop.samplers.base import History
 from hyperhop.space import Assignment, Space
 from hyperhop.trial import Trial, TrialState
+
+log = logging.getLogger("hyperhop.samplers")
 
 INACTIVE = -1.0
 """The value of an inactive column in a model matrix (outside the unit cube on purpose)."""
@@ -308,3 +312,32 @@ def minmax(y: np.ndarray) -> np.ndarray:
         return y
     lo, hi = float(y.min()), float(y.max())
     return (y - lo) / (hi - lo) if hi > lo else np.zeros_like(y)
+
+
+def fallback(
+    history: History, ms: ModelSpace, rng: np.random.Generator, n: int, who: str, limit: int
+) -> list[Assignment]:
+    """Proposals without a model, for spaces with no numeric columns or more than
+    ``limit`` of them (large arrays): half perturb the best trial so far, half are random."""
+    if ms.dim and not getattr(ms, "warned", False):
+        ms.warned = True  # type: ignore[attr-defined]
+        log.warning(
+            "%s models at most %d encoded columns and this space has %d (array parameters?); "
+            "it proposes perturbations of the best trial and random samples instead. "
+            "algo='anneal' is made for such spaces.",
+            who,
+            limit,
+            ms.dim,
+        )
+    sign = 1.0 if history.directions[0] == "min" else -1.0
+    best: Trial | None = None
+    for t in history.trials:
+        if t.state is TrialState.COMPLETE and t.values and not math.isnan(t.values[0]):
+            if best is None or sign * t.values[0] < sign * (best.values or (0.0,))[0]:
+                best = t
+    space = history.space
+    return [
+        space.perturb(best.params, 0.1, rng) if best is not None and rng.random() < 0.5
+        else space.sample(rng)
+        for _ in range(n)
+    ]  # fmt: skip

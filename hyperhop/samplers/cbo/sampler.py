@@ -14,6 +14,7 @@ from hyperhop.samplers.cbo.acquisition import Schedule, make_schedule, ucbd
 from hyperhop.samplers.cbo.data import (
     ModelSpace,
     Observations,
+    fallback,
     minmax,
     observe,
     scalarize,
@@ -40,8 +41,9 @@ class CBOSampler(SerialSampler):
     """Forest-based Bayesian optimization (DeepHyper's CBO, with its defaults).
 
     ``2 * n_params + 1`` random trials first; then extremely randomized trees fitted on the
-    objective scaled to [0, 1] (failed trials count as the worst value seen, running ones
-    as the worst value too, a constant liar), and the next point maximizes UCBd (``-mean +
+    objective scaled to [0, 1] (values beyond ``Q3 + 1.5 IQR`` clipped first; failed trials
+    count as the worst value seen, running ones as the worst value too, a constant liar;
+    several objectives are scalarized by Chebyshev with random weights), and the next point maximizes UCBd (``-mean +
     kappa * epistemic std`` of the minimized objective) with kappa on DeepHyper's periodic
     exponential decay, found by a genetic search over the encoded space. A forest
     classifier of failures steers away from regions that fail (hidden constraints);
@@ -65,6 +67,13 @@ class CBOSampler(SerialSampler):
         pop_size, n_generations, n_random: the genetic search (population, generations,
             uniform samples in the first pool).
         n_seeds: best observed points mutated into the first pool.
+        patience, impurity_factor: DeepHyper's surrogate schedule: ``min_impurity_decrease``
+            is multiplied by ``impurity_factor`` for every ``patience`` trials without a new
+            best (None: fixed).
+        outliers_iqr_factor: values above ``Q3 + factor * IQR`` are clipped there before
+            scaling (None: no clipping), so that a few huge values do not flatten the rest.
+        max_columns: spaces with more encoded columns (large arrays) get no model:
+            perturbations of the best trial and random samples instead, with a warning.
 
     Example:
         >>> import hyperhop as hh
@@ -99,6 +108,7 @@ class CBOSampler(SerialSampler):
         patience: int | None = 10,
         impurity_factor: float = 0.2,
         outliers_iqr_factor: float | None = 1.5,
+        max_columns: int = 5000,
     ) -> None:
         super().__init__(seed)
         if n_initial_points is not None and n_initial_points < 1:
@@ -128,6 +138,7 @@ class CBOSampler(SerialSampler):
         self.patience = patience
         self.impurity_factor = float(impurity_factor)
         self.outliers_iqr_factor = outliers_iqr_factor
+        self.max_columns = int(max_columns)
         self._ms: ModelSpace | None = None
         make_schedule(scheduler, kappa=1.0, kappa_final=0.5, period=1, delay=0, n_params=1)
 
@@ -174,8 +185,10 @@ class CBOSampler(SerialSampler):
         space = history.space
         rng = self.rng_for(history.n)
         ms = self._model_space(space)
-        if history.n < self.n_initial(space) or ms.dim == 0:
+        if history.n < self.n_initial(space):
             return [space.sample(rng) for _ in range(n)]
+        if ms.dim == 0 or ms.dim > self.max_columns:
+            return fallback(history, ms, rng, n, "CBOSampler", self.max_columns)
         obs = observe(history, ms)
         if obs.n == 0:
             return [space.sample(rng) for _ in range(n)]

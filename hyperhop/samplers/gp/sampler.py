@@ -12,6 +12,7 @@ from hyperhop.samplers.base import History
 from hyperhop.samplers.cbo.data import (
     ModelSpace,
     Observations,
+    fallback,
     observe,
     scalarize,
     single_threaded_blas,
@@ -50,6 +51,7 @@ class GPSampler(SerialSampler):
         refit_every: the fit starts from the prior's mode and ``fit_restarts`` random points
             (besides the previous optimum) every this many trials; otherwise only from
             the previous optimum.
+        max_columns: spaces with more encoded columns get no model (as in CBOSampler).
 
     Example:
         >>> import hyperhop as hh
@@ -77,6 +79,7 @@ class GPSampler(SerialSampler):
         max_fit_points: int | None = 200,
         fit_restarts: int = 1,
         refit_every: int = 5,
+        max_columns: int = 500,
     ) -> None:
         super().__init__(seed)
         if acquisition not in _ACQUISITIONS:
@@ -101,6 +104,7 @@ class GPSampler(SerialSampler):
         self.max_fit_points = max_fit_points
         self.fit_restarts = int(fit_restarts)
         self.refit_every = max(int(refit_every), 1)
+        self.max_columns = int(max_columns)
         self.optimizer = CandidateOptimizer(n_candidates=n_candidates, n_restarts=n_restarts)
         self._ms: ModelSpace | None = None
         self._warm: GPParams | None = None
@@ -129,8 +133,8 @@ class GPSampler(SerialSampler):
             self._ms = ModelSpace(space)
             self._warm = None
         ms = self._ms
-        if ms.dim == 0:
-            return [space.sample(rng) for _ in range(n)]
+        if ms.dim == 0 or ms.dim > self.max_columns:
+            return fallback(history, ms, rng, n, "GPSampler", self.max_columns)
         if history.n < self.n_initial(space):
             return [self._initial(ms, history.n + j, rng) for j in range(n)]
         obs = observe(history, ms)
