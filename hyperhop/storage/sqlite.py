@@ -285,14 +285,16 @@ class SQLiteStorage(SQLStorage):
             with self._lock:
                 try:
                     conn = self._connection()
+                    if conn.in_transaction:  # left open by an interrupt we could not clean up
+                        conn.execute("ROLLBACK")
                     if not write:  # each read is safe on its own: see SQLStorage.get_trials
                         return op(conn)
                     with self._write_turn(deadline):
-                        conn.execute("BEGIN IMMEDIATE")
                         try:
+                            conn.execute("BEGIN IMMEDIATE")
                             result = op(conn)
                             conn.execute("COMMIT")
-                        except BaseException:
+                        except BaseException:  # Ctrl+C included: never leave the lock held
                             if conn.in_transaction:
                                 with contextlib.suppress(sqlite3.Error):
                                     conn.execute("ROLLBACK")
