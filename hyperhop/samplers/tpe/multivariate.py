@@ -119,6 +119,21 @@ def sample_joint(
     return x, cats
 
 
+def _log_bin_mass(lo: np.ndarray, hi: np.ndarray, mu: np.ndarray, sigma: np.ndarray) -> np.ndarray:
+    """(K, k) log mass of bins ``[lo, hi]`` (K,) under each kernel's Gaussian (k,).
+
+    A quantized column's kernels repeat a few (mu, sigma) pairs and its candidates a few
+    bin edges: the CDF is computed once per distinct edge and pair, then gathered.
+    """
+    k = len(lo)
+    edges, einv = np.unique(np.concatenate([lo, hi]), return_inverse=True)
+    pairs, pinv = np.unique(np.stack([mu, sigma], axis=1), axis=0, return_inverse=True)
+    cdf = special.ndtr((edges[:, None] - pairs[None, :, 0]) / pairs[None, :, 1])
+    pinv = pinv.reshape(-1)
+    mass = cdf[einv[k:]][:, pinv] - cdf[einv[:k]][:, pinv]
+    return np.asarray(np.log(np.maximum(mass, TINY)))
+
+
 def log_density_joint(
     group: Group, kern: JointKernels, x: np.ndarray, cats: np.ndarray
 ) -> np.ndarray:
@@ -141,10 +156,7 @@ def log_density_joint(
     for col, pos in group.quantized:
         lo, hi = col.bins(col.grid_index(x[:, pos]))
         for r, i in enumerate(pos.tolist()):
-            k = lo.shape[0]
-            edges, inv = np.unique(np.concatenate([lo[:, r], hi[:, r]]), return_inverse=True)
-            cdf = special.ndtr((edges[:, None] - kern.mu[None, :, i]) / kern.sigma[None, :, i])
-            total += np.log(np.maximum(cdf[inv[k:]] - cdf[inv[:k]], TINY))
+            total += _log_bin_mass(lo[:, r], hi[:, r], kern.mu[:, i], kern.sigma[:, i])
     for j, p in enumerate(kern.probs):
         total += np.log(p[:, cats[:, j]]).T
     mx = total.max(axis=1, keepdims=True)
