@@ -8,6 +8,8 @@ adjust the class attributes::
         n_warmup = 25             # trials after which suggestions come from the model
         seeded = True             # False for deterministic samplers (grid): seeds may agree
         adaptive = True           # False for non-adaptive ones (grid, sobol): no "beats random"
+        beat_random_trials = 60   # budget of the loose "beats random" check
+        beat_random_seeds = (0, 1, 2, 3)
 
         def make(self, seed):
             return MySampler(seed=seed)
