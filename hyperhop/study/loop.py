@@ -80,7 +80,6 @@ class Budget:
         if self.increment is not None:
             return self.done + in_flight < self.increment
         if self.goal is not None:
-            self.study._cache.refresh()
             return self.study._cache.count(*self.counted) + in_flight < self.goal
         return True
 
@@ -131,8 +130,11 @@ class OptimizeRun:
         clean = False
         try:
             while True:
-                while executor.capacity > 0 and self._may_launch(executor.in_flight):
-                    trial = s.ask()
+                while executor.capacity > 0:
+                    s._cache.refresh()  # one read per launch serves the budget and the ask
+                    if not self._may_launch(executor.in_flight):
+                        break
+                    trial = s._ask(fresh=True)
                     self.running[trial.id] = trial
                     executor.submit(Task(trial.id, trial.number, trial.config, trial.params))
                 if executor.in_flight == 0:

@@ -286,9 +286,16 @@ class Study:
             >>> study.tell(trial, trial.config["x"] * 2.0).state.name
             'COMPLETE'
         """
-        self._cache.refresh()
+        return self._ask(fresh=False)
+
+    def _ask(self, fresh: bool) -> Trial:
+        """``ask`` for callers that refreshed the cache just before (saves a read per trial)."""
+        if not fresh:
+            self._cache.refresh()
         self.reap()
-        trial = self.storage.claim_queued_trial(self.id, self.owner)
+        trial = None
+        if self._cache.count(TrialState.QUEUED):  # enqueued by anyone, as of the last read
+            trial = self.storage.claim_queued_trial(self.id, self.owner)
         if trial is None:
             progress = self._progress() if self._progress is not None else None
             trials = self._cache.view() if self._lag is None else self._lagged_view(self._lag)
