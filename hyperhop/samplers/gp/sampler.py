@@ -77,7 +77,7 @@ class GPSampler(SerialSampler):
         n_candidates: int = 1024,
         n_restarts: int = 5,
         max_fit_points: int | None = 200,
-        fit_restarts: int = 1,
+        fit_restarts: int = 0,
         refit_every: int = 5,
         max_columns: int = 500,
     ) -> None:
