@@ -1,23 +1,31 @@
-"""Samplers: what to try next. ``make_sampler`` turns an ``algo=`` name into one."""
+"""Samplers: what to try next. ``make_sampler`` turns an ``algo=`` name into one.
+
+Sampler modules are imported on first use (the model-based ones pull in SciPy and
+scikit-learn), so ``import hyperhop`` stays fast.
+"""
 
 from __future__ import annotations
 
-import logging
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from hyperhop.samplers.anneal import AnnealSampler
 from hyperhop.samplers.base import History, Sampler
-from hyperhop.samplers.cbo import CBOSampler
-from hyperhop.samplers.gp import GPSampler
-from hyperhop.samplers.grid import GridExhaustedError, GridSampler
-from hyperhop.samplers.hyperopt_anneal import HyperoptAnnealSampler
 from hyperhop.samplers.random import RandomSampler
-from hyperhop.samplers.sobol import SobolSampler
-from hyperhop.samplers.tpe import TPESampler
 from hyperhop.space import Space
+
+if TYPE_CHECKING:
+    from hyperhop.samplers.anneal import AnnealSampler
+    from hyperhop.samplers.auto import AutoSampler
+    from hyperhop.samplers.cbo import CBOSampler
+    from hyperhop.samplers.gp import GPSampler
+    from hyperhop.samplers.grid import GridExhaustedError, GridSampler
+    from hyperhop.samplers.hyperopt_anneal import HyperoptAnnealSampler
+    from hyperhop.samplers.sobol import SobolSampler
+    from hyperhop.samplers.tpe import TPESampler
 
 __all__ = [
     "AnnealSampler",
+    "AutoSampler",
     "CBOSampler",
     "GPSampler",
     "GridExhaustedError",
@@ -31,32 +39,49 @@ __all__ = [
     "make_sampler",
 ]
 
-log = logging.getLogger("hyperhop.samplers")
+_LAZY = {
+    "AnnealSampler": "hyperhop.samplers.anneal",
+    "AutoSampler": "hyperhop.samplers.auto",
+    "CBOSampler": "hyperhop.samplers.cbo",
+    "GPSampler": "hyperhop.samplers.gp",
+    "GridExhaustedError": "hyperhop.samplers.grid",
+    "GridSampler": "hyperhop.samplers.grid",
+    "HyperoptAnnealSampler": "hyperhop.samplers.hyperopt_anneal",
+    "SobolSampler": "hyperhop.samplers.sobol",
+    "TPESampler": "hyperhop.samplers.tpe",
+}
 
-_REGISTRY: dict[str, type[Sampler]] = {"random": RandomSampler}
-_REGISTRY["tpe"] = TPESampler
-_REGISTRY["anneal"] = AnnealSampler
-_REGISTRY["grid"] = GridSampler
-_REGISTRY["sobol"] = SobolSampler
-_REGISTRY["hyperopt_anneal"] = HyperoptAnnealSampler
-_REGISTRY["cbo"] = CBOSampler
-_REGISTRY["gp"] = GPSampler
+_REGISTRY: dict[str, str] = {
+    "random": "RandomSampler",
+    "tpe": "TPESampler",
+    "anneal": "AnnealSampler",
+    "grid": "GridSampler",
+    "sobol": "SobolSampler",
+    "hyperopt_anneal": "HyperoptAnnealSampler",
+    "cbo": "CBOSampler",
+    "gp": "GPSampler",
+    "auto": "AutoSampler",
+}
+"""``algo=`` names and the classes they build (each takes the seed as first argument)."""
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'hyperhop.samplers' has no attribute {name!r}")
 
 
 def make_sampler(algo: Any, space: Space, seed: int | None) -> Sampler:
-    """A sampler from a name (``"random"``, ``"auto"``...) or a :class:`Sampler` instance."""
+    """A sampler from a name (``"auto"``, ``"tpe"``, ``"random"``...) or a :class:`Sampler`."""
     if isinstance(algo, Sampler):
         return algo
-    if not isinstance(algo, str):
+    if not isinstance(algo, str) or algo.lower() not in _REGISTRY:
         raise ValueError(
-            f"The 'algo' parameter of Study must be a sampler name ({sorted(_REGISTRY) + ['auto']}) "
-            f"or a Sampler. Got {algo!r} instead."
+            f"The 'algo' parameter of Study must be one of {sorted(_REGISTRY)} or a Sampler. "
+            f"Got {algo!r} instead."
         )
-    name = algo.lower()
-    if name == "auto":
-        from hyperhop.samplers.auto import AutoSampler
-
-        return AutoSampler(seed)
-    if name not in _REGISTRY:
-        raise ValueError(f"Unknown algo {algo!r}; choose one of {sorted(_REGISTRY) + ['auto']}.")
-    return _REGISTRY[name](seed)
+    cls = globals().get(_REGISTRY[algo.lower()]) or __getattr__(_REGISTRY[algo.lower()])
+    sampler: Sampler = cls(seed)
+    return sampler
