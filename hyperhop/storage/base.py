@@ -21,6 +21,8 @@ Contract (the conformance tests in ``tests/storage/conformance.py`` enforce each
   into SQL; nothing read back is unpickled. A value the codec cannot store raises
   ``TypeError`` before anything is written.
 - **Snapshots**: returned :class:`~hyperhop.trial.Trial` objects never change afterwards.
+- **Names**: study names, owners, enqueue keys and attachment names may not contain NUL
+  (PostgreSQL cannot store it); a backend may raise ``ValueError`` for one.
 - **Format version**: opening a storage written by a newer schema raises
   :class:`~hyperhop.exceptions.IncompatibleFormatError` naming both versions.
 """
@@ -66,6 +68,7 @@ class Storage(abc.ABC):
     """Where studies and trials live: the single source of truth."""
 
     url: str = ""
+    """Where the storage lives, for display (credentials may be hidden)."""
 
     # ---------------------------------------------------------------- studies
     @abc.abstractmethod
@@ -146,7 +149,8 @@ class Storage(abc.ABC):
     @abc.abstractmethod
     def heartbeat(self, trial_ids: Sequence[int], owner: str) -> list[int]:
         """Refresh the heartbeat of the RUNNING trials that ``owner`` holds; returns the ids
-        it still holds (a missing id means the trial was reaped or finished)."""
+        it still holds (a missing id means the trial was reaped or finished). Each refresh
+        takes a sequence number, so readers see the new heartbeat."""
 
     @abc.abstractmethod
     def get_trial(self, trial_id: int) -> Trial:
@@ -155,7 +159,8 @@ class Storage(abc.ABC):
     @abc.abstractmethod
     def get_trials(self, study_id: int, since: int = 0) -> tuple[list[Trial], int]:
         """Trials of the study changed after sequence number ``since`` (all with 0), ordered
-        by number, and the study's current sequence number to pass next time."""
+        by number, and the study's current sequence number to pass next time. A trial
+        changed concurrently may come back again on the next call: keep the latest."""
 
     # ---------------------------------------------------------------- attachments
     @abc.abstractmethod
