@@ -17,6 +17,7 @@ from hyperhop.exceptions import (
     InvalidSearchSpaceError,
     InvalidSpaceError,
 )
+from hyperhop.execution import DaskExecutor, MPIExecutor, RayExecutor
 from hyperhop.samplers import RandomSampler, Sampler
 from hyperhop.space import (
     Expr,
@@ -84,6 +85,9 @@ __all__ = [
     "minimize",
     "parse_runtime",
     "RandomSampler",
+    "DaskExecutor",
+    "MPIExecutor",
+    "RayExecutor",
     "Sampler",
     "FailReason",
     "Trial",

@@ -5,6 +5,9 @@
 ``n_jobs=4``       4 threads (``executor="thread"``) or processes (``"process"``)
 ``n_jobs="auto"``  one per core
 ``"per-gpu"``      one isolated process per visible GPU (``"2x per-gpu"``: two)
+``"ray"``          ``n_jobs`` Ray tasks at a time on a local cluster (:class:`RayExecutor`)
+``"dask"``         ``n_jobs`` workers of a Dask ``LocalCluster`` (:class:`DaskExecutor`)
+``"mpi"``          the ranks of ``mpiexec ... python -m mpi4py.futures`` (:class:`MPIExecutor`)
 =================  =========================================================
 
 ``trial_timeout=`` or ``memory_limit=`` imply isolated processes.
@@ -17,17 +20,23 @@ from typing import Any
 
 from hyperhop._validation import describe
 from hyperhop.execution.base import EvalSpec, Executor, Relay, Task, TaskResult
+from hyperhop.execution.dask import DaskExecutor
 from hyperhop.execution.evaluate import Pruned, TrialContext, evaluate
 from hyperhop.execution.gpu import parse_per_gpu, visible_gpus
 from hyperhop.execution.local import InlineExecutor, ThreadExecutor
+from hyperhop.execution.mpi import MPIExecutor
 from hyperhop.execution.process import ProcessExecutor, parse_memory
+from hyperhop.execution.ray import RayExecutor
 
 __all__ = [
+    "DaskExecutor",
     "EvalSpec",
     "Executor",
     "InlineExecutor",
+    "MPIExecutor",
     "ProcessExecutor",
     "Pruned",
+    "RayExecutor",
     "Relay",
     "Task",
     "TaskResult",
@@ -40,7 +49,7 @@ __all__ = [
     "visible_gpus",
 ]
 
-_EXECUTORS = ("thread", "process")
+_EXECUTORS = ("thread", "process", "ray", "dask", "mpi")
 
 
 def n_workers(n_jobs: Any) -> int:
@@ -110,6 +119,12 @@ def make_executor(
             f"trial_timeout and memory_limit need isolated processes; executor={executor!r} cannot enforce them. "
             "Use executor='process' (or leave it unset)."
         )
+    if name == "ray":
+        return RayExecutor(num_workers=workers)
+    if name == "dask":
+        return DaskExecutor(n_workers=workers)
+    if name == "mpi":
+        return MPIExecutor()
     if name == "inline" or (name == "thread" and workers == 1):
         return InlineExecutor()
     if name == "thread":

@@ -1,0 +1,114 @@
+"""Trials on MPI ranks, through ``mpi4py.futures.MPIPoolExecutor``."""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import logging
+import threading
+from typing import Any
+
+from hyperhop._lazy import require
+from hyperhop.execution.base import EvalSpec, Executor, Relay, Task, TaskResult
+from hyperhop.execution.process import ExecutorError
+from hyperhop.execution.remote import dumps_spec, failed, lost, run_pickled
+
+log = logging.getLogger("hyperhop.execution")
+
+
+class MPIExecutor(Executor):
+    """Each trial runs on one MPI worker rank of an ``MPIPoolExecutor``.
+
+    Start the script under MPI with the pool's runner, so that rank 0 runs the study and
+    every other rank is a worker::
+
+        mpiexec -n 17 python -m mpi4py.futures search.py     # 16 workers
+
+    Without ``mpiexec``, ``max_workers`` ranks are spawned with ``MPI_Comm_spawn`` where
+    the MPI library allows it (a pool that has not started within ``start_timeout``
+    seconds is an error, not a hang). The objective is sent with cloudpickle, so closures and
+    functions defined in the script work.
+
+    On a rank the objective cannot reach the study while it runs: intermediate values are
+    buffered and recorded when the trial ends, and ``trial.should_prune()`` always answers
+    False. An objective that raises fails its trial as everywhere. MPI itself has no worker
+    fault tolerance: a rank that dies (``os._exit``, a kill) makes ``mpiexec`` abort the
+    whole job under Open MPI's defaults; an error that mpi4py reports for a trial's future
+    fails that trial with reason ``worker_lost``.
+
+    Example:
+        >>> import hyperhop as hh
+        >>> study = hh.Study({"x": hh.float(0, 1)})
+        >>> study.optimize(lambda c: c["x"], n_trials=32, executor=hh.MPIExecutor())  # doctest: +SKIP
+    """
+
+    name = "mpi"
+
+    def __init__(self, max_workers: int | None = None, *, start_timeout: float = 120.0) -> None:
+        if max_workers is not None and (
+            isinstance(max_workers, bool) or not isinstance(max_workers, int) or max_workers < 1
+        ):
+            raise ValueError(
+                f"The 'max_workers' parameter of MPIExecutor must be an int >= 1 or None. Got {max_workers!r} instead."
+            )
+        self.max_workers = max_workers
+        self.start_timeout = start_timeout
+        self._pool: Any = None
+        self._payload = b""
+        self._slots = 0
+        self._pending: dict[cf.Future[TaskResult], Task] = {}
+
+    def start(self, spec: EvalSpec, relay: Relay) -> None:
+        futures = require("mpi4py.futures", "mpi", "MPIExecutor")
+        self._payload = dumps_spec(spec)
+        self._pool = pool = futures.MPIPoolExecutor(max_workers=self.max_workers)
+        sizes: list[int] = []
+        waiter = threading.Thread(target=lambda: sizes.append(pool.num_workers), daemon=True)
+        waiter.start()
+        waiter.join(self.start_timeout)
+        if not sizes:  # the pool's lock is held by the waiter: leave the pool as it is
+            self._pool = None
+            raise ExecutorError(
+                f"The MPI worker pool did not start within {self.start_timeout:g} s. Run the script "
+                "as 'mpiexec -n N python -m mpi4py.futures script.py', or check that this MPI "
+                "library can spawn processes (Open MPI as root needs OMPI_ALLOW_RUN_AS_ROOT=1 "
+                "and OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1)."
+            )
+        self._slots = max(1, int(sizes[0]))
+        self._pending = {}
+
+    @property
+    def capacity(self) -> int:
+        return self._slots - len(self._pending)
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._pending)
+
+    def submit(self, task: Task) -> None:
+        assert self._pool is not None, "start() first"
+        self._pending[self._pool.submit(run_pickled, self._payload, task)] = task
+
+    def _result(self, fut: cf.Future[TaskResult], task: Task) -> TaskResult:
+        try:
+            return fut.result(timeout=0)
+        except (cf.CancelledError, cf.BrokenExecutor, OSError) as e:
+            return lost(task, "MPI", e)
+        except Exception as e:  # noqa: BLE001 - anything else the pool reports fails the trial
+            return failed(task, "MPI", e)
+
+    def collect(self, timeout: float | None) -> list[TaskResult]:
+        if not self._pending:
+            return []
+        done, _ = cf.wait(list(self._pending), timeout=timeout, return_when=cf.FIRST_COMPLETED)
+        return [self._result(f, self._pending.pop(f)) for f in done]
+
+    def shutdown(self, cancel: bool = False) -> list[int]:
+        cancelled = [t.trial_id for t in self._pending.values()] if cancel else []
+        if self._pool is not None:
+            self._pool.shutdown(wait=not cancel, cancel_futures=cancel)
+            self._pool = None
+        self._pending = {}
+        return cancelled
+
+    def __repr__(self) -> str:
+        return f"MPIExecutor(max_workers={self.max_workers!r})"
