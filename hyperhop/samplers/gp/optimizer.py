@@ -27,7 +27,7 @@ class CandidateOptimizer:
     n_candidates: int = 1024
     mutants_per_seed: int = 32
     n_restarts: int = 5
-    maxiter: int = 100
+    maxiter: int = 50
 
     def maximize(
         self,
@@ -81,7 +81,7 @@ class CandidateOptimizer:
             jac=True,
             method="L-BFGS-B",
             bounds=[(0.0, 1.0)] * len(x0),
-            options={"maxiter": self.maxiter},
+            options={"maxiter": self.maxiter, "ftol": 1e-7},
         )
         Z = Z0.copy()
         Z[free] = res.x
