@@ -95,9 +95,53 @@ class CodeLint(ast.NodeVisitor):
         self.allow_handoff = allow_handoff
         self.aliases: dict[str, str] = {}
         self.findings: list[Finding] = []
+        self.code_names: set[str] = set()
+        """Module-level names bound once to a string literal, or to a dict literal whose
+        values are all string literals and which nothing changes: module names from code."""
 
     def _add(self, node: ast.AST, rule: str, message: str) -> None:
         self.findings.append(Finding(self.path, getattr(node, "lineno", 0), rule, message))
+
+    def visit_Module(self, node: ast.Module) -> None:
+        bound: dict[str, int] = {}
+        for stmt in node.body:
+            target, value = None, None
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+                target, value = stmt.targets[0], stmt.value
+            elif isinstance(stmt, ast.AnnAssign):
+                target, value = stmt.target, stmt.value
+            if isinstance(target, ast.Name) and value is not None and _is_code_text(value):
+                self.code_names.add(target.id)
+        for sub in ast.walk(node):  # any other binding or change disqualifies a name
+            if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
+                bound[sub.id] = bound.get(sub.id, 0) + 1
+            elif isinstance(sub, ast.arg):
+                bound[sub.arg] = bound.get(sub.arg, 0) + 2
+            elif isinstance(sub, (ast.Subscript, ast.Attribute)) and isinstance(
+                sub.ctx, (ast.Store, ast.Del)
+            ):
+                base = sub.value
+                if isinstance(base, ast.Name):
+                    self.code_names.discard(base.id)
+            elif (
+                isinstance(sub, ast.Call)
+                and isinstance(sub.func, ast.Attribute)
+                and isinstance(sub.func.value, ast.Name)
+                and sub.func.attr in ("update", "setdefault", "__setitem__", "pop", "clear")
+            ):
+                self.code_names.discard(sub.func.value.id)
+        self.code_names = {n for n in self.code_names if bound.get(n) == 1}
+        self.generic_visit(node)
+
+    def _from_code(self, arg: ast.AST | None) -> bool:
+        """Whether an import_module argument is a literal or comes from a code constant."""
+        if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+            return True
+        if isinstance(arg, ast.Name):
+            return arg.id in self.code_names
+        if isinstance(arg, ast.Subscript) and isinstance(arg.value, ast.Name):
+            return arg.value.id in self.code_names
+        return False
 
     def _resolve(self, name: str | None) -> str | None:
         if name is None:
@@ -147,8 +191,7 @@ class CodeLint(ast.NodeVisitor):
             if loader_name not in SAFE_YAML_LOADERS:
                 self._add(node, "safe-yaml", f"{name}() without Loader=yaml.SafeLoader")
         if name in IMPORT_BY_NAME and not (self.allow_import or self.allow_handoff):
-            arg = node.args[0] if node.args else None
-            if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
+            if not self._from_code(node.args[0] if node.args else None):
                 self._add(node, "import-by-name", f"{name}() with a computed module name")
         for k in node.keywords:
             if (
@@ -158,6 +201,14 @@ class CodeLint(ast.NodeVisitor):
             ):
                 self._add(node, "no-pickle", f"{name}(allow_pickle=...) may unpickle")
         self.generic_visit(node)
+
+
+def _is_code_text(node: ast.AST) -> bool:
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.Dict):
+        return all(_is_code_text(v) for v in node.values)
+    return False
 
 
 def lint_code(source: str, path: str = "<snippet>", **allow: bool) -> list[Finding]:
@@ -296,6 +347,12 @@ CODE_BAD = [
     "import importlib as il\nil.import_module(row['module'])",
     "from importlib import import_module\nimport_module(f'hyperhop.{x}')",
     "__import__(name)",
+    "import importlib\n_M = {'a': 'x.y'}\n_M[k] = row['m']\nimportlib.import_module(_M[n])",
+    "import importlib\n_M = {'a': 'x.y'}\n_M.update(user)\nimportlib.import_module(_M[n])",
+    "import importlib\n_M = {'a': 'x.y'}\n_M = load()\nimportlib.import_module(_M[n])",
+    "import importlib\n_M = {'a': user_value}\nimportlib.import_module(_M[n])",
+    "import importlib\ndef f(_M):\n    importlib.import_module(_M[n])",
+    "import importlib\n_M = {'a': 'x'}\ndef f(_M):\n    importlib.import_module(_M[n])",
     "import numpy as np\nnp.load(path, allow_pickle=True)",
     "import pandas as pd\npd.read_pickle(path)",
 ]
@@ -305,6 +362,9 @@ CODE_GOOD = [
     "import yaml\nyaml.load(text, Loader=yaml.SafeLoader)",
     "from yaml import load, CSafeLoader\nload(text, Loader=CSafeLoader)",
     "import importlib\nimportlib.import_module('hyperhop.storage.sqlite')",
+    "import importlib\n_LAZY = {'A': 'hyperhop.a', 'B': 'hyperhop.b'}\n"
+    "def f(n):\n    return importlib.import_module(_LAZY[n])",
+    "import importlib\n_MOD: str = 'hyperhop.x'\nimportlib.import_module(_MOD)",
     "import numpy as np\nnp.load(path, allow_pickle=False)",
     "x = 'pickle'\ndef evaluate(cfg): return cfg",
     "study.eval_count = 1",
@@ -439,7 +499,7 @@ def _load_everything(url: str, name: str) -> list[Any]:
 def _sqlite_study(tmp_path: Path) -> tuple[str, Path]:
     db = tmp_path / "poisoned.db"
     url = f"sqlite:///{db}"
-    study = hh.Study({"x": hh.float(0.0, 1.0)}, storage=url, name="poisoned", seed=0)
+    study = hh.Study({"x": hh.float(0.0, 1.0)}, storage=url, name="poisoned", seed=0, algo="random")
     study.optimize(lambda cfg: cfg["x"], n_trials=3, progress=False)
     return url, db
 
@@ -522,7 +582,7 @@ def test_poisoned_journal_lines_are_data_not_code(
     bomb = _bomb(sentinel)
     path = tmp_path / "poisoned.jsonl"
     url = f"journal:///{path}"
-    study = hh.Study({"x": hh.float(0.0, 1.0)}, storage=url, name="poisoned", seed=0)
+    study = hh.Study({"x": hh.float(0.0, 1.0)}, storage=url, name="poisoned", seed=0, algo="random")
     study.optimize(lambda cfg: cfg["x"], n_trials=2, progress=False)
     poison = _poison(bomb, sentinel, module)
     with open(path, "ab") as f:

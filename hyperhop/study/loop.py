@@ -136,7 +136,9 @@ class OptimizeRun:
                         break
                     trial = s._ask(fresh=True)
                     self.running[trial.id] = trial
-                    executor.submit(Task(trial.id, trial.number, trial.config, trial.params))
+                    executor.submit(
+                        Task(trial.id, trial.number, s._task_config(trial), trial.params)
+                    )
                 if executor.in_flight == 0:
                     break
                 for res in executor.collect(timeout=0.5):

@@ -22,6 +22,7 @@ from hyperhop.exceptions import (
 )
 from hyperhop.execution import EvalSpec, make_executor
 from hyperhop.execution.evaluate import error_from, wants_trial
+from hyperhop.pruning import Fidelity, NopPruner, Pruner, make_pruner
 from hyperhop.samplers import History, Sampler, make_sampler
 from hyperhop.space import Space, as_space
 from hyperhop.storage import MemoryStorage, Storage, codec, get_storage
@@ -86,6 +87,13 @@ class Study:
         max_retries: how many times a stale trial's configuration is queued again.
         checkpoint_path: PyHopper's spelling of a file storage: ``"run.db"`` (SQLite) or
             ``"run.jsonl"`` (journal).
+        pruner: when to stop a trial early: None (never; successive halving with a
+            ``fidelity``), a name (``"median"``, ``"sha"``, ``"hyperband"``, ``"lce"``...)
+            or a :class:`~hyperhop.pruning.Pruner`. A pruned trial keeps its intermediate
+            values and its last one as its value.
+        fidelity: a :class:`~hyperhop.Fidelity` (``hh.Fidelity("epochs", 1, 81)``): the
+            objective receives ``config["epochs"] = 81`` and reports one value per epoch;
+            the pruner allocates epochs between trials.
 
     Example:
         >>> import hyperhop as hh
@@ -110,6 +118,8 @@ class Study:
         grace_period: float = 60.0,
         max_retries: int = 0,
         checkpoint_path: str | os.PathLike[str] | None = None,
+        pruner: str | Pruner | None = None,
+        fidelity: Fidelity | None = None,
     ) -> None:
         self.space: Space = as_space(space)
         dirs = (
@@ -144,6 +154,17 @@ class Study:
         self.directions = dirs
         self.seed = seed
         self.sampler: Sampler = make_sampler(algo, self.space, seed)
+        self.pruner: Pruner = make_pruner(pruner, fidelity)
+        self.fidelity = fidelity
+        template = self.space.template
+        if fidelity is not None and (
+            fidelity.name in self.space.labels
+            or (isinstance(template, Mapping) and fidelity.name in template)
+        ):
+            raise ValueError(
+                f"The fidelity {fidelity.name!r} is also a parameter of the space; the pruner "
+                "allocates it. Remove it from the space, or give the fidelity another name."
+            )
         self.owner = owner_id()
         self.grace_period = float(grace_period)
         self.max_retries = max_retries
@@ -356,6 +377,14 @@ class Study:
         raise KeyError(f"Study {self.name!r} has no trial number {trial!r}.")
 
     def _finish(self, trial: Trial, outcome: Outcome) -> Trial:
+        if (
+            outcome.state is TrialState.PRUNED
+            and outcome.values is None
+            and len(self.directions) == 1
+        ):
+            inter = self.storage.get_trial(trial.id).intermediate
+            if inter:
+                outcome = dataclasses.replace(outcome, values=(inter[max(inter)],))
         for name, data in outcome.attachments.items():
             self.storage.set_attachment(trial.id, name, data)
         user_attrs = outcome.user_attrs
@@ -525,8 +554,34 @@ class Study:
         return self
 
     def _should_prune(self, trial_id: int) -> bool:
-        """Whether the study's pruner stops this trial now (no pruner yet: never)."""
-        return False
+        """Whether the study's pruner stops this trial now, from what storage holds.
+
+        A pruner that raises does not stop the trial (logged): a bug in a pruner must not
+        take down the trial or the executor that asked."""
+        if isinstance(self.pruner, NopPruner):
+            return False
+        self._cache.refresh()
+        trial = next((t for t in self._cache.running() if t.id == trial_id), None)
+        if trial is None:
+            trial = self.storage.get_trial(trial_id)
+            if trial.state is not TrialState.RUNNING:
+                return False
+        progress = self._progress() if self._progress is not None else None
+        history = History(self.space, self.directions, self._cache.view(), progress)
+        try:
+            return bool(self.pruner.should_prune(trial, history))
+        except Exception as e:  # noqa: BLE001 - see the docstring
+            log.warning(
+                "pruner %r failed on trial %d; it goes on: %r", self.pruner, trial.number, e
+            )
+            return False
+
+    def _task_config(self, trial: Trial) -> Any:
+        """The config the objective receives: the trial's, plus the fidelity's budget."""
+        config = trial.config
+        if self.fidelity is not None and isinstance(config, Mapping):
+            config = {**config, self.fidelity.name: self.fidelity.max}
+        return config
 
     def _best_value_or_none(self) -> float | None:
         b = self._cache.best

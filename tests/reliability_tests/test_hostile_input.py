@@ -68,12 +68,12 @@ def test_hostile_study_names_labels_and_attr_keys_round_trip(
     def objective(cfg: dict[str, Any]) -> dict[str, Any]:
         return {"loss": sum(cfg.values()), **attrs}
 
-    control = hh.Study(space, storage=backend.target, name="control", seed=0)
+    control = hh.Study(space, storage=backend.target, name="control", seed=0, algo="random")
     control.optimize(objective, n_trials=2, progress=False)
     tables = _tables(backend)
 
     for i, name in enumerate(HOSTILE):
-        study = hh.Study(space, storage=backend.target, name=name, seed=i)
+        study = hh.Study(space, storage=backend.target, name=name, seed=i, algo="random")
         assert study.name == name
         study.optimize(objective, n_trials=2, progress=False)
 
