@@ -54,8 +54,13 @@ def build_model(cfg: dict[str, Any]) -> Any:
 
 def objective(cfg: dict[str, Any]) -> float:
     """Plain dict in, number out: the objective does not import hyperhop."""
+    import warnings
+
     from sklearn.datasets import load_breast_cancer
+    from sklearn.exceptions import ConvergenceWarning
     from sklearn.model_selection import StratifiedKFold, cross_val_score
+
+    warnings.filterwarnings("ignore", category=ConvergenceWarning)  # unscaled logistic regression
 
     X, y = load_breast_cancer(return_X_y=True)
     cv = StratifiedKFold(n_splits=3, shuffle=True, random_state=0)
