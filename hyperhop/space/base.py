@@ -23,7 +23,45 @@ def reflect_unit(x: np.ndarray) -> np.ndarray:
     return np.where(x > 1.0, 2.0 - x, x)
 
 
-class Parameter(abc.ABC):
+class Arithmetic:
+    """Arithmetic on parameters and expressions builds deterministic expressions, as
+    Hyperopt's pyll nodes do (``hh.float(0, 1) * 10`` is an :class:`Expr`)."""
+
+    def __add__(self, other: Any) -> Expr:
+        return Expr(_op_add, self, other)
+
+    def __radd__(self, other: Any) -> Expr:
+        return Expr(_op_add, other, self)
+
+    def __sub__(self, other: Any) -> Expr:
+        return Expr(_op_sub, self, other)
+
+    def __rsub__(self, other: Any) -> Expr:
+        return Expr(_op_sub, other, self)
+
+    def __mul__(self, other: Any) -> Expr:
+        return Expr(_op_mul, self, other)
+
+    def __rmul__(self, other: Any) -> Expr:
+        return Expr(_op_mul, other, self)
+
+    def __truediv__(self, other: Any) -> Expr:
+        return Expr(_op_div, self, other)
+
+    def __rtruediv__(self, other: Any) -> Expr:
+        return Expr(_op_div, other, self)
+
+    def __pow__(self, other: Any) -> Expr:
+        return Expr(_op_pow, self, other)
+
+    def __rpow__(self, other: Any) -> Expr:
+        return Expr(_op_pow, other, self)
+
+    def __neg__(self) -> Expr:
+        return Expr(_op_neg, self)
+
+
+class Parameter(Arithmetic, abc.ABC):
     """One searchable quantity.
 
     Subclass it for a custom type: implement :meth:`sample` and :meth:`mutate` (and
@@ -88,40 +126,6 @@ class Parameter(abc.ABC):
         cls = type(self)
         return {"type": "custom", "class": f"{cls.__module__}.{cls.__qualname__}"}
 
-    # Arithmetic builds deterministic expressions, as Hyperopt's pyll nodes do.
-    def __add__(self, other: Any) -> Expr:
-        return Expr(_op_add, self, other)
-
-    def __radd__(self, other: Any) -> Expr:
-        return Expr(_op_add, other, self)
-
-    def __sub__(self, other: Any) -> Expr:
-        return Expr(_op_sub, self, other)
-
-    def __rsub__(self, other: Any) -> Expr:
-        return Expr(_op_sub, other, self)
-
-    def __mul__(self, other: Any) -> Expr:
-        return Expr(_op_mul, self, other)
-
-    def __rmul__(self, other: Any) -> Expr:
-        return Expr(_op_mul, other, self)
-
-    def __truediv__(self, other: Any) -> Expr:
-        return Expr(_op_div, self, other)
-
-    def __rtruediv__(self, other: Any) -> Expr:
-        return Expr(_op_div, other, self)
-
-    def __pow__(self, other: Any) -> Expr:
-        return Expr(_op_pow, self, other)
-
-    def __rpow__(self, other: Any) -> Expr:
-        return Expr(_op_pow, other, self)
-
-    def __neg__(self) -> Expr:
-        return Expr(_op_neg, self)
-
     def __repr__(self) -> str:
         d = self.definition()
         args = ", ".join(f"{k}={v!r}" for k, v in d.items() if k != "type" and v is not None)
@@ -152,7 +156,7 @@ def _op_neg(a: Any) -> Any:
     return -a
 
 
-class Expr:
+class Expr(Arithmetic):
     """A deterministic function of parameters, evaluated when the config is built.
 
     Example:
@@ -170,39 +174,6 @@ class Expr:
         self.fn = fn
         self.args = args
         self.kwargs = kwargs
-
-    def __add__(self, other: Any) -> Expr:
-        return Expr(_op_add, self, other)
-
-    def __radd__(self, other: Any) -> Expr:
-        return Expr(_op_add, other, self)
-
-    def __sub__(self, other: Any) -> Expr:
-        return Expr(_op_sub, self, other)
-
-    def __rsub__(self, other: Any) -> Expr:
-        return Expr(_op_sub, other, self)
-
-    def __mul__(self, other: Any) -> Expr:
-        return Expr(_op_mul, self, other)
-
-    def __rmul__(self, other: Any) -> Expr:
-        return Expr(_op_mul, other, self)
-
-    def __truediv__(self, other: Any) -> Expr:
-        return Expr(_op_div, self, other)
-
-    def __rtruediv__(self, other: Any) -> Expr:
-        return Expr(_op_div, other, self)
-
-    def __pow__(self, other: Any) -> Expr:
-        return Expr(_op_pow, self, other)
-
-    def __rpow__(self, other: Any) -> Expr:
-        return Expr(_op_pow, other, self)
-
-    def __neg__(self) -> Expr:
-        return Expr(_op_neg, self)
 
     def __repr__(self) -> str:
         return f"expr({getattr(self.fn, '__qualname__', repr(self.fn))}, ...)"
