@@ -263,7 +263,7 @@ def check_invariants(
     """
     store = get_storage(storage)
     if reap:
-        hh.load_study(store, study_name, space=space)
+        hh.load_study(store, study_name, space=space, algo="random")
     trials = read_trials(store, study_name)
     numbers = [t.number for t in trials]
     assert numbers == list(range(len(trials))), f"numbers not 0..n-1: {numbers}"

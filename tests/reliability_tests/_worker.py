@@ -1,7 +1,8 @@
 """A worker process: ``python -m tests.reliability_tests._worker --storage URL --study NAME ...``.
 
 Opens (or creates) the study with :data:`_objectives.SPACE`, runs the named objective from
-:data:`_objectives.OBJECTIVES` and exits with
+:data:`_objectives.OBJECTIVES` through ``study.optimize`` (or, with ``--loop asktell``, does
+``n_trials`` ask/tell cycles of :func:`_objectives.value_of`) and exits with
 
 - 0 when ``optimize`` returned,
 - 130 on KeyboardInterrupt (what a shell reports for Ctrl+C),
@@ -40,6 +41,12 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--heartbeat", type=float, default=10.0)
     p.add_argument("--grace", type=float, default=60.0)
     p.add_argument("--max-retries", type=int, default=0)
+    p.add_argument(
+        "--loop",
+        default="optimize",
+        choices=("optimize", "asktell"),
+        help="study.optimize, or the caller's own ask/tell loop of n_trials cycles",
+    )
     return p.parse_args(argv)
 
 
@@ -80,13 +87,18 @@ def main(argv: list[str]) -> int:
             grace_period=args.grace,
             max_retries=args.max_retries,
         )
-        study.optimize(
-            objective,
-            n_trials=args.n_trials,
-            n_jobs=args.n_jobs,
-            progress=False,
-            n_trials_mode=args.mode,
-        )
+        if args.loop == "asktell":
+            for _ in range(args.n_trials):
+                trial = study.ask()
+                study.tell(trial, _objectives.value_of(trial.config))
+        else:
+            study.optimize(
+                objective,
+                n_trials=args.n_trials,
+                n_jobs=args.n_jobs,
+                progress=False,
+                n_trials_mode=args.mode,
+            )
         states: dict[str, int] = {}
         for t in study.trials:
             states[t.state.name] = states.get(t.state.name, 0) + 1

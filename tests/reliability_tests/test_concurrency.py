@@ -40,13 +40,28 @@ ORPHANS = (
 )
 
 
-def _run_together(backend: Backend, tmp_path: Path, n: int, *args: Any, **opts: Any) -> None:
-    """Start ``n`` workers behind one barrier; each must exit 0 with no lock error shown."""
+def _run_together(
+    backend: Backend,
+    tmp_path: Path,
+    n: int,
+    *args: Any,
+    loops: tuple[str, ...] = ("optimize",),
+    **opts: Any,
+) -> None:
+    """Start ``n`` workers behind one barrier (worker i uses ``loops[i % len(loops)]``);
+    each must exit 0 with no lock error shown."""
     assert backend.url is not None
     barrier = FileBarrier(tmp_path / "barrier", n)
     workers = [
-        spawn_worker(backend.url, *args, barrier=barrier.folder, dir=tmp_path, **opts)
-        for _ in range(n)
+        spawn_worker(
+            backend.url,
+            *args,
+            barrier=barrier.folder,
+            dir=tmp_path,
+            loop=loops[i % len(loops)],
+            **opts,
+        )
+        for i in range(n)
     ]
     barrier.release(60)
     for w in workers:
@@ -62,11 +77,22 @@ def _run_together(backend: Backend, tmp_path: Path, n: int, *args: Any, **opts: 
 @pytest.mark.timeout(180)
 @pytest.mark.parametrize("backend", on("sqlite", "postgres"), indirect=True)
 def test_eight_processes_race_on_a_new_study(backend: Backend, tmp_path: Path) -> None:
-    """Scenarios 7 (SQLite) and 8 (PostgreSQL): 8 processes released together each open the
-    same *new* study with ``load_if_exists=True`` and run 50 more trials: one study, 400
-    COMPLETE numbered 0..399, every process exits 0, no 'database is locked' surfaces."""
+    """Scenarios 7 (SQLite) and 8 (PostgreSQL), and issue 3's concurrency check: 8 processes
+    released together each open the same *new* study with ``load_if_exists=True`` and run 50
+    more trials (half through ``optimize(n_trials_mode='increment')``, half as their own 50
+    ask/tell cycles): one study, 400 COMPLETE numbered 0..399, every process exits 0, no
+    'database is locked' surfaces."""
     name = "race-new-name"
-    _run_together(backend, tmp_path, N_PROCS, name, PER_PROC, "tiny", mode="increment")
+    _run_together(
+        backend,
+        tmp_path,
+        N_PROCS,
+        name,
+        PER_PROC,
+        "tiny",
+        mode="increment",
+        loops=("optimize", "asktell"),
+    )
     store = backend.open()
     assert [s.info.name for s in store.list_studies()] == [name]
     trials = check_invariants(store, name)

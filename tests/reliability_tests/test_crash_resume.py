@@ -355,3 +355,34 @@ def test_ctrl_c_still_reaches_the_caller_when_storage_fails() -> None:
         study.optimize(objective, n_trials=10, progress=False)
     trials = check_invariants(store, "gone", reap=False)
     assert [t.state for t in trials] == [TrialState.COMPLETE] * 3 + [TrialState.RUNNING]
+
+
+@pytest.mark.chaos
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("backend", on("sqlite", "postgres"), indirect=True)
+def test_sigkill_with_threads_reaps_every_running_trial_at_once(
+    backend: Backend, tmp_path: Path
+) -> None:
+    """Scenario 1 under ``n_jobs=4``: every trial RUNNING at the SIGKILL is reaped as stale
+    the moment a study is opened (its owner pid is gone; no grace period is waited for, even
+    with a grace of an hour), and the rerun completes the budget."""
+    assert backend.url is not None
+    name = "crash-threads"
+    w = spawn_worker(backend.url, name, 30, "hang_at", hang_at=10, dir=tmp_path, n_jobs=4)
+    _wait_for_hang(w, tmp_path, 10)
+    assert kill(w.pid, signal.SIGKILL)
+    w.wait(10)
+    at_kill = read_trials(backend.open(), name)
+    running = [t.number for t in at_kill if t.state is TrialState.RUNNING]
+    assert 10 in running
+    hh.load_study(backend.open(), name, space=SPACE, algo="random", grace_period=3600.0)
+    reaped = read_trials(backend.open(), name)
+    for number in running:
+        t = reaped[number]
+        assert t.state is TrialState.FAILED and t.error is not None, t
+        assert t.error.reason == FailReason.STALE.value
+    again = spawn_worker(backend.url, name, 30, "hang_at", hang_at=10, dir=tmp_path, n_jobs=4)
+    assert again.wait(60) == 0, again.describe()
+    trials = check_invariants(backend.open(), name)
+    assert count(trials, TrialState.COMPLETE) == 30
+    assert count(trials, TrialState.FAILED) == len(running)
