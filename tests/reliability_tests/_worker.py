@@ -34,6 +34,7 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--mode", default="total", choices=("total", "increment"))
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--algo", default="random")
+    p.add_argument("--grid-resolution", type=int, default=None, help="with --algo grid")
     p.add_argument("--n-jobs", type=int, default=1)
     p.add_argument("--dir", default=None)
     p.add_argument("--hang-at", type=int, default=None)
@@ -74,13 +75,18 @@ def main(argv: list[str]) -> int:
     if args.barrier is not None and not _barrier(Path(args.barrier)):
         print("barrier never released", file=sys.stderr)
         return 3
+    algo: object = args.algo
+    if args.algo == "grid":
+        from hyperhop.samplers import GridSampler
+
+        algo = GridSampler(args.seed, resolution=args.grid_resolution)
     try:
         study = hh.Study(
             _objectives.SPACE,
             direction="min",
             storage=args.storage,
             name=args.study,
-            algo=args.algo,
+            algo=algo,
             seed=args.seed,
             load_if_exists=True,
             heartbeat_interval=args.heartbeat,
