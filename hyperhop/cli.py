@@ -1,9 +1,10 @@
-"""The command line: look at, export and delete studies in any storage.
+"""The command line: look at, export and delete studies in any storage, and run workers.
 
 hyperhop studies --storage sqlite:///runs.db
 hyperhop show    --storage sqlite:///runs.db --study exp1 [--top 10]
 hyperhop export  --storage sqlite:///runs.db --study exp1 --format csv --output exp1.csv
 hyperhop delete  --storage sqlite:///runs.db --study exp1 --yes
+hyperhop worker  --storage postgresql://db/hh --study exp1 --objective train:objective --n-trials 500
 """
 
 from __future__ import annotations
@@ -129,6 +130,39 @@ def cmd_delete(store: Storage, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_worker(store: Storage, args: argparse.Namespace, out: TextIO) -> int:
+    """Evaluate trials of a study until its total budget is met (by all its workers)."""
+    import hyperhop as hh
+    from hyperhop.execution.external import load_object
+
+    if args.n_trials is None and args.runtime is None:
+        raise ValueError(
+            "hyperhop worker needs a budget: --n-trials (the study's total), --runtime, or both."
+        )
+    objective = load_object(args.objective)
+    space = load_object(args.space) if args.space else None
+    study = hh.load_study(store, args.study, space, algo=args.algo, seed=args.seed)
+    study.optimize(
+        objective,
+        n_trials=args.n_trials,
+        runtime=args.runtime,
+        n_trials_mode="total",
+        n_jobs=args.n_jobs,
+        executor=args.executor,
+        trial_timeout=args.trial_timeout,
+        progress=args.progress,
+    )
+    trials = study.trials
+    done = sum(t.state in (TrialState.COMPLETE, TrialState.PRUNED) for t in trials)
+    mine = sum(t.owner == study.owner for t in trials)
+    print(
+        f"Worker {study.owner} finished: it ran {mine} trials; study {study.name!r} has {done} "
+        "completed or pruned.",
+        file=out,
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="hyperhop", description="Look at, export and delete hyperhop studies."
@@ -153,10 +187,31 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--output", "-o", default="-", help="file to write ('-' for standard output)")
     dele = add("delete", "delete a study and its trials")
     dele.add_argument("--yes", action="store_true", help="really delete")
+    work = add("worker", "evaluate a study's trials, beside any number of other workers")
+    work.add_argument("--objective", required=True, help="the objective, as module:function")
+    work.add_argument(
+        "--space", help="the space, as module:ATTR (default: rebuilt from the stored study)"
+    )
+    work.add_argument(
+        "--n-trials", type=int, help="the study's total: stop once it has this many (all workers)"
+    )
+    work.add_argument("--runtime", help="stop launching trials after this long, e.g. '2h 30min'")
+    work.add_argument("--algo", default="auto", help="the sampler (default auto)")
+    work.add_argument("--seed", type=int, help="the sampler's seed")
+    work.add_argument("--n-jobs", default="1", help="trials at once in this worker (default 1)")
+    work.add_argument("--executor", help="thread, process, ray, dask... (default: threads)")
+    work.add_argument("--trial-timeout", type=float, help="seconds (implies processes)")
+    work.add_argument("--progress", action="store_true", help="show a progress bar")
     return p
 
 
-COMMANDS = {"studies": cmd_studies, "show": cmd_show, "export": cmd_export, "delete": cmd_delete}
+COMMANDS = {
+    "studies": cmd_studies,
+    "show": cmd_show,
+    "export": cmd_export,
+    "delete": cmd_delete,
+    "worker": cmd_worker,
+}
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:

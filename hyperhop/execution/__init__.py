@@ -8,6 +8,7 @@
 ``"ray"``          ``n_jobs`` Ray tasks at a time on a local cluster (:class:`RayExecutor`)
 ``"dask"``         ``n_jobs`` workers of a Dask ``LocalCluster`` (:class:`DaskExecutor`)
 ``"mpi"``          the ranks of ``mpiexec ... python -m mpi4py.futures`` (:class:`MPIExecutor`)
+``n_jobs=0``       nothing here: wait for ``hyperhop worker`` processes (:class:`OutsideWorkers`)
 =================  =========================================================
 
 ``trial_timeout=`` or ``memory_limit=`` imply isolated processes.
@@ -22,6 +23,7 @@ from hyperhop._validation import describe
 from hyperhop.execution.base import EvalSpec, Executor, Relay, Task, TaskResult
 from hyperhop.execution.dask import DaskExecutor
 from hyperhop.execution.evaluate import Pruned, TrialContext, evaluate
+from hyperhop.execution.external import OutsideWorkers
 from hyperhop.execution.gpu import parse_per_gpu, visible_gpus
 from hyperhop.execution.local import InlineExecutor, ThreadExecutor
 from hyperhop.execution.mpi import MPIExecutor
@@ -34,6 +36,7 @@ __all__ = [
     "Executor",
     "InlineExecutor",
     "MPIExecutor",
+    "OutsideWorkers",
     "ProcessExecutor",
     "Pruned",
     "RayExecutor",
@@ -69,7 +72,7 @@ def n_workers(n_jobs: Any) -> int:
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs < 1:
         raise ValueError(
             "The 'n_jobs' parameter of optimize() must be an int >= 1, -1 or 'auto' (all cores), "
-            f"or 'per-gpu'. Got {describe(n_jobs)} instead."
+            f"'per-gpu', or 0 (outside workers only). Got {describe(n_jobs)} instead."
         )
     return n_jobs
 
@@ -84,6 +87,15 @@ def make_executor(
     """An executor for ``optimize()``'s arguments (an Executor instance is used as given)."""
     if isinstance(executor, Executor):
         return executor
+    if (isinstance(n_jobs, int) and not isinstance(n_jobs, bool) and n_jobs == 0) or (
+        isinstance(n_jobs, str) and n_jobs.strip() == "0"
+    ):
+        if executor is not None or trial_timeout is not None or memory_limit is not None:
+            raise ValueError(
+                "n_jobs=0 evaluates nothing in this process (outside workers do); it takes no "
+                "executor, trial_timeout or memory_limit."
+            )
+        return OutsideWorkers()
     per_gpu = parse_per_gpu(n_jobs)
     if per_gpu is not None:
         gpus = visible_gpus()

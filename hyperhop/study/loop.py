@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from hyperhop.exceptions import StaleTrialError, TooManyFailuresError, TrialStateError
-from hyperhop.execution import EvalSpec, Executor, Task, TaskResult
+from hyperhop.execution import EvalSpec, Executor, OutsideWorkers, Task, TaskResult
 from hyperhop.study.progress import ProgressBar
 from hyperhop.study.results import Outcome, interpret
 from hyperhop.trial import FailReason, Trial, TrialError, TrialState, is_better
@@ -80,7 +80,9 @@ class Budget:
         if self.increment is not None:
             return self.done + in_flight < self.increment
         if self.goal is not None:
-            return self.study._cache.count(*self.counted) + in_flight < self.goal
+            # a total budget counts the trials other workers of the study are running too
+            running = max(in_flight, self.study._cache.count(TrialState.RUNNING))
+            return self.study._cache.count(*self.counted) + running < self.goal
         return True
 
 
@@ -140,7 +142,9 @@ class OptimizeRun:
                         Task(trial.id, trial.number, s._task_config(trial), trial.params)
                     )
                 if executor.in_flight == 0:
-                    break
+                    if not self._wait_for_others(executor):
+                        break
+                    continue
                 for res in executor.collect(timeout=0.5):
                     self._complete(res)
             clean = True
@@ -151,6 +155,38 @@ class OptimizeRun:
         finally:
             if clean:
                 executor.shutdown()
+
+    def _wait_for_others(self, executor: Executor) -> bool:
+        """Nothing runs here: whether to wait (one poll of storage, about a second) rather
+        than return. ``n_jobs=0`` waits until outside workers meet the budget or the runtime
+        ends; a total ``n_trials`` budget waits while other workers still run trials that
+        fill it (one may fail and leave room)."""
+        s, b = self.study, self.budget
+        outside = isinstance(executor, OutsideWorkers)
+        if s._stop.is_set() or self.error is not None or b.reached_target():
+            return False
+        if b.deadline is not None and time.monotonic() >= b.deadline:
+            return False
+        if b.goal is None and not outside:
+            return False
+        if not outside and b.increment is not None:
+            return False
+        s._cache.refresh()
+        s.reap()
+        if b.goal is not None and s._cache.count(*b.counted) >= b.goal:
+            return False
+        if not outside:
+            if not any(t.owner != s.owner for t in s._cache.running()):
+                return False
+            if b.allows(0):
+                return True  # room again: launch at once
+        pause = 1.0 if b.deadline is None else min(1.0, max(b.deadline - time.monotonic(), 0.0))
+        time.sleep(pause)
+        s._cache.refresh()
+        self.bar.update(
+            s._cache.count(*b.counted), s._best_value_or_none(), s._cache.count(TrialState.FAILED)
+        )
+        return True
 
     def _may_launch(self, in_flight: int) -> bool:
         if self.study._stop.is_set() or self.error is not None:

@@ -20,7 +20,7 @@ from hyperhop.exceptions import (
     NoCompletedTrialsError,
     TrialStateError,
 )
-from hyperhop.execution import EvalSpec, make_executor
+from hyperhop.execution import EvalSpec, OutsideWorkers, make_executor
 from hyperhop.execution.evaluate import error_from, wants_trial
 from hyperhop.pruning import Fidelity, NopPruner, Pruner, make_pruner
 from hyperhop.samplers import History, Sampler, make_sampler
@@ -483,6 +483,11 @@ class Study:
         ``memory_limit`` (``"2GiB"``) imply processes, where a trial that hangs, crashes
         or runs out of memory fails alone and its worker is replaced.
 
+        ``n_jobs=0`` evaluates nothing here: it waits, polling storage every second, until
+        outside workers (``hyperhop worker`` processes on any machine that reaches the
+        storage) meet the ``n_trials`` total or ``runtime`` ends. ``executor`` also takes
+        ``"ray"``, ``"dask"``, ``"mpi"`` or an executor (``hh.RayExecutor(address=...)``).
+
         ``deterministic=True`` makes a seeded parallel run repeatable whatever order the
         workers finish in: the suggestion for trial ``k`` sees the trials numbered below
         ``k - workers`` only (it waits for them), and the newer ones as still running. The
@@ -512,6 +517,12 @@ class Study:
         executor_obj = make_executor(
             n_jobs, executor, trial_timeout=trial_timeout, memory_limit=memory_limit
         )
+        if isinstance(executor_obj, OutsideWorkers) and not self._persistent:
+            raise ValueError(
+                "The 'n_jobs' parameter of optimize() is 0 (outside workers only), but no other "
+                "process can reach a memory study. Use a storage they share (sqlite:///runs.db, "
+                "postgresql://...)."
+            )
         catch_t = (catch,) if isinstance(catch, type) else tuple(catch)
         counted = (
             (TrialState.COMPLETE, TrialState.PRUNED) if count_pruned else (TrialState.COMPLETE,)

@@ -115,7 +115,7 @@ def test_hostile_study_names_labels_and_attr_keys_round_trip(
 BAD_NAMES = ["a" * 10_001, "nul\x00inside", "\x00", "", 42, b"bytes"]
 
 
-@pytest.mark.parametrize("backend", on("memory", "sqlite", "journal", "postgres"), indirect=True)
+@pytest.mark.parametrize("backend", on(*ALL), indirect=True)
 def test_bad_study_names_are_rejected_up_front(backend: Backend) -> None:
     """Scenario 25: a 10,001-character name, one with NUL, an empty one or a non-string is
     a ValueError before any study is written (``None`` means "make one up")."""
