@@ -9,7 +9,7 @@ Example:
 
 import logging as _logging
 
-from hyperhop import exceptions
+from hyperhop import exceptions, pruning
 from hyperhop.exceptions import (
     HyperhopError,
     InfeasibleSpaceError,
@@ -18,6 +18,8 @@ from hyperhop.exceptions import (
     InvalidSpaceError,
 )
 from hyperhop.execution import DaskExecutor, MPIExecutor, RayExecutor
+from hyperhop.execution.evaluate import Pruned
+from hyperhop.pruning import Fidelity, Pruner, repeat
 from hyperhop.samplers import RandomSampler, Sampler
 from hyperhop.space import (
     Expr,
@@ -93,4 +95,9 @@ __all__ = [
     "Trial",
     "TrialError",
     "TrialState",
+    "Fidelity",
+    "Pruned",
+    "Pruner",
+    "pruning",
+    "repeat",
 ]

@@ -43,18 +43,23 @@ class TrialContext:
         self.params = task.params
         self._relay = relay
         self._step = 0
+        self.told_to_stop = False
+        """Whether the last call was a ``should_prune()`` that said yes: an objective that
+        then returns (instead of raising :class:`Pruned`) ends PRUNED too."""
 
     def report(self, value: float, step: int | None = None) -> None:
         """Record an intermediate value (``step`` defaults to 0, 1, 2, ...)."""
         s = self._step if step is None else int(step)
         self._step = s + 1
         v = float(value)
+        self.told_to_stop = False
         if not math.isnan(v):
             self._relay.report(self.id, s, v)
 
     def should_prune(self) -> bool:
         """Whether the study's pruner would stop this trial now."""
-        return self._relay.should_prune(self.id)
+        self.told_to_stop = bool(self._relay.should_prune(self.id))
+        return self.told_to_stop
 
     def __repr__(self) -> str:
         return f"TrialContext(number={self.number}, config={self.config!r})"
@@ -107,7 +112,7 @@ def evaluate(spec: EvalSpec, task: Task, relay: Relay) -> TaskResult:
             result = spec.objective(task.config, ctx, **spec.kwargs)
         else:
             result = spec.objective(task.config, **spec.kwargs)
-        pruned = False
+        pruned = ctx.told_to_stop
         if inspect.isgenerator(result):
             result, pruned = _drain(result, ctx)
         return TaskResult(task.trial_id, result=result, pruned=pruned)

@@ -19,6 +19,8 @@ _STUDY_KEYS = (
     "heartbeat_interval",
     "grace_period",
     "max_retries",
+    "pruner",
+    "fidelity",
 )
 
 
