@@ -127,9 +127,12 @@ def _log_bin_mass(lo: np.ndarray, hi: np.ndarray, mu: np.ndarray, sigma: np.ndar
     """
     k = len(lo)
     edges, einv = np.unique(np.concatenate([lo, hi]), return_inverse=True)
-    pairs, pinv = np.unique(np.stack([mu, sigma], axis=1), axis=0, return_inverse=True)
-    cdf = special.ndtr((edges[:, None] - pairs[None, :, 0]) / pairs[None, :, 1])
-    pinv = pinv.reshape(-1)
+    order = np.lexsort((sigma, mu))
+    m, s = mu[order], sigma[order]
+    new = np.concatenate([[True], (np.diff(m) != 0) | (np.diff(s) != 0)])
+    pinv = np.empty(len(mu), dtype=np.intp)
+    pinv[order] = np.cumsum(new) - 1
+    cdf = special.ndtr((edges[:, None] - m[new][None, :]) / s[new][None, :])
     mass = cdf[einv[k:]][:, pinv] - cdf[einv[:k]][:, pinv]
     return np.asarray(np.log(np.maximum(mass, TINY)))
 

@@ -44,6 +44,10 @@ class TPESampler(SerialSampler):
     liar). Custom parameters and arrays of more than 64 entries are drawn from their prior.
     With several objectives, the first one is optimized.
 
+    ``TPESampler(multivariate=True, gamma=linear_gamma, n_startup=10)`` is Optuna 5's
+    configuration (joint kernels, a good set of ``min(ceil(0.1 * N), 25)``); on smooth
+    problems it finds much better points than Hyperopt's defaults.
+
     Args:
         seed: makes the suggestions reproducible.
         n_startup: random trials before the model is used.
