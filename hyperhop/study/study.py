@@ -449,6 +449,36 @@ class Study:
         return self.storage.get_attachment(trial.id, name)
 
     # ------------------------------------------------------------------ the loop
+    def report(self, trial: Trial | int, value: float, step: int | None = None) -> None:
+        """Record an intermediate value of a running trial (ask/tell); ``step`` defaults to
+        the one after the last reported. NaN is not recorded.
+
+        Example:
+            >>> import hyperhop as hh
+            >>> study = hh.Study({"x": hh.float(0, 1)}, pruner=hh.pruning.ThresholdPruner(upper=1.0))
+            >>> trial = study.ask()
+            >>> study.report(trial, 2.0)
+            >>> study.should_prune(trial)
+            True
+            >>> study.tell(trial, hh.TrialState.PRUNED).value
+            2.0
+        """
+        t = self._resolve(trial)
+        v = float(value)
+        if v != v:  # NaN
+            return
+        if step is None:
+            done = self.storage.get_trial(t.id).intermediate
+            step = max(done) + 1 if done else 0
+        new = self.storage.update_trial(
+            t.id, expect_state=TrialState.RUNNING, expect_owner=t.owner, intermediate={int(step): v}
+        )
+        self._cache.put(new)
+
+    def should_prune(self, trial: Trial | int) -> bool:
+        """Whether the study's pruner would stop this running trial now (ask/tell)."""
+        return self._should_prune(self._resolve(trial).id)
+
     def optimize(
         self,
         objective: Callable[..., Any],
