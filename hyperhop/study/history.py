@@ -6,6 +6,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from typing import overload
 
+from hyperhop.multiobjective.constraints import is_feasible
 from hyperhop.storage.base import Storage
 from hyperhop.trial import Trial, TrialState, is_better
 
@@ -13,8 +14,9 @@ from hyperhop.trial import Trial, TrialState, is_better
 class TrialCache:
     """Trials by number, refreshed with only what changed since the last read.
 
-    Also keeps the best completed trial and per-state counts, so budget checks and
-    ``study.best`` cost O(1) however long the study.
+    Also keeps the best completed trial (among those that meet their outcome constraints)
+    and per-state counts, so budget checks and ``study.best`` cost O(1) however long the
+    study.
     """
 
     def __init__(self, storage: Storage, study_id: int, direction: str | None) -> None:
@@ -57,7 +59,12 @@ class TrialCache:
             self._running[n] = t
         else:
             self._running.pop(n, None)
-        if t.state is TrialState.COMPLETE and t.values and self._direction is not None:
+        if (
+            t.state is TrialState.COMPLETE
+            and t.values
+            and self._direction is not None
+            and is_feasible(t)
+        ):
             v = t.values[0]
             b = self.best
             bv = None if b is None or not b.values else b.values[0]

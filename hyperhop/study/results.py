@@ -5,7 +5,13 @@
 - a tuple or list of numbers, one per objective;
 - a dict in Hyperopt's convention: ``loss`` or ``value`` (or ``values``), ``status``
   ``"ok"`` / ``"fail"``, ``attachments`` (name -> bytes) stored beside the trial, and any
-  other JSON keys kept as the trial's user attributes.
+  other JSON keys kept as the trial's user attributes;
+- in a multi-objective study, a dict of named objectives (``{"acc": 0.9, "ms": 12.0}``:
+  every key is an objective), or ``values`` given as such a dict; the study records the
+  names and puts the values in that order;
+- beside any of the dict forms, ``constraints``: a number or a list of numbers, feasible
+  when every one is <= 0 (kept in the trial's system attributes, see
+  :mod:`hyperhop.multiobjective.constraints`).
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from hyperhop._validation import describe
+from hyperhop.multiobjective.constraints import CONSTRAINTS_KEY, parse_constraints
 from hyperhop.trial import FailReason, TrialError, TrialState
 
 
@@ -32,6 +39,12 @@ class Outcome:
     error: TrialError | None = None
     user_attrs: dict[str, Any] = field(default_factory=dict)
     attachments: dict[str, bytes] = field(default_factory=dict)
+    system_attrs: dict[str, Any] = field(default_factory=dict)
+    names: tuple[str, ...] | None = None
+    """The objectives' names, when the objective returned them as a dict (values in that order)."""
+
+
+_RESERVED = ("status", "loss", "value", "values", "attachments", "failure", "constraints")
 
 
 def _invalid(message: str) -> Outcome:
@@ -58,6 +71,8 @@ def interpret(result: Any, n_objectives: int = 1) -> Outcome:
     """Turn an objective's return value into an :class:`Outcome` (never raises)."""
     user_attrs: dict[str, Any] = {}
     attachments: dict[str, bytes] = {}
+    system_attrs: dict[str, Any] = {}
+    names: tuple[str, ...] | None = None
     raw: Any = result
     if isinstance(result, Mapping):
         status = result.get("status", "ok")
@@ -71,11 +86,7 @@ def interpret(result: Any, n_objectives: int = 1) -> Outcome:
         ):
             return _invalid("The result's 'attachments' must map names to bytes.")
         attachments = {str(k): bytes(v) for k, v in att.items()}
-        user_attrs = {
-            str(k): v
-            for k, v in result.items()
-            if k not in ("status", "loss", "value", "values", "attachments", "failure")
-        }
+        user_attrs = {str(k): v for k, v in result.items() if k not in _RESERVED}
         if status == "fail":
             msg = str(
                 result.get("failure", result.get("error", "the objective returned status 'fail'"))
@@ -86,13 +97,25 @@ def interpret(result: Any, n_objectives: int = 1) -> Outcome:
                 user_attrs=user_attrs,
                 attachments=attachments,
             )
+        if "constraints" in result:
+            try:
+                system_attrs[CONSTRAINTS_KEY] = list(parse_constraints(result["constraints"]))
+            except ValueError as e:
+                return _invalid(str(e))
         keys = [k for k in ("loss", "value", "values") if k in result]
-        if len(keys) != 1:
+        if not keys and n_objectives > 1 and user_attrs:
+            raw, user_attrs = dict(user_attrs), {}  # a dict of named objectives
+        elif len(keys) != 1:
             return _invalid(
                 "A result dict needs exactly one of 'loss', 'value' or 'values' "
-                f"(got keys {sorted(map(str, result))})."
+                f"(got keys {sorted(map(str, result))}); a multi-objective study also "
+                "takes a dict of named objectives."
             )
-        raw = result[keys[0]]
+        else:
+            raw = result[keys[0]]
+        if isinstance(raw, Mapping):
+            names = tuple(str(k) for k in raw)
+            raw = list(raw.values())
     if isinstance(raw, (list, tuple)) or (isinstance(raw, np.ndarray) and raw.ndim == 1):
         items = list(raw)
     else:
@@ -114,5 +137,10 @@ def interpret(result: Any, n_objectives: int = 1) -> Outcome:
             return _invalid(f"The objective returned NaN ({describe(item)}).")
         values.append(v)
     return Outcome(
-        TrialState.COMPLETE, tuple(values), user_attrs=user_attrs, attachments=attachments
+        TrialState.COMPLETE,
+        tuple(values),
+        user_attrs=user_attrs,
+        attachments=attachments,
+        system_attrs=system_attrs,
+        names=names,
     )

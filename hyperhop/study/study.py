@@ -14,6 +14,8 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 from hyperhop._validation import describe
 from hyperhop.exceptions import (
     InvalidSpaceError,
@@ -22,6 +24,10 @@ from hyperhop.exceptions import (
 )
 from hyperhop.execution import EvalSpec, OutsideWorkers, make_executor
 from hyperhop.execution.evaluate import error_from, wants_trial
+from hyperhop.multiobjective.constraints import feasible_complete
+from hyperhop.multiobjective.dominance import as_minimization
+from hyperhop.multiobjective.dominance import pareto_front as mo_pareto_front
+from hyperhop.multiobjective.hypervolume import hypervolume as mo_hypervolume
 from hyperhop.pruning import Fidelity, NopPruner, Pruner, make_pruner
 from hyperhop.samplers import History, Sampler, make_sampler
 from hyperhop.space import Space, as_space
@@ -113,7 +119,7 @@ class Study:
         seed: int | None = None,
         load_if_exists: bool = True,
         *,
-        directions: Sequence[str] | None = None,
+        directions: Sequence[str] | Mapping[str, str] | None = None,
         heartbeat_interval: float | None = 10.0,
         grace_period: float = 60.0,
         max_retries: int = 0,
@@ -122,6 +128,10 @@ class Study:
         fidelity: Fidelity | None = None,
     ) -> None:
         self.space: Space = as_space(space)
+        names: tuple[str, ...] | None = None
+        if isinstance(directions, Mapping):
+            names = tuple(str(k) for k in directions)
+            directions = list(directions.values())
         dirs = (
             tuple(_direction(d) for d in directions)
             if directions is not None
@@ -152,6 +162,9 @@ class Study:
             log.info("resuming study %r from %s", self.name, self.storage.url)
         self.id = info.id
         self.directions = dirs
+        self._names: tuple[str, ...] | None = _names_in(info.attrs)
+        if names is not None:
+            self._agree_on_names(names)
         self.seed = seed
         self.sampler: Sampler = make_sampler(algo, self.space, seed)
         self.pruner: Pruner = make_pruner(pruner, fidelity)
@@ -213,6 +226,30 @@ class Study:
         return self.directions[0]
 
     @property
+    def objective_names(self) -> tuple[str, ...] | None:
+        """The objectives' names (from ``directions={"acc": "max", ...}`` or the first
+        dict of named objectives an objective returned), kept in the study's attributes."""
+        if self._names is None:
+            self._names = _names_in(self.storage.get_study_by_id(self.id).attrs)
+        return self._names
+
+    def _agree_on_names(self, names: tuple[str, ...]) -> None:
+        """Record the objectives' names, or check them against the recorded ones."""
+        if len(names) != len(self.directions) or len(set(names)) != len(names):
+            raise ValueError(
+                f"The study has {len(self.directions)} objective(s); got the names {list(names)}."
+            )
+        known = self.objective_names
+        if known is None:
+            self.storage.set_study_attr(self.id, _NAMES_ATTR, list(names))
+            self._names = names
+        elif set(known) != set(names):
+            raise ValueError(
+                f"Study {self.name!r} names its objectives {list(known)}, not {list(names)}. "
+                "Use those names, or a new study name."
+            )
+
+    @property
     def trials(self) -> TrialList:
         """Every trial, ordered by number (fresh from storage)."""
         self._cache.refresh()
@@ -220,7 +257,8 @@ class Study:
 
     @property
     def best(self) -> Trial:
-        """The best completed trial (ties: the earliest). Raises if none completed."""
+        """The best completed trial (ties: the earliest), among those that meet their outcome
+        constraints. Raises if there is none."""
         if len(self.directions) != 1:
             raise ValueError(
                 "A multi-objective study has no single best trial; use study.pareto_front()."
@@ -229,7 +267,7 @@ class Study:
         best = self._cache.best
         if best is None:
             raise NoCompletedTrialsError(
-                f"Study {self.name!r} has no completed trial yet "
+                f"Study {self.name!r} has no completed trial yet that meets its constraints "
                 f"({self._cache.count(TrialState.FAILED)} failed, {len(self._cache)} in all)."
             )
         return best.attach(self.space)
@@ -243,6 +281,50 @@ class Study:
     @property
     def best_config(self) -> Any:
         return self.best.config
+
+    def pareto_front(self) -> list[Trial]:
+        """The completed trials that meet their outcome constraints and that no other such
+        trial dominates, by number (with one objective: the trials tied for best).
+
+        Example:
+            >>> import hyperhop as hh
+            >>> study = hh.Study({"x": hh.float(0, 1)}, directions=["min", "max"], seed=0)
+            >>> for x in (0.2, 0.5, 0.9):
+            ...     _ = study.tell(study.ask(), (x, x * x if x != 0.5 else 0.0))
+            >>> [round(t.values[0], 1) for t in study.pareto_front()]
+            [0.2, 0.9]
+        """
+        self._cache.refresh()
+        trials = feasible_complete(self._cache.all())
+        if not trials:
+            return []
+        Y = as_minimization([t.values or () for t in trials], self.directions)
+        return [trials[i].attach(self.space) for i in mo_pareto_front(Y)]
+
+    def hypervolume(self, reference_point: Sequence[float]) -> float:
+        """The hypervolume of :meth:`pareto_front` up to ``reference_point`` (in the
+        objectives' own units and directions: a point worse than every trial you care
+        about). Exact with 2 and 3 objectives; a seeded Monte Carlo estimate above (see
+        :func:`hyperhop.multiobjective.hypervolume`).
+
+        Example:
+            >>> import hyperhop as hh
+            >>> study = hh.Study({"x": hh.float(0, 1)}, directions=["min", "max"], seed=0)
+            >>> _ = study.tell(study.ask(), (1.0, 3.0))
+            >>> study.hypervolume([2.0, 0.0])
+            3.0
+        """
+        ref = np.asarray(reference_point, dtype=float).reshape(-1)
+        if len(ref) != len(self.directions):
+            raise ValueError(
+                f"The reference point needs {len(self.directions)} coordinate(s), one per "
+                f"objective. Got {ref.tolist()} instead."
+            )
+        front = self.pareto_front()
+        if not front:
+            return 0.0
+        Y = as_minimization([t.values or () for t in front], self.directions)
+        return mo_hypervolume(Y, as_minimization(ref[None, :], self.directions)[0])
 
     def stop(self) -> None:
         """Ask a running :meth:`optimize` to launch no more trials (e.g. from a callback)."""
@@ -377,6 +459,8 @@ class Study:
         raise KeyError(f"Study {self.name!r} has no trial number {trial!r}.")
 
     def _finish(self, trial: Trial, outcome: Outcome) -> Trial:
+        if outcome.names is not None and outcome.values is not None:
+            outcome = self._order_named(outcome)
         if (
             outcome.state is TrialState.PRUNED
             and outcome.values is None
@@ -407,6 +491,7 @@ class Study:
                 values=outcome.values,
                 error=outcome.error,
                 user_attrs=user_attrs or None,
+                system_attrs=outcome.system_attrs or None,
             )
         finally:
             if self._heartbeat is not None:
@@ -421,6 +506,23 @@ class Study:
         elif new.state is TrialState.FAILED:
             log.warning("trial %d failed: %s", new.number, new.error)
         return new.attach(self.space)
+
+    def _order_named(self, outcome: Outcome) -> Outcome:
+        """Put named objective values in the study's order (recording the names the first
+        time); a different set of names fails the trial with ``invalid_value``."""
+        assert outcome.names is not None and outcome.values is not None
+        try:
+            self._agree_on_names(outcome.names)
+        except ValueError as e:
+            return Outcome(
+                TrialState.FAILED,
+                error=TrialError(FailReason.INVALID_VALUE.value, str(e)),
+                user_attrs=outcome.user_attrs,
+                attachments=outcome.attachments,
+            )
+        known = self._names or outcome.names
+        by_name = dict(zip(outcome.names, outcome.values, strict=True))
+        return dataclasses.replace(outcome, values=tuple(by_name[n] for n in known))
 
     def enqueue(self, config: Any, *, key: str | None = "auto") -> Trial:
         """Queue a configuration to be evaluated before the sampler's suggestions (a partial
@@ -627,6 +729,14 @@ class Study:
     def _best_value_or_none(self) -> float | None:
         b = self._cache.best
         return None if b is None else b.value
+
+
+_NAMES_ATTR = "objective_names"
+
+
+def _names_in(attrs: Mapping[str, Any]) -> tuple[str, ...] | None:
+    names = attrs.get(_NAMES_ATTR)
+    return tuple(str(n) for n in names) if isinstance(names, list) else None
 
 
 def _jsonable_or_repr(v: Any) -> Any:
