@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from hyperhop.samplers.gp import GPSampler
     from hyperhop.samplers.grid import GridExhaustedError, GridSampler
     from hyperhop.samplers.hyperopt_anneal import HyperoptAnnealSampler
+    from hyperhop.samplers.nsga2 import NSGA2Sampler
     from hyperhop.samplers.sobol import SobolSampler
     from hyperhop.samplers.tpe import TPESampler
 
@@ -32,6 +33,7 @@ __all__ = [
     "GridSampler",
     "History",
     "HyperoptAnnealSampler",
+    "NSGA2Sampler",
     "RandomSampler",
     "Sampler",
     "SobolSampler",
@@ -47,6 +49,7 @@ _LAZY = {
     "GridExhaustedError": "hyperhop.samplers.grid",
     "GridSampler": "hyperhop.samplers.grid",
     "HyperoptAnnealSampler": "hyperhop.samplers.hyperopt_anneal",
+    "NSGA2Sampler": "hyperhop.samplers.nsga2",
     "SobolSampler": "hyperhop.samplers.sobol",
     "TPESampler": "hyperhop.samplers.tpe",
 }
@@ -60,6 +63,7 @@ _REGISTRY: dict[str, str] = {
     "hyperopt_anneal": "HyperoptAnnealSampler",
     "cbo": "CBOSampler",
     "gp": "GPSampler",
+    "nsga2": "NSGA2Sampler",
     "auto": "AutoSampler",
 }
 """``algo=`` names and the classes they build (each takes the seed as first argument)."""
