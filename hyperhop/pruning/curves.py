@@ -32,15 +32,20 @@ class Family:
 # Every family is fitted on u = x / x_last (scale-free: the last observation sits at u = 1).
 
 
+def _rate(t: float) -> float:
+    """A positive rate from an unconstrained parameter (clipped: no overflow mid-fit)."""
+    return math.exp(min(max(t, -30.0), 30.0))
+
+
 # pow3: y = c + a * u**(-b), b = exp(t) > 0 (saturates like a power law)
 def _pow3(u: np.ndarray, p: np.ndarray) -> np.ndarray:
     c, a, t = p
-    return c + a * u ** (-math.exp(t))
+    return c + a * u ** (-_rate(t))
 
 
 def _pow3_jac(u: np.ndarray, p: np.ndarray) -> np.ndarray:
     _, a, t = p
-    b = math.exp(t)
+    b = _rate(t)
     ub = u ** (-b)
     return np.column_stack([np.ones_like(u), ub, -a * ub * np.log(u) * b])
 
@@ -56,12 +61,12 @@ def _pow3_start(u: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
 # exp3: y = c + a * exp(-b * u), b = exp(t) > 0 (saturates exponentially)
 def _exp3(u: np.ndarray, p: np.ndarray) -> np.ndarray:
     c, a, t = p
-    return c + a * np.exp(-math.exp(t) * u)
+    return c + a * np.exp(-_rate(t) * u)
 
 
 def _exp3_jac(u: np.ndarray, p: np.ndarray) -> np.ndarray:
     _, a, t = p
-    b = math.exp(t)
+    b = _rate(t)
     e = np.exp(-b * u)
     return np.column_stack([np.ones_like(u), e, -a * e * u * b])
 

@@ -114,10 +114,10 @@ def repeat(
     Example:
         >>> import hyperhop as hh
         >>> def noisy(cfg):
-        ...     return cfg["x"] + 0.1 * cfg["seed"]
+        ...     return cfg["x"] + cfg["seed"]
         >>> f = hh.repeat(noisy, n=3)
         >>> list(f({"x": 1.0}))
-        [1.0, 1.05, 1.1]
+        [1.0, 1.5, 2.0]
     """
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(
