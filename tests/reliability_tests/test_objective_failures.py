@@ -202,22 +202,7 @@ def _study_with(algo: str, name: str) -> hh.Study:
         pytest.skip(f"no sampler {algo!r} here: {e}")
 
 
-CBO_OVERFLOW = pytest.mark.xfail(
-    reason="reported: hyperhop/samplers/cbo/data.py:314 scales y by (y - lo) / (hi - lo), "
-    "which overflows to NaN for finite values such as 1e308 and -1e308 in one history; "
-    "ExtraTreesRegressor.fit then raises 'Input y contains NaN'",
-    raises=ValueError,
-    strict=False,
-)
-
-
-@pytest.mark.parametrize(
-    "algo",
-    [
-        pytest.param(a, marks=CBO_OVERFLOW) if a in ("cbo", "auto") else pytest.param(a)
-        for a in SAMPLERS
-    ],
-)
+@pytest.mark.parametrize("algo", SAMPLERS)
 def test_samplers_keep_working_with_inf_nan_and_failures_in_history(algo: str) -> None:
     """Scenario 17: with +-inf, NaN, exceptions and wrong types in the history, every
     sampler keeps proposing valid configurations and the study reaches its budget."""

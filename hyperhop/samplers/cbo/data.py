@@ -14,12 +14,13 @@ import contextlib
 import logging
 import math
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import threadpoolctl
 
+from hyperhop.multiobjective.constraints import violations
 from hyperhop.samplers.base import History
 from hyperhop.space import Assignment, Space
 from hyperhop.trial import Trial, TrialState
@@ -235,7 +236,8 @@ class ModelSpace:
 @dataclass
 class Observations:
     """A history split for a model. ``Y`` holds the objectives as minimization (maximized
-    ones negated); failed trials and those with a non-finite value are in ``X_failed``."""
+    ones negated); failed trials and those with a non-finite value are in ``X_failed``;
+    ``violation`` is each completed trial's outcome-constraint violation (0: feasible)."""
 
     X: np.ndarray
     Y: np.ndarray
@@ -243,6 +245,7 @@ class Observations:
     X_pending: np.ndarray
     trials: list[Trial]
     failed: list[Trial]
+    violation: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     @property
     def n(self) -> int:
@@ -290,7 +293,7 @@ def observe(history: History, ms: ModelSpace) -> Observations:
     X = ms.encode([t.params for t in done])
     X_failed = ms.encode([t.params for t in failed])
     X_pending = ms.encode([t.params for t in pending])
-    return Observations(X, Y, X_failed, X_pending, done, failed)
+    return Observations(X, Y, X_failed, X_pending, done, failed, violations(done))
 
 
 def scalarize(Y: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -300,7 +303,8 @@ def scalarize(Y: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     if Y.shape[1] == 1:
         return Y[:, 0].copy()
     lo, hi = Y.min(axis=0), Y.max(axis=0)
-    S = (Y - lo) / np.where(hi > lo, hi - lo, 1.0)
+    # halves first: (hi - lo) of two finite extremes (1e308, -1e308) would overflow to inf
+    S = (Y / 2 - lo / 2) / np.where(hi > lo, hi / 2 - lo / 2, 1.0)
     w = -np.log1p(-rng.random(Y.shape[1]))
     w /= w.sum()
     return np.asarray((S * w).max(axis=1))
@@ -311,7 +315,8 @@ def minmax(y: np.ndarray) -> np.ndarray:
     if y.size == 0:
         return y
     lo, hi = float(y.min()), float(y.max())
-    return (y - lo) / (hi - lo) if hi > lo else np.zeros_like(y)
+    # halves first: (hi - lo) of two finite extremes (1e308, -1e308) would overflow to inf
+    return (y / 2 - lo / 2) / (hi / 2 - lo / 2) if hi > lo else np.zeros_like(y)
 
 
 def fallback(
