@@ -17,6 +17,7 @@ __all__ = [
     "InvalidSpaceError",
     "MissingDependencyError",
     "NoCompletedTrialsError",
+    "SearchExhaustedError",
     "StaleTrialError",
     "StorageError",
     "StorageFullError",
@@ -98,3 +99,8 @@ class NoCompletedTrialsError(HyperhopError, ValueError):
 
 class TooManyFailuresError(HyperhopError, RuntimeError):
     """The study stopped because too many trials failed in a row."""
+
+
+class SearchExhaustedError(HyperhopError, RuntimeError):
+    """The sampler has nothing left to propose (every grid point tried); ``optimize``
+    stops there, ``ask`` raises it."""

@@ -7,14 +7,14 @@ from typing import Any
 
 import numpy as np
 
-from hyperhop.exceptions import HyperhopError, InvalidSpaceError
+from hyperhop.exceptions import InvalidSpaceError, SearchExhaustedError
 from hyperhop.samplers.anneal import SerialSampler, TrialDigests, digest
 from hyperhop.samplers.base import History
 from hyperhop.samplers.tpe.columns import numeric_column
 from hyperhop.space import Assignment, Choice, Float, Int, Normal, ParamSpec, RandInt, Space
 
 
-class GridExhaustedError(HyperhopError, RuntimeError):
+class GridExhaustedError(SearchExhaustedError):
     """Every point of the grid has been tried (or is running)."""
 
 

@@ -14,7 +14,12 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from hyperhop.exceptions import StaleTrialError, TooManyFailuresError, TrialStateError
+from hyperhop.exceptions import (
+    SearchExhaustedError,
+    StaleTrialError,
+    TooManyFailuresError,
+    TrialStateError,
+)
 from hyperhop.execution import EvalSpec, Executor, OutsideWorkers, Task, TaskResult
 from hyperhop.study.progress import ProgressBar
 from hyperhop.study.results import Outcome, interpret
@@ -136,7 +141,12 @@ class OptimizeRun:
                     s._cache.refresh()  # one read per launch serves the budget and the ask
                     if not self._may_launch(executor.in_flight):
                         break
-                    trial = s._ask(fresh=True)
+                    try:
+                        trial = s._ask(fresh=True)
+                    except SearchExhaustedError as e:
+                        log.info("the sampler has nothing left to propose: %s", e)
+                        s._stop.set()
+                        break
                     self.running[trial.id] = trial
                     executor.submit(
                         Task(trial.id, trial.number, s._task_config(trial), trial.params)

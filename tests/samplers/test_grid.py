@@ -182,3 +182,11 @@ def test_too_large_a_grid() -> None:
 def test_bad_resolution() -> None:
     with pytest.raises(ValueError, match="resolution"):
         GridSampler(0, resolution=0)
+
+
+def test_optimize_stops_cleanly_when_the_grid_is_exhausted() -> None:
+    study = hh.Study({"a": hh.choice(1, 2, 3), "b": hh.int(0, 1)}, algo="grid")
+    study.optimize(lambda c: c["a"] + c["b"], n_trials=100, progress=False)
+    assert len(study.trials) == 6 and study.best.value == 1
+    with pytest.raises(hh.exceptions.SearchExhaustedError):
+        study.ask()
