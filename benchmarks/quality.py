@@ -208,7 +208,8 @@ def _cell(
         return "n/a"
     if (opt, prob) not in mean:
         return "-"
-    return f"{mean[opt, prob]:.3f}"
+    v = mean[opt, prob]
+    return f"{v:.3f}" if v >= 0.01 or v == 0 else f"{v:.1e}"
 
 
 def report(
@@ -359,7 +360,11 @@ def plot(
         for ax in list(axes.flat)[len(probs) :]:
             ax.axis("off")
         axes.flat[0].set_ylabel("mean normalized regret", fontsize=8)
-        handles, labels = axes.flat[0].get_legend_handles_labels()
+        legend: dict[str, Any] = {}
+        for ax in axes.flat:
+            for h, label in zip(*ax.get_legend_handles_labels(), strict=True):
+                legend.setdefault(label, h)
+        handles, labels = list(legend.values()), list(legend)
         fig.legend(handles, labels, loc="lower center", ncol=min(8, len(labels)), fontsize=8)
         fig.tight_layout(rect=(0, 0.08, 1, 1))
         out = prefix.with_name(f"{prefix.stem}_{family}.png")
