@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import abc
 import secrets
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -41,13 +42,33 @@ class Sampler(abc.ABC):
     def __init__(self, seed: int | None = None) -> None:
         self.seed = seed
         self._entropy: int = seed if seed is not None else secrets.randbits(63)
+        self._scratch = threading.local()
 
     def rng_for(self, index: int) -> np.random.Generator:
         """A generator for the ``index``-th proposal: the same seed and index give the same draws."""
         # Philox is counter-based: keying it by (seed, index) is cheap and gives independent streams.
-        return np.random.Generator(
-            np.random.Philox(key=[self._entropy, index & 0xFFFFFFFFFFFFFFFF])
-        )
+        return np.random.Generator(np.random.Philox(key=_philox_key(self._entropy, index)))
+
+    def scratch_rng(self, index: int) -> np.random.Generator:
+        """Like :meth:`rng_for` (the same draws), but reuses this thread's generator: about
+        three times cheaper, and valid only until the next ``scratch_rng`` call in this
+        thread. For samplers that draw from one stream per suggestion."""
+        local = self._scratch
+        gen = getattr(local, "gen", None)
+        if gen is None:
+            gen = local.gen = np.random.Generator(np.random.Philox(key=[self._entropy, 0]))
+        gen.bit_generator.state = {
+            "bit_generator": "Philox",
+            "state": {
+                "counter": np.zeros(4, dtype=np.uint64),
+                "key": _philox_key(self._entropy, index),
+            },
+            "buffer": np.zeros(4, dtype=np.uint64),
+            "buffer_pos": 4,
+            "has_uint32": 0,
+            "uinteger": 0,
+        }
+        return gen
 
     @abc.abstractmethod
     def suggest(self, history: History) -> Assignment:
@@ -55,3 +76,7 @@ class Sampler(abc.ABC):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(seed={self.seed!r})"
+
+
+def _philox_key(entropy: int, index: int) -> np.ndarray:
+    return np.array([entropy & 0xFFFFFFFFFFFFFFFF, index & 0xFFFFFFFFFFFFFFFF], dtype=np.uint64)

@@ -19,6 +19,18 @@ from hyperhop.trial import Trial, TrialError, TrialState
 _SCALARS = (float, int, str, bool, type(None))
 
 
+def _evolve(t: Any, **changes: Any) -> Any:
+    """``dataclasses.replace`` for snapshots, without its per-call introspection (hot path);
+    private caches (the attached space, the built config) are not carried over."""
+    if type(t) is not Trial:
+        return dataclasses.replace(t, **changes)
+    new = object.__new__(Trial)
+    d = new.__dict__
+    d.update({k: v for k, v in t.__dict__.items() if k[0] != "_"})
+    d.update(changes)
+    return new
+
+
 def _copy_json(obj: Any) -> Any:
     """A deep, JSON-faithful copy, so the memory backend stores what a database would."""
     if type(obj) is dict and all(type(v) in _SCALARS and type(k) is str for k, v in obj.items()):
@@ -115,7 +127,7 @@ class MemoryStorage(Storage):
         with self._lock:
             info = self.get_study_by_id(study_id)
             attrs = {**info.attrs, key: _copy_json(value)}
-            self._studies[study_id] = dataclasses.replace(info, attrs=attrs)
+            self._studies[study_id] = _evolve(info, attrs=attrs)
 
     # ---------------------------------------------------------------- trials
     def _bump(self, study_id: int) -> int:
@@ -179,7 +191,7 @@ class MemoryStorage(Storage):
                 if t.state is TrialState.QUEUED:
                     now = time.time()
                     return self._put(
-                        dataclasses.replace(
+                        _evolve(
                             t,
                             state=TrialState.RUNNING,
                             owner=owner,
@@ -229,7 +241,7 @@ class MemoryStorage(Storage):
             if heartbeat is not None:
                 changes["heartbeat"] = heartbeat
             changes["seq"] = self._bump(t.study_id)
-            return self._put(dataclasses.replace(t, **changes))
+            return self._put(_evolve(t, **changes))
 
     def heartbeat(self, trial_ids: Sequence[int], owner: str) -> list[int]:
         with self._lock:
@@ -238,7 +250,7 @@ class MemoryStorage(Storage):
             for tid in trial_ids:
                 t = self._by_id.get(tid)
                 if t is not None and t.state is TrialState.RUNNING and t.owner == owner:
-                    self._put(dataclasses.replace(t, heartbeat=now, seq=self._bump(t.study_id)))
+                    self._put(_evolve(t, heartbeat=now, seq=self._bump(t.study_id)))
                     held.append(tid)
             return held
 

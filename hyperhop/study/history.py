@@ -49,8 +49,8 @@ class TrialCache:
         if n >= len(self._trials):
             self._trials.extend([None] * (n + 1 - len(self._trials)))
         old = self._trials[n]
-        if old is not None and old.seq > t.seq:
-            return
+        if old is not None and old.seq >= t.seq:
+            return  # already have this version (or a newer one)
         if old is not None:
             self._counts[old.state] -= 1
         self._trials[n] = t

@@ -69,6 +69,8 @@ def as_number(x: Any) -> float | None:
 
 def interpret(result: Any, n_objectives: int = 1) -> Outcome:
     """Turn an objective's return value into an :class:`Outcome` (never raises)."""
+    if type(result) is float and n_objectives == 1 and result == result:  # the common case
+        return Outcome(TrialState.COMPLETE, (result,))
     user_attrs: dict[str, Any] = {}
     attachments: dict[str, bytes] = {}
     system_attrs: dict[str, Any] = {}
