@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ from hyperhop._validation import check_label, describe
 from hyperhop.exceptions import InfeasibleSpaceError, InvalidAssignmentError, InvalidSpaceError
 from hyperhop.space.base import Expr, Parameter, callable_name
 from hyperhop.space.categorical import Choice, describe_template
+from hyperhop.space.numeric import Float
 
 Assignment = dict[str, Any]
 Condition = tuple[tuple[str, int], ...]
@@ -310,6 +312,7 @@ class Space:
         self.params: tuple[ParamSpec, ...] = tuple(specs)
         self._by_label = {s.label: s for s in specs}
         self.dim = col
+        self._plan_batches()
         del self._walking
 
     # ----------------------------------------------------------------- lookups
@@ -359,6 +362,8 @@ class Space:
 
     # ----------------------------------------------------------------- sampling
     def _draw(self, rng: np.random.Generator, base: Mapping[str, Any] | None = None) -> Assignment:
+        if base is None and self._batch is not None:
+            return self._draw_batched(rng)
         a: Assignment = {}
         for spec in self.params:
             if spec.conditions and not spec.is_active(a):
@@ -367,6 +372,59 @@ class Space:
                 a[spec.label] = base[spec.label]
             else:
                 a[spec.label] = spec.param.sample(rng)
+        return a
+
+    def _plan_batches(self) -> None:
+        """Group runs of unconditional plain floats, so one ``rng.uniform`` call draws a run
+        (the same doubles, in the same order, as one call per parameter)."""
+        plan: list[Any] = []
+        run: list[ParamSpec] = []
+
+        def close() -> None:
+            if len(run) > 1:
+                ps = [r.param for r in run]
+                plan.append(
+                    (
+                        [r.label for r in run],
+                        np.array([p._a for p in ps]),  # type: ignore[attr-defined]
+                        np.array([p._b for p in ps]),  # type: ignore[attr-defined]
+                        [(p.log, p.low, p.high) for p in ps],  # type: ignore[attr-defined]
+                    )
+                )
+            else:
+                plan.extend(run)
+            run.clear()
+
+        for spec in self.params:
+            p = spec.param
+            if (
+                not spec.conditions
+                and type(p) is Float
+                and p.shape is None
+                and p.q is None
+                and p.precision is None
+            ):
+                run.append(spec)
+            else:
+                close()
+                plan.append(spec)
+        close()
+        self._batch = plan if any(type(x) is tuple for x in plan) else None
+
+    def _draw_batched(self, rng: np.random.Generator) -> Assignment:
+        a: Assignment = {}
+        exp = math.exp
+        for item in self._batch or ():
+            if type(item) is tuple:
+                labels, lo, hi, finish = item
+                for label, v, (log, low, high) in zip(
+                    labels, np.asarray(rng.uniform(lo, hi)).tolist(), finish, strict=True
+                ):
+                    if log:
+                        v = exp(v)
+                    a[label] = low if v < low else high if v > high else v
+            elif not item.conditions or item.is_active(a):
+                a[item.label] = item.param.sample(rng)
         return a
 
     def _feasible_or_retry(self, draw: Callable[[], Assignment], what: str) -> Assignment:

@@ -396,3 +396,26 @@ def test_int_and_log_arrays() -> None:
     for t in (1e-4, 0.1, 1.0):
         c = space.perturb(a, t, rng)
         space.validate(c)
+
+
+def test_batched_draws_equal_one_call_per_parameter() -> None:
+    import numpy as np
+
+    space = hh.Space(
+        {
+            "a": hh.float(0, 1),
+            "b": hh.float(1e-3, 1, log=True),
+            "c": hh.int(1, 5),
+            "d": hh.float(-5, 5),
+            "e": hh.float(2, 3),
+            "m": hh.choice({"z": hh.float(0, 1)}, 3),
+        }
+    )
+    assert space._batch is not None
+    for seed in range(100):
+        batched = space._draw(np.random.default_rng(seed))
+        plan, space._batch = space._batch, None
+        try:
+            assert space._draw(np.random.default_rng(seed)) == batched
+        finally:
+            space._batch = plan
