@@ -7,6 +7,7 @@ import secrets
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -49,6 +50,16 @@ class Sampler(abc.ABC):
         # Philox is counter-based: keying it by (seed, index) is cheap and gives independent streams.
         return np.random.Generator(np.random.Philox(key=_philox_key(self._entropy, index)))
 
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state.pop("_scratch", None)  # a thread-local generator cache: rebuilt on demand
+        state.pop("_lock", None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._scratch = threading.local()
+
     def scratch_rng(self, index: int) -> np.random.Generator:
         """Like :meth:`rng_for` (the same draws), but reuses this thread's generator: about
         three times cheaper, and valid only until the next ``scratch_rng`` call in this
@@ -80,3 +91,25 @@ class Sampler(abc.ABC):
 
 def _philox_key(entropy: int, index: int) -> np.ndarray:
     return np.array([entropy & 0xFFFFFFFFFFFFFFFF, index & 0xFFFFFFFFFFFFFFFF], dtype=np.uint64)
+
+
+class SerialSampler(Sampler):
+    """A sampler whose caches are updated in :meth:`suggest`: calls run one at a time
+    (``optimize(n_jobs=...)`` asks from several threads). Subclasses implement
+    :meth:`_suggest`."""
+
+    def __init__(self, seed: int | None = None) -> None:
+        super().__init__(seed)
+        self._lock = threading.Lock()
+
+    def suggest(self, history: History) -> Assignment:
+        with self._lock:
+            return self._suggest(history)
+
+    @abc.abstractmethod
+    def _suggest(self, history: History) -> Assignment:
+        """The next assignment (called under the lock)."""
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        super().__setstate__(state)
+        self._lock = threading.Lock()

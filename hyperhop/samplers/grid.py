@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 
 from hyperhop.exceptions import InvalidSpaceError, SearchExhaustedError
-from hyperhop.samplers.anneal import SerialSampler, TrialDigests, digest
-from hyperhop.samplers.base import History
+from hyperhop.samplers.base import History, SerialSampler
+from hyperhop.samplers.digests import TrialDigests, digest
 from hyperhop.samplers.tpe.columns import numeric_column
 from hyperhop.space import Assignment, Choice, Float, Int, Normal, ParamSpec, RandInt, Space
 

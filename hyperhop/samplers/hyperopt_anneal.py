@@ -7,8 +7,7 @@ import math
 
 import numpy as np
 
-from hyperhop.samplers.anneal import SerialSampler
-from hyperhop.samplers.base import History
+from hyperhop.samplers.base import History, SerialSampler
 from hyperhop.samplers.tpe.columns import CategoricalColumn, NumericColumn, Plan, compile_plan
 from hyperhop.samplers.tpe.observations import TrialTable
 from hyperhop.space import Assignment

@@ -17,8 +17,8 @@ import numpy as np
 
 from hyperhop.multiobjective.constraints import violation
 from hyperhop.multiobjective.dominance import as_minimization, non_dominated_ranks
-from hyperhop.samplers.anneal import SerialSampler, TrialDigests, digest
-from hyperhop.samplers.base import History
+from hyperhop.samplers.base import History, SerialSampler
+from hyperhop.samplers.digests import TrialDigests, digest
 from hyperhop.space import Assignment, Space
 from hyperhop.trial import Trial, TrialState
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.stats import qmc
 
-from hyperhop.samplers.anneal import SerialSampler
-from hyperhop.samplers.base import History
+from hyperhop.samplers.base import History, SerialSampler
 from hyperhop.space import Assignment
 
 MAX_DIM = 21201

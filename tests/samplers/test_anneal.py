@@ -7,7 +7,8 @@ import pytest
 
 import hyperhop as hh
 from hyperhop.samplers import History, Sampler
-from hyperhop.samplers.anneal import AnnealSampler, TrialDigests, digest
+from hyperhop.samplers.anneal import AnnealSampler
+from hyperhop.samplers.digests import TrialDigests, digest
 from hyperhop.storage import codec
 from tests.samplers.conformance import SamplerConformance, key, quadratic, quadratic_space
 
