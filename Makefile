@@ -12,7 +12,8 @@ $(VENV)/.core: pyproject.toml
 	$(PIP) install -e .
 	touch $@
 
-$(VENV)/.dev: $(VENV)/.core pyproject.toml
+$(VENV)/.dev: $(VENV)/.core pyproject.toml scripts/setup-system.sh
+	bash scripts/setup-system.sh
 	$(PIP) install -e ".[dev]"
 	touch $@
 

@@ -8,7 +8,7 @@
 ``"ray"``          ``n_jobs`` Ray tasks at a time on a local cluster (:class:`RayExecutor`)
 ``"dask"``         ``n_jobs`` workers of a Dask ``LocalCluster`` (:class:`DaskExecutor`)
 ``"mpi"``          the ranks of ``mpiexec ... python -m mpi4py.futures`` (:class:`MPIExecutor`)
-``n_jobs=0``       nothing here: wait for ``hyperhop worker`` processes (:class:`OutsideWorkers`)
+``n_jobs=0``       (``optimize`` only) wait for ``hyperhop worker`` processes (:class:`OutsideWorkers`)
 =================  =========================================================
 
 ``trial_timeout=`` or ``memory_limit=`` imply isolated processes.
@@ -87,15 +87,6 @@ def make_executor(
     """An executor for ``optimize()``'s arguments (an Executor instance is used as given)."""
     if isinstance(executor, Executor):
         return executor
-    if (isinstance(n_jobs, int) and not isinstance(n_jobs, bool) and n_jobs == 0) or (
-        isinstance(n_jobs, str) and n_jobs.strip() == "0"
-    ):
-        if executor is not None or trial_timeout is not None or memory_limit is not None:
-            raise ValueError(
-                "n_jobs=0 evaluates nothing in this process (outside workers do); it takes no "
-                "executor, trial_timeout or memory_limit."
-            )
-        return OutsideWorkers()
     per_gpu = parse_per_gpu(n_jobs)
     if per_gpu is not None:
         gpus = visible_gpus()

@@ -62,7 +62,11 @@ class DaskExecutor(Executor):
             import dask
 
             n = self.n_workers or 1
-            with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+            settings = {
+                "distributed.scheduler.allowed-failures": 0,  # a lost trial is not rerun
+                "distributed.scheduler.worker-saturation": 1.0,  # no trial waits on a busy worker
+            }
+            with dask.config.set(settings):
                 self._cluster = distributed.LocalCluster(
                     n_workers=n,
                     threads_per_worker=1,
@@ -75,7 +79,8 @@ class DaskExecutor(Executor):
             self._slots = self.n_workers
         else:
             self._slots = max(1, sum(client.nthreads().values()))
-        [self._spec] = client.scatter([spec], broadcast=True, hash=False)
+        # the spec travels with each task: a scattered copy dies with the workers that hold it
+        self._spec = spec
         self._pending = {}
 
     @property
@@ -110,6 +115,8 @@ class DaskExecutor(Executor):
             )
         except TimeoutError:
             return []
+        except Exception:  # noqa: BLE001 - e.g. FuturesCancelledError: each future says why
+            done = [f for f in self._pending if f.done()]
         return [self._result(f, self._pending.pop(f)) for f in done]
 
     def shutdown(self, cancel: bool = False) -> list[int]:

@@ -74,3 +74,31 @@ def load_object(ref: str) -> Any:
         except AttributeError:
             raise ValueError(f"Module {module_name!r} has no attribute {attr!r}.") from None
     return obj
+
+
+def outside_only(
+    n_jobs: Any,
+    executor: Any,
+    *,
+    persistent: bool,
+    trial_timeout: float | None = None,
+    memory_limit: int | str | None = None,
+) -> OutsideWorkers | None:
+    """:class:`OutsideWorkers` for ``optimize(n_jobs=0)`` (checked), else None."""
+    zero = (isinstance(n_jobs, int) and not isinstance(n_jobs, bool) and n_jobs == 0) or (
+        isinstance(n_jobs, str) and n_jobs.strip() == "0"
+    )
+    if not zero:
+        return None
+    if executor is not None or trial_timeout is not None or memory_limit is not None:
+        raise ValueError(
+            "n_jobs=0 evaluates nothing in this process (outside workers do); it takes no "
+            "executor, trial_timeout or memory_limit."
+        )
+    if not persistent:
+        raise ValueError(
+            "The 'n_jobs' parameter of optimize() is 0 (outside workers only), but no other "
+            "process can reach a memory study. Use a storage they share (sqlite:///runs.db, "
+            "postgresql://...)."
+        )
+    return OutsideWorkers()

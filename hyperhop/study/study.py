@@ -22,8 +22,9 @@ from hyperhop.exceptions import (
     NoCompletedTrialsError,
     TrialStateError,
 )
-from hyperhop.execution import EvalSpec, OutsideWorkers, make_executor
+from hyperhop.execution import EvalSpec, Executor, make_executor
 from hyperhop.execution.evaluate import error_from, wants_trial
+from hyperhop.execution.external import outside_only
 from hyperhop.multiobjective.constraints import feasible_complete
 from hyperhop.multiobjective.dominance import as_minimization
 from hyperhop.multiobjective.dominance import pareto_front as mo_pareto_front
@@ -646,14 +647,16 @@ class Study:
             )
         if target is not None and len(self.directions) != 1:
             raise ValueError("'target' applies to single-objective studies only.")
-        executor_obj = make_executor(
-            n_jobs, executor, trial_timeout=trial_timeout, memory_limit=memory_limit
+        executor_obj: Executor | None = outside_only(
+            n_jobs,
+            executor,
+            persistent=self._persistent,
+            trial_timeout=trial_timeout,
+            memory_limit=memory_limit,
         )
-        if isinstance(executor_obj, OutsideWorkers) and not self._persistent:
-            raise ValueError(
-                "The 'n_jobs' parameter of optimize() is 0 (outside workers only), but no other "
-                "process can reach a memory study. Use a storage they share (sqlite:///runs.db, "
-                "postgresql://...)."
+        if executor_obj is None:
+            executor_obj = make_executor(
+                n_jobs, executor, trial_timeout=trial_timeout, memory_limit=memory_limit
             )
         catch_t = (catch,) if isinstance(catch, type) else tuple(catch)
         counted = (

@@ -1,0 +1,70 @@
+"""RayExecutor on a real local Ray cluster (2 CPUs): parity with the inline run, and faults."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import hyperhop as hh
+from tests.conftest import require_module
+from tests.execution._harness import Killer, check_fault_study
+from tests.execution._objectives import N_TRIALS, SEED, SPACE, chaos, quad, reference, summary
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]
+
+
+def test_executor_started_cluster_gives_the_inline_results() -> None:
+    """executor="ray" starts a local cluster for the run and shuts it down after."""
+    require_module("ray", "ray")
+    import ray
+
+    study = hh.Study(SPACE, algo="random", seed=SEED)
+    study.optimize(quad, n_trials=N_TRIALS, n_jobs=2, executor="ray", progress=False)
+    assert summary(study) == reference()
+    assert not ray.is_initialized()
+
+
+@pytest.fixture(scope="module")
+def ray_session() -> Iterator[Any]:
+    require_module("ray", "ray")
+    import ray
+
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        yield ray
+    finally:
+        ray.shutdown()
+
+
+def test_intermediate_values_come_back_with_the_result(ray_session: Any) -> None:
+    def curve(cfg: dict[str, Any], trial: Any) -> float:
+        for step in range(3):
+            trial.report(cfg["x"] + step, step)
+            assert not trial.should_prune()  # a Ray worker cannot ask the study
+        return quad(cfg)
+
+    study = hh.Study(SPACE, algo="random", seed=SEED)
+    study.optimize(curve, n_trials=4, executor=hh.RayExecutor(num_workers=2), progress=False)
+    for t in study.trials:
+        assert t.intermediate == {s: t.config["x"] + s for s in range(3)}
+    assert ray_session.is_initialized()  # a session the executor did not start stays up
+
+
+def test_faults_fail_their_trials_and_the_study_goes_on(ray_session: Any, tmp_path: Path) -> None:
+    """An objective that raises, one that calls os._exit, and a worker SIGKILLed from
+    outside mid-trial: 16 trials still complete, the faulty ones fail with their reason."""
+    killer = Killer(tmp_path).start()
+    study = hh.Study(SPACE, algo="random", seed=SEED)
+    study.optimize(
+        chaos,
+        n_trials=N_TRIALS,
+        executor=hh.RayExecutor(num_workers=2),
+        kwargs={"control": str(tmp_path)},
+        progress=False,
+    )
+    killer.join()
+    assert killer.killed is not None
+    check_fault_study(study, {"exception": 1, "worker_lost": 2})

@@ -1,0 +1,138 @@
+"""Choosing the distributed executors by name, their install hints, and the pieces they
+share (no cluster needed)."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+
+import hyperhop as hh
+from hyperhop.exceptions import MissingDependencyError
+from hyperhop.execution import (
+    DaskExecutor,
+    EvalSpec,
+    MPIExecutor,
+    OutsideWorkers,
+    RayExecutor,
+    Task,
+    make_executor,
+)
+from hyperhop.execution.external import load_object, outside_only
+from hyperhop.execution.remote import run_task
+from tests.execution._objectives import quad
+
+
+def test_names_choose_the_executors() -> None:
+    ray = make_executor(3, "ray")
+    assert isinstance(ray, RayExecutor) and ray.num_workers == 3
+    dask = make_executor("2", "dask")
+    assert isinstance(dask, DaskExecutor) and dask.n_workers == 2
+    assert isinstance(make_executor(1, "mpi"), MPIExecutor)
+    assert isinstance(outside_only(0, None, persistent=True), OutsideWorkers)
+    assert isinstance(outside_only("0", None, persistent=True), OutsideWorkers)
+    assert outside_only(1, None, persistent=True) is None
+    assert outside_only(False, None, persistent=True) is None
+    assert hh.RayExecutor is RayExecutor and hh.DaskExecutor is DaskExecutor
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "fragment"),
+    [
+        ({"n_jobs": 2, "executor": "ray", "trial_timeout": 1.0}, "trial_timeout"),
+        ({"n_jobs": 2, "executor": "spark"}, "ray"),
+        ({"n_jobs": False}, "n_jobs"),
+    ],
+)
+def test_bad_combinations(kwargs: dict[str, Any], fragment: str) -> None:
+    with pytest.raises(ValueError, match=fragment):
+        make_executor(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("make", "hidden", "extra"),
+    [
+        (lambda: RayExecutor(num_workers=1), ("ray",), "ray"),
+        (lambda: DaskExecutor(n_workers=1), ("distributed",), "dask"),
+        (lambda: MPIExecutor(), ("mpi4py", "mpi4py.futures"), "mpi"),
+    ],
+)
+def test_a_missing_library_names_its_extra(
+    monkeypatch: pytest.MonkeyPatch, make: Any, hidden: tuple[str, ...], extra: str
+) -> None:
+    for name in hidden:
+        monkeypatch.setitem(__import__("sys").modules, name, None)  # import fails
+    with pytest.raises(MissingDependencyError, match=rf"pip install 'hyperhop\[{extra}\]'"):
+        make().start(EvalSpec(quad), _NoRelay())
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "fragment"),
+    [
+        ({"executor": "thread"}, "n_jobs=0"),
+        ({"trial_timeout": 1.0}, "n_jobs=0"),
+        ({"persistent": False}, "memory study"),
+    ],
+)
+def test_n_jobs_0_takes_no_local_options(kwargs: dict[str, Any], fragment: str) -> None:
+    args: dict[str, Any] = {"executor": None, "persistent": True, **kwargs}
+    with pytest.raises(ValueError, match=fragment):
+        outside_only(0, args.pop("executor"), **args)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "cls"),
+    [({"num_workers": 0}, RayExecutor), ({"n_workers": -1}, DaskExecutor)],
+)
+def test_bad_worker_counts(kwargs: dict[str, Any], cls: Any) -> None:
+    with pytest.raises(ValueError, match="must be an int >= 1"):
+        cls(**kwargs)
+
+
+class _NoRelay:
+    def report(self, trial_id: int, step: int, value: float) -> None:
+        raise AssertionError("remote trials buffer their intermediate values")
+
+    def should_prune(self, trial_id: int) -> bool:
+        raise AssertionError("remote trials cannot ask")
+
+
+TASK = Task(1, 0, {"x": 0.5, "n": 0, "kind": "a"}, {})
+
+
+def test_run_task_buffers_intermediate_values_and_never_prunes() -> None:
+    def gen(cfg: dict[str, Any]) -> Any:
+        yield 3.0
+        yield 2.0
+        return 1.0
+
+    res = run_task(EvalSpec(gen), TASK)
+    assert res.result == 1.0 and res.intermediate == {0: 3.0, 1: 2.0} and not res.pruned
+
+
+def test_run_task_results_that_cannot_travel() -> None:
+    res = run_task(EvalSpec(lambda cfg: threading.Lock()), TASK)
+    assert res.error is not None and res.error.reason == "invalid_value"
+
+    class Local(Exception):
+        def __reduce__(self) -> Any:
+            raise TypeError("cannot pickle")
+
+    def boom(cfg: dict[str, Any]) -> float:
+        raise Local("boom")
+
+    res = run_task(EvalSpec(boom, catch=()), TASK)
+    assert res.error is not None and res.error.reason == "exception"
+    assert isinstance(res.reraise, RuntimeError) and "boom" in str(res.reraise)
+
+
+def test_load_object() -> None:
+    assert load_object("tests.execution._objectives:quad") is quad
+    for bad, fragment in [
+        ("quad", "module:name"),
+        ("tests.execution.nowhere:quad", "Cannot import"),
+        ("tests.execution._objectives:nothing", "no attribute"),
+    ]:
+        with pytest.raises(ValueError, match=fragment):
+            load_object(bad)

@@ -1,0 +1,144 @@
+"""``hyperhop worker`` processes sharing one study in PostgreSQL or SQLite, with a driver
+that evaluates nothing (``optimize(n_jobs=0)``) and waits for them."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import hyperhop as hh
+from hyperhop.trial import TrialState
+from tests.conftest import require_module, require_service
+from tests.execution._harness import Killer, check_fault_study, pg_database
+from tests.execution._objectives import N_TRIALS, SEED, SPACE, quad, reference
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.server)])
+def storage(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'study.db'}"
+        return
+    require_module("psycopg", "postgres")
+    require_module("sqlalchemy", "postgres")
+    require_service("postgres")
+    with pg_database() as url:
+        yield url
+
+
+@contextlib.contextmanager
+def workers(
+    n: int, storage: str, objective: str, folder: Path, env: dict[str, str] | None = None
+) -> Iterator[list[subprocess.Popen[bytes]]]:
+    """``n`` real ``hyperhop worker`` processes; every one is gone when the block ends."""
+    argv = [
+        sys.executable,
+        "-m",
+        "hyperhop.cli",
+        "worker",
+        "--storage",
+        storage,
+        "--study",
+        "shared",
+        "--objective",
+        f"tests.execution._objectives:{objective}",
+        "--n-trials",
+        str(N_TRIALS),
+        "--algo",
+        "random",
+        "--seed",
+        str(SEED),
+    ]
+    procs = []
+    try:
+        for i in range(n):
+            with open(folder / f"worker{i}.log", "wb") as log:
+                procs.append(
+                    subprocess.Popen(
+                        argv,
+                        cwd=ROOT,
+                        env={**os.environ, **(env or {})},
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                        stdin=subprocess.DEVNULL,
+                    )
+                )
+        yield procs
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+            p.wait(10)
+
+
+def logs(folder: Path) -> str:
+    return "\n".join(p.read_text(errors="replace")[-3000:] for p in sorted(folder.glob("*.log")))
+
+
+def test_workers_complete_the_total_budget_with_the_seeded_draws(
+    storage: str, tmp_path: Path
+) -> None:
+    """3 workers, one study, 16 trials in all; each is one of the seeded sampler's draws
+    (the draw for trial k depends on the history the worker read, so a race can repeat a
+    draw, never invent one) with the inline run's value. Workers that check the budget at
+    the same instant may each start a last trial: at most workers - 1 more."""
+    driver = hh.Study(SPACE, storage=storage, name="shared", algo="random", seed=SEED)
+    with workers(3, storage, "slow_quad", tmp_path) as procs:
+        driver.optimize(quad, n_trials=N_TRIALS, n_jobs=0, runtime=120, progress=False)
+        codes = [p.wait(60) for p in procs]
+    assert codes == [0, 0, 0], logs(tmp_path)
+    trials = driver.trials
+    assert N_TRIALS <= len(trials) <= N_TRIALS + 2
+    assert all(t.state is TrialState.COMPLETE for t in trials)
+    expected = {repr(sorted(p.items())): v for _, p, v in reference()}
+    for t in trials:
+        assert expected.get(repr(sorted(t.params.items()))) == t.value, t
+    assert len({t.owner for t in trials}) >= 2, "the workers did not share the study"
+
+
+def test_a_worker_killed_mid_trial_is_reaped_and_the_others_finish(
+    storage: str, tmp_path: Path
+) -> None:
+    """One trial raises, one worker is SIGKILLed mid-trial from outside: its trial is
+    reaped as stale by the others, which complete the budget."""
+    control = tmp_path / "control"
+    control.mkdir()
+    driver = hh.Study(SPACE, storage=storage, name="shared", algo="random", seed=SEED)
+    killer = Killer(control).start()
+    env = {"HH_TEST_CONTROL": str(control)}
+    with workers(3, storage, "slow_chaos", tmp_path, env) as procs:
+        killer.reap = lambda pid: [p.wait(10) for p in procs if p.pid == pid]
+        driver.optimize(quad, n_trials=N_TRIALS, n_jobs=0, runtime=120, progress=False)
+        codes = sorted(p.wait(60) for p in procs)
+    killer.join()
+    assert killer.killed is not None
+    assert codes == [-9, 0, 0], logs(tmp_path)
+    check_fault_study(driver, {"exception": 1, "stale": 1}, overshoot=2)
+
+
+def test_n_jobs_0_needs_a_shared_storage() -> None:
+    with pytest.raises(ValueError, match="n_jobs"):
+        hh.Study(SPACE).optimize(quad, n_trials=1, n_jobs=0)
+
+
+def test_worker_reports_a_bad_objective_reference(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'study.db'}"
+    hh.Study(SPACE, storage=url, name="shared")
+    proc = subprocess.run(
+        [sys.executable, "-m", "hyperhop.cli", "worker", "--storage", url, "--study", "shared"]
+        + ["--objective", "tests.execution._objectives:missing", "--n-trials", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 1 and "has no attribute 'missing'" in proc.stderr
