@@ -58,24 +58,25 @@ def _pow3_start(u: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
     return out
 
 
-# exp3: y = c + a * exp(-b * u), b = exp(t) > 0 (saturates exponentially)
+# exp3: y = c + a * exp(-b * u), b = 1 + exp(t) > 1: it bends within the observed window
+# (a smaller b is close to a straight line, whose extrapolation of a noisy slope is wild)
 def _exp3(u: np.ndarray, p: np.ndarray) -> np.ndarray:
     c, a, t = p
-    return c + a * np.exp(-_rate(t) * u)
+    return c + a * np.exp(-(1.0 + _rate(t)) * u)
 
 
 def _exp3_jac(u: np.ndarray, p: np.ndarray) -> np.ndarray:
     _, a, t = p
-    b = _rate(t)
-    e = np.exp(-b * u)
-    return np.column_stack([np.ones_like(u), e, -a * e * u * b])
+    r = _rate(t)
+    e = np.exp(-(1.0 + r) * u)
+    return np.column_stack([np.ones_like(u), e, -a * e * u * r])
 
 
 def _exp3_start(u: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
     out = []
-    for b in (1.0, 4.0):
+    for b in (2.0, 5.0):
         a = (y[0] - y[-1]) / (math.exp(-b * u[0]) - math.exp(-b))
-        out.append(np.array([y[-1] - a * math.exp(-b), a, math.log(b)]))
+        out.append(np.array([y[-1] - a * math.exp(-b), a, math.log(b - 1.0)]))
     return out
 
 
@@ -163,6 +164,11 @@ def mixture(fits: list[Fit]) -> list[tuple[float, Fit]]:
     w = [math.exp(-0.5 * (f.aic - lo)) for f in fits]
     s = sum(w)
     return [(wi / s, f) for wi, f in zip(w, fits, strict=True)]
+
+
+def mixture_mean(fits: list[Fit]) -> float:
+    """The mean prediction of the mixture."""
+    return sum(w * f.mean for w, f in mixture(fits))
 
 
 def prob_below(fits: list[Fit], threshold: float) -> float:

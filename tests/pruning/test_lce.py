@@ -9,7 +9,7 @@ import hyperhop as hh
 from hyperhop.pruning import LCEPruner
 from hyperhop.pruning.curves import FAMILIES, fit_family
 
-from ._helpers import decide, trial
+from ._helpers import decide, history, trial
 
 
 def _curve(
@@ -89,3 +89,29 @@ def test_bad_arguments() -> None:
         LCEPruner(min_points=2)
     with pytest.raises(ValueError, match="prob_threshold"):
         LCEPruner(prob_threshold=2.0)
+
+
+def test_before_a_fit_only_outliers_stop() -> None:
+    others = [trial(i, [0.9 + 0.002 * i], "RUNNING") for i in range(10)]
+    p = LCEPruner(max_resource=50)
+    assert decide(p, trial(20, [0.5], "RUNNING"), [*BEST, *others], "max")
+    assert not decide(p, trial(20, [0.89], "RUNNING"), [*BEST, *others], "max")
+    assert not decide(p, trial(20, [0.5], "RUNNING"), [*BEST, *others[:8]], "max")  # too few
+    assert not decide(
+        LCEPruner(max_resource=50, outlier_iqr=None),
+        trial(20, [0.5], "RUNNING"),
+        [*BEST, *others],
+        "max",
+    )
+
+
+def test_calibration_learns_from_completed_trials_that_jumped_late() -> None:
+    """Completed curves that rose slowly, then jumped (a learning-rate drop): a new curve
+    that starts the same way is kept, though its own extrapolation is hopeless."""
+    prefix = [0.5, 0.55, 0.58, 0.6, 0.61, 0.615]
+    jumped = [trial(i, prefix + [0.62 + 0.01 * i] * 3 + [0.95 + 0.005 * i] * 41) for i in range(3)]
+    running = trial(9, prefix, "RUNNING")
+    assert decide(LCEPruner(max_resource=50, calibrate=False), running, jumped, "max")
+    assert not decide(LCEPruner(max_resource=50), running, jumped, "max")
+    bias, spread = LCEPruner(max_resource=50).calibration(history(jumped, "max"), 6, 50.0)
+    assert bias > 0.2 and spread > 0.25
