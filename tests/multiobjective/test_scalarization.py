@@ -78,3 +78,30 @@ def test_bad_arguments() -> None:
         scalarize(np.ones((2, 2)), weights=[1.0, -1.0])
     with pytest.raises(ValueError, match="rng"):
         scalarize(np.ones((2, 2)))
+
+
+def test_rescale_from_some_rows_and_by_the_front() -> None:
+    Y = np.array([[0.0, 2.0], [2.0, 0.0], [3.0, 3.0], [-1.0, 1.0]])
+    fit = np.array([True, True, True, False])
+    M = rescale(Y, "minmax", fit=fit)
+    np.testing.assert_allclose(M[:, 0], [0.0, 2 / 3, 1.0, 0.0])  # clipped to [0, 1]
+    F = rescale(Y, "front", fit=fit)
+    # the front of the fitted rows is (0, 2), (2, 0): the dominated row lies beyond 1
+    np.testing.assert_allclose(F, [[0.0, 1.0], [1.0, 0.0], [1.5, 1.5], [-0.5, 0.5]])
+    Q = rescale(Y, "quantile", fit=fit)
+    assert Q[3, 0] == 0.0 and Q[2, 0] == 1.0
+
+
+def test_augmented_chebyshev_breaks_weak_optimality() -> None:
+    # with a zero weight, plain Chebyshev cannot tell (0, 1) from (0, 2); the augmented can
+    S = np.array([[0.0, 1.0], [0.0, 2.0]])
+    w = np.array([1.0, 0.0])
+    assert chebyshev(S, w)[0] == chebyshev(S, w)[1]
+    assert chebyshev(S, w, augment=0.3)[0] < chebyshev(S, w, augment=0.3)[1]
+
+
+def test_unpenalized_keeps_infeasible_values_on_the_feasible_scale() -> None:
+    Y = np.array([[0.0, 1.0], [1.0, 0.0], [-1.0, -1.0]])
+    v = np.array([0.0, 0.0, 1.0])
+    y = scalarize(Y, weights=[0.5, 0.5], scaler="front", violation=v, penalty=False)
+    assert y[2] < y[:2].min()  # better than the feasible ones, as its objectives are

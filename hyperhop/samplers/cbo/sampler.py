@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from hyperhop.multiobjective.scalarization import penalize
 from hyperhop.samplers.anneal import SerialSampler
 from hyperhop.samplers.base import History
 from hyperhop.samplers.cbo.acquisition import Schedule, make_schedule, ucbd
@@ -208,7 +209,7 @@ class CBOSampler(SerialSampler):
         rng: np.random.Generator,
         n: int,
     ) -> list[Assignment]:
-        y = scalarize(obs.Y, rng)
+        y = penalize(scalarize(obs.Y, rng), obs.violation)
         if self.outliers_iqr_factor is not None and len(y) >= 4:
             q1, q3 = np.quantile(y, [0.25, 0.75])
             y = np.minimum(y, q3 + self.outliers_iqr_factor * (q3 - q1))

@@ -57,7 +57,8 @@ def d_log_h(z: np.ndarray, logh: np.ndarray) -> np.ndarray:
     tail = z < -1e3
     zt = np.where(tail, -1.0, z)
     out = np.exp(special.log_ndtr(zt) - np.where(tail, 0.0, logh))
-    return np.where(tail, -z * (1.0 + 2.0 / (z * z)), out)
+    zz = np.where(tail, z, -1.0)  # the expansion only where it is used (no 2 / 0 elsewhere)
+    return np.where(tail, -zz * (1.0 + 2.0 / (zz * zz)), out)
 
 
 def log_ei(mean: np.ndarray, var: np.ndarray, best: float) -> np.ndarray:
@@ -77,6 +78,26 @@ def log_ei_grad(
     dz = (-dmean - z[:, None] * dsd) / sd[:, None]
     grad = dsd / sd[:, None] + d_log_h(z, lh)[:, None] * dz
     return np.log(sd) + lh, grad
+
+
+def log_feasible(mean: np.ndarray, var: np.ndarray, threshold: float) -> np.ndarray:
+    """log P(c <= threshold) for ``c ~ N(mean, var)``: the log probability that an outcome
+    constraint holds."""
+    return np.asarray(special.log_ndtr((threshold - mean) / np.sqrt(var)))
+
+
+def log_feasible_grad(
+    mean: np.ndarray, var: np.ndarray, dmean: np.ndarray, dvar: np.ndarray, threshold: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`log_feasible` and its gradient in the inputs."""
+    sd = np.sqrt(var)
+    z = (threshold - mean) / sd
+    lp = special.log_ndtr(z)
+    # d log Phi(z) / dz = phi(z) / Phi(z), through logarithms
+    ratio = np.exp(-0.5 * z * z - _C1 - lp)
+    dsd = dvar / (2.0 * sd[:, None])
+    dz = (-dmean - z[:, None] * dsd) / sd[:, None]
+    return np.asarray(lp), ratio[:, None] * dz
 
 
 def ucb(mean: np.ndarray, var: np.ndarray, kappa: float) -> np.ndarray:

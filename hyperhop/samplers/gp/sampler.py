@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
+from hyperhop.multiobjective.constraints import constraints_of
+from hyperhop.multiobjective.scalarization import SCALERS, check_scalarization
+from hyperhop.multiobjective.scalarization import scalarize as mo_scalarize
 from hyperhop.samplers.anneal import SerialSampler
 from hyperhop.samplers.base import History
 from hyperhop.samplers.cbo.data import (
@@ -14,15 +18,36 @@ from hyperhop.samplers.cbo.data import (
     Observations,
     fallback,
     observe,
-    scalarize,
     single_threaded_blas,
 )
-from hyperhop.samplers.gp.acquisition import log_ei, log_ei_grad, ucb, ucb_grad
+from hyperhop.samplers.gp.acquisition import (
+    log_ei,
+    log_ei_grad,
+    log_feasible,
+    log_feasible_grad,
+    ucb,
+    ucb_grad,
+)
 from hyperhop.samplers.gp.model import GaussianProcess, GPParams, fit_params
 from hyperhop.samplers.gp.optimizer import CandidateOptimizer
 from hyperhop.space import Assignment, Space
 
 _ACQUISITIONS = ("logei", "ucb")
+
+
+def _constraint_matrix(obs: Observations) -> np.ndarray | None:
+    """The completed trials' constraint values (NaN where a trial reports fewer), or None
+    when no trial reports any."""
+    rows = [constraints_of(t) or () for t in obs.trials]
+    m = max((len(r) for r in rows), default=0)
+    if m == 0:
+        return None
+    C = np.full((len(rows), m), np.nan)
+    for i, r in enumerate(rows):
+        C[i, : len(r)] = r
+    return C
+
+
 _LIARS = ("cl_max", "cl_mean", "cl_min")
 
 
@@ -36,6 +61,13 @@ class GPSampler(SerialSampler):
     point maximizing log expected improvement (or UCB) over Sobol candidates refined by
     L-BFGS-B. Failed trials count as the worst value seen; running trials get a constant
     lie (the worst value by default), so parallel suggestions differ.
+
+    Several objectives are scalarized afresh for each suggestion (ParEGO, DeepHyper's
+    manner): rescaled between the ideal and nadir points of the observed front, then the
+    augmented Chebyshev scalarization with weights uniform on the simplex. Outcome
+    constraints get a GP each, and the acquisition is multiplied by the probability that
+    every constraint holds (Gardner et al., 2014); before any trial is feasible, the next
+    point maximizes that probability alone.
 
     Args:
         seed: makes a sequential run reproducible.
@@ -52,6 +84,9 @@ class GPSampler(SerialSampler):
             (besides the previous optimum) every this many trials; otherwise only from
             the previous optimum.
         max_columns: spaces with more encoded columns get no model (as in CBOSampler).
+        scalarization: with several objectives: ``"augmented_chebyshev"``, ``"chebyshev"``,
+            ``"linear"`` or ``"pbi"`` (see :mod:`hyperhop.multiobjective.scalarization`).
+        objective_scaler: ``"front"``, ``"minmax"`` or ``"quantile"``.
 
     Example:
         >>> import hyperhop as hh
@@ -80,6 +115,8 @@ class GPSampler(SerialSampler):
         fit_restarts: int = 0,
         refit_every: int = 5,
         max_columns: int = 500,
+        scalarization: str = "augmented_chebyshev",
+        objective_scaler: str = "front",
     ) -> None:
         super().__init__(seed)
         if acquisition not in _ACQUISITIONS:
@@ -106,8 +143,16 @@ class GPSampler(SerialSampler):
         self.refit_every = max(int(refit_every), 1)
         self.max_columns = int(max_columns)
         self.optimizer = CandidateOptimizer(n_candidates=n_candidates, n_restarts=n_restarts)
+        self.scalarization = check_scalarization(scalarization, "GPSampler")
+        if objective_scaler not in SCALERS:
+            raise ValueError(
+                f"The 'objective_scaler' parameter of GPSampler must be one of {list(SCALERS)}. "
+                f"Got {objective_scaler!r} instead."
+            )
+        self.objective_scaler = objective_scaler
         self._ms: ModelSpace | None = None
         self._warm: GPParams | None = None
+        self._warm_constraints: list[GPParams | None] = []
 
     def n_initial(self, space: Space) -> int:
         if self.n_initial_points is not None:
@@ -132,6 +177,7 @@ class GPSampler(SerialSampler):
         if self._ms is None or self._ms.space is not space:
             self._ms = ModelSpace(space)
             self._warm = None
+            self._warm_constraints = []
         ms = self._ms
         if ms.dim == 0 or ms.dim > self.max_columns:
             return fallback(history, ms, rng, n, "GPSampler", self.max_columns)
@@ -156,15 +202,28 @@ class GPSampler(SerialSampler):
     def _propose(
         self, ms: ModelSpace, obs: Observations, rng: np.random.Generator, n: int, index: int
     ) -> list[Assignment]:
-        y = scalarize(obs.Y, rng)
+        C = _constraint_matrix(obs)
+        feasible = obs.violation <= 0
+        y = mo_scalarize(
+            obs.Y,
+            rng,
+            method=self.scalarization,
+            scaler=self.objective_scaler,
+            violation=obs.violation,
+            penalty=False,  # the constraints have a model of their own
+        )
         worst = float(y.max())
         X_fit = np.vstack([obs.X, obs.X_failed])
         y_fit = np.r_[y, np.full(len(obs.X_failed), worst)]
         mu, sd = float(y_fit.mean()), float(y_fit.std())
         sd = sd if sd > 0 else 1.0
         z_fit = (y_fit - mu) / sd
-        best = float((y.min() - mu) / sd)
-        lie = {"cl_max": float(z_fit.max()), "cl_min": best, "cl_mean": 0.0}[self.liar]
+        best = float((y[feasible].min() - mu) / sd) if feasible.any() else math.nan
+        lie = {
+            "cl_max": float(z_fit.max()),
+            "cl_min": best if feasible.any() else float(z_fit.min()),
+            "cl_mean": 0.0,
+        }[self.liar]
         sub = np.arange(len(X_fit))
         if self.max_fit_points is not None and len(sub) > self.max_fit_points:
             # A subset that changes little from one suggestion to the next (a Weyl sequence
@@ -182,15 +241,17 @@ class GPSampler(SerialSampler):
             n_restarts=self.fit_restarts if full else -1,
         )
         self._warm = params
+        cgps = self._constraint_models(ms, obs, C, rng, full)
         X_all = np.vstack([X_fit, obs.X_pending])
         z_all = np.r_[z_fit, np.full(len(obs.X_pending), lie)]
-        fill = obs.trials[int(np.argmin(y))].params
+        fill = obs.trials[int(np.argmin(np.where(feasible, y, np.inf)))].params
         taken = set(ms.keys(X_all))
-        seeds = ms.latent(obs.X[np.argsort(y, kind="stable")[: self.optimizer.n_restarts]], rng)
+        order = np.lexsort((y, ~feasible))  # feasible first, then by value
+        seeds = ms.latent(obs.X[order[: self.optimizer.n_restarts]], rng)
         out: list[Assignment] = []
         for _ in range(n):
             gp = GaussianProcess(params, ms.categorical).condition(X_all, z_all)
-            a = self._maximize(gp, best, ms, seeds, rng, fill, taken)
+            a = self._maximize(gp, best, ms, seeds, rng, fill, taken, cgps)
             out.append(a)
             x = ms.encode([a])
             X_all = np.vstack([X_all, x])
@@ -206,8 +267,11 @@ class GPSampler(SerialSampler):
         rng: np.random.Generator,
         fill: Mapping[str, Any],
         taken: set[bytes],
+        cgps: list[tuple[GaussianProcess, float]] | None = None,
     ) -> Assignment:
         kappa = self.kappa
+        if cgps:
+            return self._maximize_constrained(gp, best, ms, seeds, rng, fill, taken, cgps)
 
         if self.acquisition == "logei":
 
@@ -226,7 +290,94 @@ class GPSampler(SerialSampler):
                 return ucb_grad(*gp.predict_grad(X), kappa)
 
         result = self.optimizer.maximize(value, value_grad, ms, seeds, rng)
-        for z in result.Z[:500]:
+        return self._first_new(result.Z, ms, rng, fill, taken)
+
+    def _maximize_constrained(
+        self,
+        gp: GaussianProcess,
+        best: float,
+        ms: ModelSpace,
+        seeds: np.ndarray,
+        rng: np.random.Generator,
+        fill: Mapping[str, Any],
+        taken: set[bytes],
+        cgps: list[tuple[GaussianProcess, float]],
+    ) -> Assignment:
+        """log EI (or UCB, or nothing before a feasible trial) plus the log probability
+        that every constraint holds."""
+        kappa = self.kappa
+        use_obj = not math.isnan(best)
+
+        def value(X: np.ndarray) -> np.ndarray:
+            out = np.zeros(len(X))
+            if use_obj:
+                m, v = gp.predict(X)
+                out += log_ei(m, v, best) if self.acquisition == "logei" else ucb(m, v, kappa)
+            for cgp, t in cgps:
+                out += log_feasible(*cgp.predict(X), t)
+            return out
+
+        def value_grad(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            out, grad = np.zeros(len(X)), np.zeros(X.shape)
+            if use_obj:
+                m, v, dm, dv = gp.predict_grad(X)
+                f = log_ei_grad if self.acquisition == "logei" else ucb_grad
+                a, g = f(m, v, dm, dv, best if self.acquisition == "logei" else kappa)
+                out, grad = out + a, grad + g
+            for cgp, t in cgps:
+                a, g = log_feasible_grad(*cgp.predict_grad(X), t)
+                out, grad = out + a, grad + g
+            return out, grad
+
+        result = self.optimizer.maximize(value, value_grad, ms, seeds, rng)
+        return self._first_new(result.Z, ms, rng, fill, taken)
+
+    def _constraint_models(
+        self,
+        ms: ModelSpace,
+        obs: Observations,
+        C: np.ndarray | None,
+        rng: np.random.Generator,
+        full: bool,
+    ) -> list[tuple[GaussianProcess, float]]:
+        """A GP per outcome constraint, on the completed trials that report it, and the
+        standardized threshold (0 in the constraint's units)."""
+        if C is None:
+            return []
+        models: list[tuple[GaussianProcess, float]] = []
+        while len(self._warm_constraints) < C.shape[1]:
+            self._warm_constraints.append(None)
+        for j in range(C.shape[1]):
+            c = C[:, j]
+            ok = np.isfinite(c)
+            if ok.sum() < 2:
+                continue
+            mu, sd = float(c[ok].mean()), float(c[ok].std())
+            sd = sd if sd > 0 else 1.0
+            z = (c[ok] - mu) / sd
+            warm = self._warm_constraints[j]
+            params = fit_params(
+                obs.X[ok],
+                z,
+                ms.categorical,
+                rng,
+                init=warm,
+                n_restarts=self.fit_restarts if (full or warm is None) else -1,
+            )
+            self._warm_constraints[j] = params
+            cgp = GaussianProcess(params, ms.categorical).condition(obs.X[ok], z)
+            models.append((cgp, (0.0 - mu) / sd))
+        return models
+
+    def _first_new(
+        self,
+        Z: np.ndarray,
+        ms: ModelSpace,
+        rng: np.random.Generator,
+        fill: Mapping[str, Any],
+        taken: set[bytes],
+    ) -> Assignment:
+        for z in Z[:500]:
             a = ms.decode(z, rng, fill)
             key = ms.keys(ms.encode([a]))[0]
             if key in taken or not ms.space.is_feasible(a):

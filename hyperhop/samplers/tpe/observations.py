@@ -1,7 +1,7 @@
 """The trials as arrays, kept between suggestions: only new or changed trials are encoded.
 
-A row per trial: its latent values (NaN where a parameter is inactive), its first objective
-value and its state. A trial snapshot is immutable, so a row is re-read only when the
+A row per trial: its latent values (NaN where a parameter is inactive), its objective
+values, its outcome-constraint violation and its state. A trial snapshot is immutable, so a row is re-read only when the
 history holds a different snapshot object at that position (a new trial, or one that
 finished); the check is one vectorized comparison of object ids.
 """
@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from hyperhop.multiobjective.constraints import violation
 from hyperhop.samplers.base import History
 from hyperhop.samplers.tpe.columns import Plan
 from hyperhop.trial import TrialState
@@ -40,6 +41,10 @@ class TrialTable:
         self._ids = np.zeros(0, dtype=np.int64)
         self.X = np.zeros((0, plan.width))
         self.value = np.zeros(0)
+        self.values = np.zeros((0, 1))
+        """Every objective (NaN unless complete); ``value`` is its first column."""
+        self.violation = np.zeros(0)
+        """The total outcome-constraint violation (0: feasible or no constraints)."""
         self.state = np.zeros(0, dtype=np.int8)
 
     def _grow(self, n: int) -> None:
@@ -50,6 +55,9 @@ class TrialTable:
         self._ids = np.concatenate([self._ids, np.zeros(new - cap, dtype=np.int64)])
         self.X = np.concatenate([self.X, np.full((new - cap, self.plan.width), np.nan)])
         self.value = np.concatenate([self.value, np.zeros(new - cap)])
+        k = self.values.shape[1]
+        self.values = np.concatenate([self.values, np.full((new - cap, k), np.nan)])
+        self.violation = np.concatenate([self.violation, np.zeros(new - cap)])
         self.state = np.concatenate([self.state, np.zeros(new - cap, dtype=np.int8)])
         self._objs.extend([None] * (new - cap))
 
@@ -57,6 +65,10 @@ class TrialTable:
         """Bring the rows in line with ``history`` (O(changed trials) of Python work)."""
         trials = list(history.trials)
         n = len(trials)
+        k = len(history.directions)
+        if self.values.shape[1] != k:
+            self.values = np.full((len(self._ids), k), np.nan)
+            self._ids[:] = 0  # re-read every row
         self._grow(n)
         ids = np.fromiter(map(id, trials), dtype=np.int64, count=n)
         changed = np.flatnonzero(ids != self._ids[:n])
@@ -74,7 +86,10 @@ class TrialTable:
                     row[sl] = latent(v)
             self.state[i] = _STATE_CODE[t.state]
             vals = t.values
-            self.value[i] = vals[0] if (t.state is TrialState.COMPLETE and vals) else math.nan
+            done = t.state is TrialState.COMPLETE and bool(vals)
+            self.value[i] = vals[0] if done and vals else math.nan
+            self.values[i] = vals if done and vals and len(vals) == k else math.nan
+            self.violation[i] = violation(t) if t.system_attrs else 0.0
         self._ids[:n] = ids
         # rows beyond n (a shorter history: a different study) are forgotten
         if n < self.n:
@@ -93,9 +108,14 @@ class TrialTable:
         return loss
 
     def split(
-        self, direction: str, gamma: float | Callable[[int], int], cap: int
+        self,
+        direction: str,
+        gamma: float | Callable[[int], int],
+        cap: int,
+        loss: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Row indices (time order) of the good trials and of all the others.
+        """Row indices (time order) of the good trials and of all the others, by
+        :meth:`losses` or the given ``loss`` (one per row, lower is better).
 
         The good set holds the best ``min(ceil(gamma * sqrt(N)), cap)`` of the N trials
         (every trial counts in N, as in Hyperopt), taken among the completed ones only: a
@@ -105,7 +125,8 @@ class TrialTable:
         from hyperhop.samplers.tpe.parzen import n_good
 
         n = self.n
-        loss = self.losses(direction)
+        if loss is None:
+            loss = self.losses(direction)
         complete = np.flatnonzero(self.state[:n] == COMPLETE)
         k = gamma(n) if callable(gamma) else n_good(n, gamma, cap)
         k = min(k, cap, len(complete))

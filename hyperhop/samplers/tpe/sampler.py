@@ -8,12 +8,13 @@ from typing import Any
 
 import numpy as np
 
+from hyperhop.multiobjective.scalarization import SCALERS, check_scalarization, scalarize
 from hyperhop.samplers.anneal import SerialSampler
 from hyperhop.samplers.base import History
 from hyperhop.samplers.tpe import multivariate as mv
 from hyperhop.samplers.tpe import parzen
 from hyperhop.samplers.tpe.columns import Group, Plan, compile_plan
-from hyperhop.samplers.tpe.observations import TrialTable
+from hyperhop.samplers.tpe.observations import COMPLETE, TrialTable
 from hyperhop.space import Assignment, Space
 
 
@@ -42,7 +43,13 @@ class TPESampler(SerialSampler):
     Failed, pruned and still-running trials count in N and always sit in g(x): the model
     learns to avoid failures, and parallel workers get different suggestions (a constant
     liar). Custom parameters and arrays of more than 64 entries are drawn from their prior.
-    With several objectives, the first one is optimized.
+
+    Several objectives are scalarized afresh for each suggestion, in DeepHyper's manner
+    (:func:`hyperhop.multiobjective.scalarize`: each objective rescaled from the history,
+    then ``scalarization`` with weights drawn uniformly on the simplex), and the good set is
+    the best by that one number, so successive suggestions aim at different parts of the
+    Pareto front. Trials that violate their outcome constraints rank after every feasible
+    one (by violation), so the good set is feasible whenever enough trials are.
 
     ``TPESampler(multivariate=True, gamma=linear_gamma, n_startup=10)`` is Optuna 5's
     configuration (joint kernels, a good set of ``min(ceil(0.1 * N), 25)``); on smooth
@@ -60,6 +67,9 @@ class TPESampler(SerialSampler):
             (None or 0: never).
         multivariate: model the always-active parameters jointly.
         group: model each set of co-active parameters jointly (implies ``multivariate``).
+        scalarization: with several objectives: ``"chebyshev"``, ``"augmented_chebyshev"``,
+            ``"linear"`` or ``"pbi"``.
+        objective_scaler: how each objective is rescaled first: ``"quantile"`` or ``"minmax"``.
 
     Example:
         >>> import hyperhop as hh
@@ -84,6 +94,8 @@ class TPESampler(SerialSampler):
         linear_forgetting: int | None = 25,
         multivariate: bool = False,
         group: bool = False,
+        scalarization: str = "chebyshev",
+        objective_scaler: str = "quantile",
     ) -> None:
         super().__init__(seed)
         for name, v, low in (
@@ -111,6 +123,13 @@ class TPESampler(SerialSampler):
         self.linear_forgetting = linear_forgetting or None
         self.multivariate = bool(multivariate) or bool(group)
         self.group = bool(group)
+        self.scalarization = check_scalarization(scalarization, "TPESampler")
+        if objective_scaler not in SCALERS:
+            raise ValueError(
+                f"The 'objective_scaler' parameter of TPESampler must be one of {sorted(SCALERS)}. "
+                f"Got {objective_scaler!r} instead."
+            )
+        self.objective_scaler = objective_scaler
         self._plan: Plan | None = None
         self._table: TrialTable | None = None
 
@@ -130,13 +149,43 @@ class TPESampler(SerialSampler):
         table = self._table
         assert table is not None
         table.update(history)
-        good, bad = table.split(history.directions[0], self.gamma, self.max_good)
+        good, bad = table.split(
+            history.directions[0], self.gamma, self.max_good, self.losses(history, table)
+        )
         fits: dict[int, Any] = {}
         for _ in range(20):
             a = self._draw(self._plan, table.X, good, bad, fits, rng)
             if space.is_feasible(a):
                 return a
         return space.sample(rng)
+
+    def losses(self, history: History, table: TrialTable) -> np.ndarray | None:
+        """The number TPE ranks completed trials by, one per row of ``table`` (lower is
+        better; other rows are ignored); None for the first objective as it is.
+
+        This is the hook for several objectives and outcome constraints: the objectives
+        scalarized with weights drawn for this suggestion, infeasible trials after the
+        feasible ones. A subclass may rank trials otherwise.
+        """
+        n = table.n
+        k = len(history.directions)
+        viol = table.violation[:n]
+        if k == 1 and not viol.any():
+            return None
+        done = table.state[:n] == COMPLETE
+        loss = np.full(n, math.inf)
+        if done.any():
+            # weights from a stream of their own: the draws of a suggestion stay as they are
+            wrng = self.rng_for(history.n + _WEIGHTS_STREAM)
+            loss[done] = scalarize(
+                table.values[:n][done],
+                wrng,
+                method=self.scalarization,
+                scaler=self.objective_scaler,
+                directions=history.directions,
+                violation=viol[done],
+            )
+        return loss
 
     # ------------------------------------------------------------------ one draw
     def _draw(
@@ -262,3 +311,5 @@ def _complete(space: Space, chosen: dict[str, Any], rng: np.random.Generator) ->
 
 
 _MISSING = object()
+_WEIGHTS_STREAM = 1 << 62
+"""Offset of the random stream that draws a suggestion's scalarization weights."""
