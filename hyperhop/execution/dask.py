@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import queue
 from typing import Any
 
 from hyperhop._lazy import require
 from hyperhop.execution.base import EvalSpec, Executor, Relay, Task, TaskResult
-from hyperhop.execution.remote import failed, lost, run_task
+from hyperhop.execution.remote import dumps_spec, failed, lost, run_pickled
 
 log = logging.getLogger("hyperhop.execution")
 
@@ -49,7 +50,8 @@ class DaskExecutor(Executor):
         self._distributed: Any = None
         self._own_client: Any = None
         self._cluster: Any = None
-        self._spec: Any = None
+        self._payload = b""
+        self._done: queue.Queue[Any] = queue.Queue()
         self._slots = 0
         self._pending: dict[Any, Task] = {}
 
@@ -79,9 +81,11 @@ class DaskExecutor(Executor):
             self._slots = self.n_workers
         else:
             self._slots = max(1, sum(client.nthreads().values()))
-        # the spec travels with each task: a scattered copy dies with the workers that hold it
-        self._spec = spec
+        # the spec travels with each task, pickled once here (a scattered copy would die with
+        # the workers that hold it)
+        self._payload = dumps_spec(spec)
         self._pending = {}
+        self._done = queue.Queue()
 
     @property
     def capacity(self) -> int:
@@ -94,8 +98,9 @@ class DaskExecutor(Executor):
     def submit(self, task: Task) -> None:
         client = self._client()
         assert client is not None, "start() first"
-        fut = client.submit(run_task, self._spec, task, pure=False, retries=0)
+        fut = client.submit(run_pickled, self._payload, task, pure=False, retries=0)
         self._pending[fut] = task
+        fut.add_done_callback(self._done.put)
 
     def _result(self, fut: Any, task: Task) -> TaskResult:
         try:
@@ -109,15 +114,17 @@ class DaskExecutor(Executor):
     def collect(self, timeout: float | None) -> list[TaskResult]:
         if not self._pending:
             return []
+        # done callbacks fill a queue: no per-call wait over every pending future
         try:
-            done, _ = self._distributed.wait(
-                list(self._pending), timeout=timeout, return_when="FIRST_COMPLETED"
-            )
-        except TimeoutError:
+            done = [self._done.get(timeout=timeout)]
+        except queue.Empty:
             return []
-        except Exception:  # noqa: BLE001 - e.g. FuturesCancelledError: each future says why
-            done = [f for f in self._pending if f.done()]
-        return [self._result(f, self._pending.pop(f)) for f in done]
+        while True:
+            try:
+                done.append(self._done.get_nowait())
+            except queue.Empty:
+                break
+        return [self._result(f, self._pending.pop(f)) for f in done if f in self._pending]
 
     def shutdown(self, cancel: bool = False) -> list[int]:
         cancelled = [t.trial_id for t in self._pending.values()] if cancel else []
@@ -128,7 +135,7 @@ class DaskExecutor(Executor):
             except Exception as e:  # noqa: BLE001 - best effort while shutting down
                 log.warning("could not cancel Dask futures: %s", e)
         self._pending = {}
-        self._spec = None
+        self._payload = b""
         if self._own_client is not None:
             self._own_client.close()
             self._own_client = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import queue
 from typing import Any
 
 from hyperhop._lazy import require
@@ -74,6 +75,7 @@ class RayExecutor(Executor):
         self._spec_ref: Any = None
         self._slots = 0
         self._pending: dict[Any, Task] = {}
+        self._done: queue.Queue[Any] = queue.Queue()
 
     def start(self, spec: EvalSpec, relay: Relay) -> None:
         ray = self._ray = require("ray", "ray", "RayExecutor")
@@ -94,6 +96,7 @@ class RayExecutor(Executor):
         )
         self._spec_ref = ray.put(spec)
         self._pending = {}
+        self._done = queue.Queue()
 
     @property
     def capacity(self) -> int:
@@ -105,7 +108,9 @@ class RayExecutor(Executor):
 
     def submit(self, task: Task) -> None:
         assert self._remote is not None, "start() first"
-        self._pending[self._remote.remote(self._spec_ref, task)] = task
+        ref = self._remote.remote(self._spec_ref, task)
+        self._pending[ref] = task
+        ref.future().add_done_callback(lambda _: self._done.put(ref))
 
     def _result(self, ref: Any, task: Task) -> TaskResult:
         errors = self._ray.exceptions
@@ -125,12 +130,17 @@ class RayExecutor(Executor):
     def collect(self, timeout: float | None) -> list[TaskResult]:
         if not self._pending:
             return []
-        ray = self._ray
-        ready, _ = ray.wait(list(self._pending), num_returns=1, timeout=timeout)
-        if not ready:
+        # done callbacks fill a queue: no per-call wait over every pending task
+        try:
+            ready = [self._done.get(timeout=timeout)]
+        except queue.Empty:
             return []
-        ready, _ = ray.wait(list(self._pending), num_returns=len(self._pending), timeout=0)
-        return [self._result(ref, self._pending.pop(ref)) for ref in ready]
+        while True:
+            try:
+                ready.append(self._done.get_nowait())
+            except queue.Empty:
+                break
+        return [self._result(ref, self._pending.pop(ref)) for ref in ready if ref in self._pending]
 
     def shutdown(self, cancel: bool = False) -> list[int]:
         cancelled = []
