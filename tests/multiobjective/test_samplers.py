@@ -11,6 +11,7 @@ import pytest
 
 import hyperhop as hh
 from hyperhop.samplers import CBOSampler, GPSampler, History, NSGA2Sampler, TPESampler
+from hyperhop.samplers.auto import AutoSampler, choose_multi
 from hyperhop.samplers.tpe.columns import compile_plan
 from hyperhop.samplers.tpe.observations import TrialTable
 from hyperhop.trial import TrialState
@@ -129,3 +130,34 @@ def test_tpe_losses_hook() -> None:
     t1 = TrialTable(compile_plan(single.space))
     t1.update(h1)
     assert sampler.losses(h1, t1) is None  # one objective, no constraints: as before
+
+
+@pytest.mark.parametrize(
+    ("template", "n", "expected"),
+    [
+        ({f"x{i}": hh.float(0, 1) for i in range(30)}, 0, "gp"),
+        ({f"x{i}": hh.float(0, 1) for i in range(30)}, 250, "nsga2"),
+        ({"x": hh.float(0, 1), "c": hh.choice("a", "b")}, 10, "cbo"),
+        ({"x": hh.float(0, 1), "c": hh.choice("a", "b")}, 5000, "nsga2"),
+        ({"m": hh.choice({"C": hh.float(0, 1)}, {"k": hh.int(1, 3)})}, 10, "tpe"),
+        ({"m": hh.choice({"C": hh.float(0, 1)}, {"k": hh.int(1, 3)})}, 2000, "nsga2"),
+        ({"w": hh.float(0, 1, shape=1000)}, 10, "nsga2"),
+        ({f"x{i}": hh.float(0, 1) for i in range(150)}, 10, "nsga2"),
+        ({f"x{i}": hh.choice("a", "b") for i in range(60)}, 10, "nsga2"),
+    ],
+)
+def test_auto_rules_for_several_objectives(template: dict[str, Any], n: int, expected: str) -> None:
+    name, why = choose_multi(hh.Space(template), n)
+    assert name == expected and "objectives" in why
+
+
+def test_auto_switches_by_the_number_of_objectives() -> None:
+    sampler = AutoSampler(0)
+    study = hh.Study(SPACE, directions=["min", "min"], algo=sampler, seed=0)
+    study.optimize(two, n_trials=3, progress=False)
+    assert sampler.current == "gp"
+    single = AutoSampler(0)
+    hh.Study({"c": hh.choice("a", "b"), "x": hh.float(0, 1)}, algo=single, seed=0).optimize(
+        lambda c: c["x"], n_trials=2, progress=False
+    )
+    assert single.current == "cbo"
