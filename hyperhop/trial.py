@@ -115,7 +115,8 @@ class Trial:
 
     @property
     def value(self) -> float | None:
-        """The (first) objective value; None unless the trial completed."""
+        """The (first) objective value: None unless the trial completed, or was pruned after
+        reporting (then its last intermediate value)."""
         return None if not self.values else self.values[0]
 
     @property
