@@ -9,8 +9,7 @@ from typing import Any
 import numpy as np
 
 from hyperhop.multiobjective.scalarization import penalize
-from hyperhop.samplers.anneal import SerialSampler
-from hyperhop.samplers.base import History
+from hyperhop.samplers.base import History, SerialSampler
 from hyperhop.samplers.cbo.acquisition import Schedule, make_schedule, ucbd
 from hyperhop.samplers.cbo.data import (
     ModelSpace,

@@ -11,8 +11,7 @@ import numpy as np
 from hyperhop.multiobjective.constraints import constraints_of
 from hyperhop.multiobjective.scalarization import SCALERS, check_scalarization
 from hyperhop.multiobjective.scalarization import scalarize as mo_scalarize
-from hyperhop.samplers.anneal import SerialSampler
-from hyperhop.samplers.base import History
+from hyperhop.samplers.base import History, SerialSampler
 from hyperhop.samplers.cbo.data import (
     ModelSpace,
     Observations,

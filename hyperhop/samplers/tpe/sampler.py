@@ -9,8 +9,7 @@ from typing import Any
 import numpy as np
 
 from hyperhop.multiobjective.scalarization import SCALERS, check_scalarization, scalarize
-from hyperhop.samplers.anneal import SerialSampler
-from hyperhop.samplers.base import History
+from hyperhop.samplers.base import History, SerialSampler
 from hyperhop.samplers.tpe import multivariate as mv
 from hyperhop.samplers.tpe import parzen
 from hyperhop.samplers.tpe.columns import Group, Plan, compile_plan
