@@ -134,7 +134,7 @@ def test_a_failing_pruner_never_stops_the_trial(caplog: pytest.LogCaptureFixture
 
 def test_pruned_trials_feed_the_samplers_value() -> None:
     """A pruned trial's value is its last intermediate one, which CBO and GP read."""
-    from hyperhop.samplers.cbo.data import ModelSpace, observe
+    from hyperhop.samplers.modelspace import ModelSpace, observe
 
     study = hh.Study({"x": hh.float(0, 1)}, pruner=ThresholdPruner(upper=0.5), seed=0)
     study.enqueue({"x": 0.9})

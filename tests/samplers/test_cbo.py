@@ -18,9 +18,9 @@ from hyperhop.samplers.cbo.acquisition import (
     make_schedule,
     ucbd,
 )
-from hyperhop.samplers.cbo.data import INACTIVE, ModelSpace, minmax, observe, scalarize
 from hyperhop.samplers.cbo.optimizer import GeneticOptimizer
 from hyperhop.samplers.cbo.surrogate import FailureModel, ForestSurrogate
+from hyperhop.samplers.modelspace import INACTIVE, ModelSpace, minmax, observe, scalarize
 from hyperhop.trial import TrialState
 from tests.samplers.conformance import SamplerConformance, mixed_objective, mixed_space
 

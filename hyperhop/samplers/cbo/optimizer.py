@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hyperhop.samplers.cbo.data import ModelSpace
+from hyperhop.samplers.modelspace import ModelSpace
 
 Score = Callable[[np.ndarray], np.ndarray]
 """Latent matrix -> acquisition values (higher is better)."""

@@ -11,7 +11,9 @@ import numpy as np
 from hyperhop.multiobjective.scalarization import penalize
 from hyperhop.samplers.base import History, SerialSampler
 from hyperhop.samplers.cbo.acquisition import Schedule, make_schedule, ucbd
-from hyperhop.samplers.cbo.data import (
+from hyperhop.samplers.cbo.optimizer import GeneticOptimizer
+from hyperhop.samplers.cbo.surrogate import FailureModel, ForestSurrogate
+from hyperhop.samplers.modelspace import (
     ModelSpace,
     Observations,
     fallback,
@@ -20,8 +22,6 @@ from hyperhop.samplers.cbo.data import (
     scalarize,
     single_threaded_blas,
 )
-from hyperhop.samplers.cbo.optimizer import GeneticOptimizer
-from hyperhop.samplers.cbo.surrogate import FailureModel, ForestSurrogate
 from hyperhop.space import Assignment, Space
 
 _FAILURE_MODES = ("max", "mean", "ignore")

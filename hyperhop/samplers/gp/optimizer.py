@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize
 
-from hyperhop.samplers.cbo.data import ModelSpace
 from hyperhop.samplers.cbo.optimizer import Result
+from hyperhop.samplers.modelspace import ModelSpace
 
 Value = Callable[[np.ndarray], np.ndarray]
 """Model matrix -> acquisition values."""

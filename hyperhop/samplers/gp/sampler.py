@@ -12,13 +12,6 @@ from hyperhop.multiobjective.constraints import constraints_of
 from hyperhop.multiobjective.scalarization import SCALERS, check_scalarization
 from hyperhop.multiobjective.scalarization import scalarize as mo_scalarize
 from hyperhop.samplers.base import History, SerialSampler
-from hyperhop.samplers.cbo.data import (
-    ModelSpace,
-    Observations,
-    fallback,
-    observe,
-    single_threaded_blas,
-)
 from hyperhop.samplers.gp.acquisition import (
     log_ei,
     log_ei_grad,
@@ -29,6 +22,13 @@ from hyperhop.samplers.gp.acquisition import (
 )
 from hyperhop.samplers.gp.model import GaussianProcess, GPParams, fit_params
 from hyperhop.samplers.gp.optimizer import CandidateOptimizer
+from hyperhop.samplers.modelspace import (
+    ModelSpace,
+    Observations,
+    fallback,
+    observe,
+    single_threaded_blas,
+)
 from hyperhop.space import Assignment, Space
 
 _ACQUISITIONS = ("logei", "ucb")
