@@ -86,8 +86,9 @@ class Budget:
             return self.done + in_flight < self.increment
         if self.goal is not None:
             # a total budget counts the trials other workers of the study are running too
-            running = max(in_flight, self.study._cache.count(TrialState.RUNNING))
-            return self.study._cache.count(*self.counted) + running < self.goal
+            me = self.study.owner
+            others = sum(t.owner != me for t in self.study._cache.running())
+            return self.study._cache.count(*self.counted) + in_flight + others < self.goal
         return True
 
 

@@ -7,13 +7,15 @@ import contextlib
 import os
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 import hyperhop as hh
-from hyperhop.trial import TrialState
+from hyperhop.trial import TrialError, TrialState
 from tests.conftest import require_module, require_service
 from tests.execution._harness import Killer, check_fault_study, pg_database
 from tests.execution._objectives import N_TRIALS, SEED, SPACE, quad, reference
@@ -142,3 +144,34 @@ def test_worker_reports_a_bad_objective_reference(tmp_path: Path) -> None:
         timeout=60,
     )
     assert proc.returncode == 1 and "has no attribute 'missing'" in proc.stderr
+
+
+def test_a_total_budget_counts_trials_other_workers_run(tmp_path: Path) -> None:
+    """Another worker's RUNNING trial holds one slot of the total: this process waits for it
+    (bounded by runtime) and takes the slot back when that trial fails. Its own ask/tell
+    trial does not shrink the budget."""
+    url = f"sqlite:///{tmp_path / 'study.db'}"
+    study = hh.Study(SPACE, storage=url, name="shared", algo="random", seed=SEED)
+    params = dict(reference()[0][1])
+    other = study.storage.create_trial(
+        study.id, state=TrialState.RUNNING, params=params, owner="elsewhere:1:1"
+    )
+    study.ask()  # this process's own trial, outside the loop
+    t0 = time.monotonic()
+    study.optimize(quad, n_trials=3, runtime=2, progress=False)
+    assert time.monotonic() - t0 >= 1.5  # it waited for the other worker's trial
+    assert sum(t.state is TrialState.COMPLETE for t in study.trials) == 2
+
+    def fail_other() -> None:
+        time.sleep(0.5)
+        study.storage.update_trial(
+            other.id,
+            expect_state=TrialState.RUNNING,
+            expect_owner="elsewhere:1:1",
+            state=TrialState.FAILED,
+            error=TrialError("exception", "the other worker's objective raised"),
+        )
+
+    threading.Thread(target=fail_other, daemon=True).start()
+    study.optimize(quad, n_trials=3, runtime=30, progress=False)
+    assert sum(t.state is TrialState.COMPLETE for t in study.trials) == 3
