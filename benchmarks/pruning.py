@@ -18,8 +18,8 @@ the epochs counted are the values it let a trial report. "best" is the best fina
 among the trials that ran all epochs. Each (problem, seed, method) runs in its own process
 with a timeout; results go to a JSON-lines file and are skipped when already there.
 
-Methods: hyperhop's ``none``, ``median``, ``sha``, ``hyperband`` and ``lce`` with
-``hh.Fidelity("epochs", 1, 27)``; Optuna's ``MedianPruner()`` (defaults),
+Methods: hyperhop's ``none``, ``median``, ``sha``, ``hyperband``, ``lce`` and ``sha+lce``
+(halving, and extrapolation between rungs) with ``hh.Fidelity("epochs", 1, 27)``; Optuna's ``MedianPruner()`` (defaults),
 ``SuccessiveHalvingPruner(min_resource=1, reduction_factor=3)`` and
 ``HyperbandPruner(min_resource=1, max_resource=27, reduction_factor=3)``, reporting
 ``step = epoch`` (1-based) so that their rungs fall on the same epochs as hyperhop's.
@@ -51,7 +51,7 @@ import numpy as np
 from _common import format_table, run_isolated, version_of  # benchmarks/
 
 RESULTS_DIR = Path(__file__).parent / "results"
-HYPERHOP = ("none", "median", "sha", "hyperband", "lce")
+HYPERHOP = ("none", "median", "sha", "hyperband", "lce", "sha+lce")
 OPTUNA = ("optuna-median", "optuna-sha", "optuna-hyperband")
 METHODS = HYPERHOP + OPTUNA
 PROBLEMS = ("sgd-digits", "mlp-digits", "synthetic")

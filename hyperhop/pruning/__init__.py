@@ -15,6 +15,7 @@ Hyperband and learning-curve extrapolation allocate.
 ``sha``         asynchronous successive halving (default with a fidelity)
 ``hyperband``   several successive-halving brackets
 ``lce``         learning-curve extrapolation
+``a+b``         any of several (``"sha+lce"``: halving, and extrapolation between rungs)
 ==============  ==============================================================
 """
 
@@ -24,6 +25,7 @@ from typing import Any
 
 from hyperhop._validation import describe
 from hyperhop.pruning.base import Fidelity, Pruner
+from hyperhop.pruning.combine import AnyPruner
 from hyperhop.pruning.hyperband import HyperbandPruner
 from hyperhop.pruning.lce import LCEPruner
 from hyperhop.pruning.none import NopPruner
@@ -36,6 +38,7 @@ from hyperhop.pruning.threshold import ThresholdPruner
 from hyperhop.pruning.topk import TopKPruner
 
 __all__ = [
+    "AnyPruner",
     "Fidelity",
     "HyperbandPruner",
     "LCEPruner",
@@ -74,9 +77,10 @@ DEFAULT_WITH_FIDELITY = "sha"
 
 
 def make_pruner(pruner: Any = None, fidelity: Fidelity | None = None, **kwargs: Any) -> Pruner:
-    """A pruner from a name (``"median"``, ``"sha"``...), a :class:`Pruner` or None (no
-    pruning; successive halving when a ``fidelity`` is declared), configured with the
-    fidelity's resource range where its own arguments are unset.
+    """A pruner from a name (``"median"``, ``"sha"``...; ``"sha+lce"``: either stops), a
+    :class:`Pruner` or None (no pruning; successive halving when a ``fidelity`` is
+    declared), configured with the fidelity's resource range where its own arguments are
+    unset.
 
     Example:
         >>> from hyperhop.pruning import Fidelity, make_pruner
@@ -91,7 +95,11 @@ def make_pruner(pruner: Any = None, fidelity: Fidelity | None = None, **kwargs: 
         )
     if pruner is None:
         pruner = DEFAULT_WITH_FIDELITY if fidelity is not None else "none"
-    if isinstance(pruner, Pruner):
+    if isinstance(pruner, str) and "+" in pruner:
+        if kwargs:
+            raise ValueError("Keyword arguments configure one pruner, not a combination.")
+        obj: Pruner = AnyPruner(tuple(make_pruner(part.strip()) for part in pruner.split("+")))
+    elif isinstance(pruner, Pruner):
         if kwargs:
             raise ValueError("Keyword arguments configure a pruner given by name, not an instance.")
         obj = pruner

@@ -251,3 +251,17 @@ def test_make_pruner_errors_say_what_is_allowed() -> None:
         QuantilePruner(0.0)
     assert make_pruner("percentile", percentile=10.0).percentile == 10.0
     assert make_pruner(None) == NopPruner()
+
+
+def test_any_of_several_pruners() -> None:
+    both = hh.pruning.AnyPruner((ThresholdPruner(upper=10.0), MedianPruner(n_startup_trials=2)))
+    assert decide(both, trial(9, [11.0], "RUNNING"), [])  # the threshold alone
+    assert decide(both, trial(9, [4.0], "RUNNING"), COMPLETED)  # the median alone
+    assert not decide(both, trial(9, [2.0], "RUNNING"), COMPLETED)
+    combo = make_pruner("sha+lce", hh.Fidelity("epochs", 1, 27))
+    assert [type(p).__name__ for p in combo.pruners] == ["SuccessiveHalvingPruner", "LCEPruner"]
+    assert combo.pruners[0].max_resource == 27 and combo.pruners[1].max_resource == 27
+    with pytest.raises(ValueError, match="combination"):
+        make_pruner("sha+lce", reduction_factor=2)
+    with pytest.raises(ValueError, match="'pruner'"):
+        make_pruner("sha+nope")
