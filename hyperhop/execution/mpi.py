@@ -10,7 +10,7 @@ from typing import Any
 from hyperhop._lazy import require
 from hyperhop.execution.base import EvalSpec, Executor, Relay, Task, TaskResult
 from hyperhop.execution.process import ExecutorError
-from hyperhop.execution.remote import dumps_spec, failed, lost, run_pickled
+from hyperhop.execution.remote import dumps_spec, failed, lost, run_isolated, run_pickled
 
 log = logging.getLogger("hyperhop.execution")
 
@@ -31,9 +31,13 @@ class MPIExecutor(Executor):
     On a rank the objective cannot reach the study while it runs: intermediate values are
     buffered and recorded when the trial ends, and ``trial.should_prune()`` always answers
     False. An objective that raises fails its trial as everywhere. MPI itself has no worker
-    fault tolerance: a rank that dies (``os._exit``, a kill) makes ``mpiexec`` abort the
-    whole job under Open MPI's defaults; an error that mpi4py reports for a trial's future
-    fails that trial with reason ``worker_lost``.
+    fault tolerance: a rank that dies (``os._exit``, a segfault, a kill) makes ``mpiexec``
+    abort the whole job under Open MPI's defaults. With ``isolate=True`` (implied by
+    ``trial_timeout`` or ``memory_limit``) each rank runs its trials in a child process, as
+    the process executor does: an objective that crashes, exits, hangs past
+    ``trial_timeout`` or exceeds ``memory_limit`` then fails its trial (``signal:<NAME>``,
+    ``worker_lost``, ``timeout``, ``oom``) and the rank lives on. A rank killed from
+    outside still ends the job.
 
     Example:
         >>> import hyperhop as hh
@@ -43,14 +47,29 @@ class MPIExecutor(Executor):
 
     name = "mpi"
 
-    def __init__(self, max_workers: int | None = None, *, start_timeout: float = 120.0) -> None:
+    def __init__(
+        self,
+        max_workers: int | None = None,
+        *,
+        isolate: bool = False,
+        trial_timeout: float | None = None,
+        memory_limit: int | str | None = None,
+        start_timeout: float = 120.0,
+    ) -> None:
         if max_workers is not None and (
             isinstance(max_workers, bool) or not isinstance(max_workers, int) or max_workers < 1
         ):
             raise ValueError(
                 f"The 'max_workers' parameter of MPIExecutor must be an int >= 1 or None. Got {max_workers!r} instead."
             )
+        if trial_timeout is not None and not trial_timeout > 0:
+            raise ValueError(
+                f"The 'trial_timeout' parameter of MPIExecutor must be > 0 seconds. Got {trial_timeout!r} instead."
+            )
         self.max_workers = max_workers
+        self.isolate = isolate or trial_timeout is not None or memory_limit is not None
+        self.trial_timeout = trial_timeout
+        self.memory_limit = memory_limit
         self.start_timeout = start_timeout
         self._pool: Any = None
         self._payload = b""
@@ -86,7 +105,13 @@ class MPIExecutor(Executor):
 
     def submit(self, task: Task) -> None:
         assert self._pool is not None, "start() first"
-        self._pending[self._pool.submit(run_pickled, self._payload, task)] = task
+        if self.isolate:
+            fut = self._pool.submit(
+                run_isolated, self._payload, task, self.trial_timeout, self.memory_limit
+            )
+        else:
+            fut = self._pool.submit(run_pickled, self._payload, task)
+        self._pending[fut] = task
 
     def _result(self, fut: cf.Future[TaskResult], task: Task) -> TaskResult:
         try:

@@ -8,7 +8,9 @@ values are buffered and come back with the result (:attr:`TaskResult.intermediat
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from typing import Any
 
 from hyperhop.execution import _pickle as cloudpickle
 from hyperhop.execution.base import EvalSpec, Task, TaskResult
@@ -61,6 +63,47 @@ def run_pickled(payload: bytes, task: Task) -> TaskResult:
     standard library, as mpi4py does)."""
     spec: EvalSpec = cloudpickle.loads(payload)
     return run_task(spec, task)
+
+
+_ISOLATED: dict[tuple[str, float | None, int | str | None], Any] = {}
+"""This worker's child process for isolated trials (one objective at a time)."""
+
+
+def run_isolated(
+    payload: bytes,
+    task: Task,
+    trial_timeout: float | None = None,
+    memory_limit: int | str | None = None,
+) -> TaskResult:
+    """:func:`run_pickled` in a child process of this worker (hyperhop's process executor,
+    started on first use and kept), so an objective that crashes, exits, hangs past
+    ``trial_timeout`` or exceeds ``memory_limit`` fails its trial and the worker lives on."""
+    from hyperhop.execution.process import ProcessExecutor
+
+    key = (hashlib.sha256(payload).hexdigest(), trial_timeout, memory_limit)
+    entry = _ISOLATED.get(key)
+    if entry is None:
+        for old, _ in _ISOLATED.values():
+            old.shutdown(cancel=True)
+        _ISOLATED.clear()
+        relay = BufferRelay()
+        child = ProcessExecutor(1, trial_timeout=trial_timeout, memory_limit=memory_limit)
+        child.start(cloudpickle.loads(payload), relay)
+        entry = _ISOLATED[key] = (child, relay)
+    child, relay = entry
+    relay.values = {}
+    child.submit(task)
+    done: list[TaskResult] = []
+    while not done:
+        done = child.collect(timeout=1.0)
+    res = done[0]
+    res.intermediate = dict(relay.values)
+    if res.reraise is not None:
+        try:
+            cloudpickle.dumps(res.reraise)
+        except Exception:  # noqa: BLE001 - an exception that cannot travel goes back as text
+            res.reraise = RuntimeError(f"{type(res.reraise).__name__}: {res.reraise}")
+    return res
 
 
 def lost(task: Task, backend: str, exc: BaseException) -> TaskResult:

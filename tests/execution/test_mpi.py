@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
+import hyperhop as hh
 from tests.conftest import require_module
-from tests.execution._objectives import N_TRIALS, reference
+from tests.execution._objectives import N_TRIALS, SPACE, quad, reference
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
 
@@ -74,7 +75,21 @@ def test_an_objective_that_raises_fails_its_trial_only(tmp_path: Path) -> None:
 def test_a_rank_that_dies_ends_the_job_without_a_hang(tmp_path: Path) -> None:
     """MPI has no worker fault tolerance: under Open MPI's defaults a rank that exits
     mid-trial makes mpirun abort the whole job. The documented behaviour: the job ends
-    (no hang), with a non-zero exit status; killing a rank from outside is the same event."""
+    (no hang), with a non-zero exit status; killing a rank from outside is the same event
+    (so no test kills one)."""
     code, rows, log = mpirun("exit", tmp_path, timeout=60)
     assert code != 0 and rows == [], log
     assert "exit" in log.lower()
+
+
+def test_isolated_ranks_survive_exit_and_hang(tmp_path: Path) -> None:
+    """With isolate (here through trial_timeout), each rank runs trials in a child process:
+    os._exit fails one trial (worker_lost), a hang past 2 s another (timeout), the ranks
+    live on and the study completes."""
+    code, rows, log = mpirun("isolated", tmp_path)
+    assert code == 0, log
+    assert sorted(r[4] for r in rows if r[3] == "FAILED") == ["timeout", "worker_lost"], rows
+    complete = [r for r in rows if r[3] == "COMPLETE"]
+    assert len(complete) == N_TRIALS and len(rows) == N_TRIALS + 2
+    space = hh.Space(SPACE)
+    assert all(v == quad(space.to_config(p)) for _, p, v, s, _ in rows if s == "COMPLETE")

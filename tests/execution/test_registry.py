@@ -136,3 +136,25 @@ def test_load_object() -> None:
     ]:
         with pytest.raises(ValueError, match=fragment):
             load_object(bad)
+
+
+def test_run_isolated_keeps_the_worker_alive() -> None:
+    """What an isolated MPI rank does: trials in a child process that may die."""
+    import os
+
+    from hyperhop.execution import remote
+    from hyperhop.execution.remote import dumps_spec, run_isolated
+
+    def gen(cfg: dict[str, Any]) -> Any:
+        yield 2.0
+        return quad(cfg)
+
+    res = run_isolated(dumps_spec(EvalSpec(gen)), TASK)
+    assert res.result == quad(TASK.config) and res.intermediate == {0: 2.0}
+    res = run_isolated(dumps_spec(EvalSpec(lambda cfg: os._exit(3))), TASK)
+    assert res.error is not None and res.error.reason == "worker_lost"
+    res = run_isolated(dumps_spec(EvalSpec(gen)), TASK)  # a fresh child for the next trial
+    assert res.result == quad(TASK.config)
+    for child, _ in remote._ISOLATED.values():
+        child.shutdown()
+    remote._ISOLATED.clear()
