@@ -131,7 +131,7 @@ class ProcessExecutor(Executor):
             self._payload = cloudpickle.dumps(
                 (spec.objective, dict(spec.kwargs), spec.pass_trial, spec.catch, spec.n_objectives)
             )
-        except Exception as e:  # noqa: BLE001 - any pickling failure means the same thing
+        except Exception as e:  # any pickling failure means the same thing
             raise ExecutorError(
                 f"The objective cannot be sent to worker processes ({type(e).__name__}: {e}). "
                 "Make it a module-level function, or keep unpicklable objects (locks, open files, "

@@ -66,8 +66,19 @@ def local_owner_dead(owner: str | None) -> bool:
         return True
     except PermissionError:
         pass
+    if _is_zombie(pid):  # exited, not yet waited for by its parent: as dead as it gets
+        return True
     current = _start_token(pid)
     return current is not None and token.isdigit() and current != token
+
+
+def _is_zombie(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            data = f.read().decode("ascii", "replace")
+    except OSError:
+        return False
+    return data[data.rfind(")") + 2 : data.rfind(")") + 3] == "Z"
 
 
 def stale_reason(trial: Trial, now: float, grace: float | None) -> str | None:

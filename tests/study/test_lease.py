@@ -46,3 +46,17 @@ def test_remote_owner_judged_by_heartbeat() -> None:
     assert reason is not None and "no heartbeat" in reason
     assert stale_reason(_trial(remote, now - 120), now, None) is None
     assert stale_reason(_trial(remote, now - 120, TrialState.COMPLETE), now, 60.0) is None
+
+
+def test_zombie_process_counts_as_dead() -> None:
+    p = subprocess.Popen([sys.executable, "-c", "pass"])
+    deadline = time.time() + 10
+    while time.time() < deadline:  # exited but not waited for: a zombie
+        with open(f"/proc/{p.pid}/stat") as f:
+            if f.read().rsplit(")", 1)[1].split()[0] == "Z":
+                break
+        time.sleep(0.02)
+    try:
+        assert local_owner_dead(f"{HOST}:{p.pid}:123")
+    finally:
+        p.wait()
