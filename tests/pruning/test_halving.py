@@ -33,7 +33,7 @@ def test_asha_promotions_for_a_sequence_of_reports() -> None:
     (n=4, top 1, C beats it: stop), E 0.2 (go), F 0.45 (n=6, top 2; C, D, E beat it: stop),
     G 0.35 (n=7, top 2; C, E: stop), H 0.25 (n=8, top 2; E only: go).
     """
-    study = hh.Study(SPACE, pruner=SuccessiveHalvingPruner(1, 3, 27), seed=0)
+    study = hh.Study(SPACE, pruner=SuccessiveHalvingPruner(1, 3, 27), seed=0, algo="random")
     trials = {name: study.ask() for name in "ABCDEFGH"}
 
     def report(name: str, step: int, v: float) -> bool:

@@ -41,7 +41,11 @@ def test_reductions_and_yield_after() -> None:
     # yield_after=None: one plain value (PyHopper's version lost it)
     assert hh.repeat(f, n=4, yield_after=None)({}) == statistics.fmean([3.0, 1.0, 2.0, 10.0])
     study = hh.minimize(
-        hh.repeat(f, n=4, yield_after=None), {"y": hh.float(0, 1)}, n_trials=2, progress=False
+        hh.repeat(f, n=4, yield_after=None),
+        {"y": hh.float(0, 1)},
+        n_trials=2,
+        algo="random",
+        progress=False,
     )
     assert study.best_value == 4.0
 

@@ -97,7 +97,7 @@ def test_every_style_prunes_the_same_on_every_executor_and_storage(
 
 def test_the_fidelity_reaches_the_objective_and_cannot_shadow_a_parameter() -> None:
     seen = []
-    study = hh.Study({"x": hh.float(0, 1)}, fidelity=hh.Fidelity("epochs", 1, 9))
+    study = hh.Study({"x": hh.float(0, 1)}, fidelity=hh.Fidelity("epochs", 1, 9), algo="random")
     assert study.pruner == SuccessiveHalvingPruner(1, 3, 9)
     study.optimize(lambda cfg: seen.append(cfg["epochs"]) or 0.0, n_trials=2, progress=False)
     assert seen == [9, 9]
@@ -111,7 +111,11 @@ def test_the_fidelity_reaches_the_objective_and_cannot_shadow_a_parameter() -> N
 
 def test_sha_with_threads_stops_only_at_rungs() -> None:
     study = hh.Study(
-        {"x": hh.float(0, 1)}, pruner="sha", fidelity=hh.Fidelity("epochs", 1, 9), seed=3
+        {"x": hh.float(0, 1)},
+        pruner="sha",
+        fidelity=hh.Fidelity("epochs", 1, 9),
+        seed=3,
+        algo="random",
     )
     study.optimize(generator, n_trials=24, n_jobs=3, progress=False)
     pruned = [t for t in study.trials if t.state is TrialState.PRUNED]
@@ -126,7 +130,9 @@ def test_a_failing_pruner_never_stops_the_trial(caplog: pytest.LogCaptureFixture
         def should_prune(self, trial, history):  # type: ignore[no-untyped-def]
             raise RuntimeError("bug in a pruner")
 
-    study = hh.Study({"x": hh.float(0, 1)}, pruner=Broken(), fidelity=hh.Fidelity("epochs", 1, 3))
+    study = hh.Study(
+        {"x": hh.float(0, 1)}, pruner=Broken(), fidelity=hh.Fidelity("epochs", 1, 3), algo="random"
+    )
     study.optimize(generator, n_trials=2, progress=False)
     assert [t.state for t in study.trials] == [TrialState.COMPLETE] * 2
     assert "bug in a pruner" in caplog.text
