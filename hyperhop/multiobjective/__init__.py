@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+from hyperhop.multiobjective.constraints import is_feasible, violation
 from hyperhop.multiobjective.dominance import (
     as_minimization,
     dominates,
@@ -41,6 +42,7 @@ __all__ = [
     "dominates",
     "hypervolume",
     "hypervolume_estimate",
+    "is_feasible",
     "linear",
     "non_dominated_mask",
     "non_dominated_ranks",
@@ -50,4 +52,5 @@ __all__ = [
     "random_weights",
     "rescale",
     "scalarize",
+    "violation",
 ]

@@ -145,15 +145,17 @@ def test_pareto_front_ignores_infeasible_trials() -> None:
     assert study.hypervolume([5.0, 5.0]) == pytest.approx(3 * 2 + 2 * 1)
 
 
-def test_constraints_survive_a_persistent_storage(tmp_path: object) -> None:
-    url = f"sqlite:///{tmp_path}/mo.db"
+@pytest.mark.parametrize("kind", ["sqlite", "journal"])
+def test_constraints_and_names_survive_a_persistent_storage(tmp_path: object, kind: str) -> None:
+    url = f"sqlite:///{tmp_path}/mo.db" if kind == "sqlite" else f"journal:///{tmp_path}/mo.jsonl"
     study = hh.Study(SPACE, directions=["min", "min"], storage=url, name="c", algo="random")
     study.optimize(
-        lambda c: {"values": (c["x"], 1 - c["x"]), "constraints": [c["x"] - 0.5]},
+        lambda c: {"a": c["x"], "b": 1 - c["x"], "constraints": [c["x"] - 0.5]},
         n_trials=12,
         progress=False,
     )
     again = hh.Study(SPACE, directions=["min", "min"], storage=url, name="c", algo="random")
+    assert again.objective_names == ("a", "b")
     front = again.pareto_front()
     assert front and all(t.config["x"] <= 0.5 for t in front)
     assert all(math.isfinite(v) for t in front for v in t.values or ())
