@@ -19,7 +19,11 @@ best). Then the issue's targets, checked, and one PNG of curves per family.
     .venv-bench/bin/python benchmarks/quality.py --report-only          # tables from the file
 
 Optimizers whose distributions are missing show as "not installed"; a peer that cannot
-express a problem (scikit-optimize: conditional spaces) shows "n/a" there.
+express a problem (scikit-optimize: conditional spaces) shows "n/a" there. After changing
+a problem, delete its lines from the results file and its entry in ``*.ref.json``. To
+benchmark a fixed hyperhop while the working tree is being edited, point PYTHONPATH at an
+export of a commit (``git archive HEAD hyperhop | tar -x -C /tmp/snap``,
+``PYTHONPATH=/tmp/snap``): every run then imports that copy.
 """
 
 from __future__ import annotations
