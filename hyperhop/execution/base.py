@@ -8,9 +8,10 @@ study and its storage.
 from __future__ import annotations
 
 import abc
+import queue
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from hyperhop.trial import TrialError
 
@@ -57,6 +58,23 @@ class Relay(Protocol):
     def report(self, trial_id: int, step: int, value: float) -> None: ...
 
     def should_prune(self, trial_id: int) -> bool: ...
+
+
+T = TypeVar("T")
+
+
+def drain(q: queue.Queue[T], timeout: float | None) -> list[T]:
+    """Wait up to ``timeout`` for the first item of ``q``, then take every item already
+    there (how executors collect results that callbacks or threads put in a queue)."""
+    try:
+        out = [q.get(timeout=timeout)]
+    except queue.Empty:
+        return []
+    while True:
+        try:
+            out.append(q.get_nowait())
+        except queue.Empty:
+            return out
 
 
 class Executor(abc.ABC):

@@ -7,7 +7,7 @@ import queue
 from typing import Any
 
 from hyperhop._lazy import require
-from hyperhop.execution.base import EvalSpec, Executor, Relay, Task, TaskResult
+from hyperhop.execution.base import EvalSpec, Executor, Relay, Task, TaskResult, drain
 from hyperhop.execution.remote import dumps_spec, failed, lost, run_pickled
 
 log = logging.getLogger("hyperhop.execution")
@@ -115,15 +115,7 @@ class DaskExecutor(Executor):
         if not self._pending:
             return []
         # done callbacks fill a queue: no per-call wait over every pending future
-        try:
-            done = [self._done.get(timeout=timeout)]
-        except queue.Empty:
-            return []
-        while True:
-            try:
-                done.append(self._done.get_nowait())
-            except queue.Empty:
-                break
+        done = drain(self._done, timeout)
         return [self._result(f, self._pending.pop(f)) for f in done if f in self._pending]
 
     def shutdown(self, cancel: bool = False) -> list[int]:

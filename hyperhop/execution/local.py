@@ -5,7 +5,7 @@ from __future__ import annotations
 import queue
 import threading
 
-from hyperhop.execution.base import EvalSpec, Executor, Relay, Task, TaskResult
+from hyperhop.execution.base import EvalSpec, Executor, Relay, Task, TaskResult, drain
 from hyperhop.execution.evaluate import evaluate
 
 
@@ -86,13 +86,10 @@ class ThreadExecutor(Executor):
         self._tasks.put(task)
 
     def collect(self, timeout: float | None) -> list[TaskResult]:
-        out: list[TaskResult] = []
-        try:
-            out.append(
-                self._results.get(timeout=timeout) if self._running else self._results.get_nowait()
-            )
-        except queue.Empty:
-            return out
+        out = drain(self._results, timeout if self._running else 0.0)
+        with self._lock:
+            self._running -= len(out)
+        return out
         while True:
             try:
                 out.append(self._results.get_nowait())

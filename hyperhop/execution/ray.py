@@ -7,7 +7,7 @@ import queue
 from typing import Any
 
 from hyperhop._lazy import require
-from hyperhop.execution.base import EvalSpec, Executor, Relay, Task, TaskResult
+from hyperhop.execution.base import EvalSpec, Executor, Relay, Task, TaskResult, drain
 from hyperhop.execution.remote import failed, lost, run_task
 from hyperhop.trial import FailReason
 
@@ -131,15 +131,7 @@ class RayExecutor(Executor):
         if not self._pending:
             return []
         # done callbacks fill a queue: no per-call wait over every pending task
-        try:
-            ready = [self._done.get(timeout=timeout)]
-        except queue.Empty:
-            return []
-        while True:
-            try:
-                ready.append(self._done.get_nowait())
-            except queue.Empty:
-                break
+        ready = drain(self._done, timeout)
         return [self._result(ref, self._pending.pop(ref)) for ref in ready if ref in self._pending]
 
     def shutdown(self, cancel: bool = False) -> list[int]:
