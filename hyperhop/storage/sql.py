@@ -759,6 +759,8 @@ class SQLStorage(Storage):
             row = tx.execute(_SEQ, {"sid": study_id}).fetchone()
             if row is None:
                 raise self._missing_study(study_id)
+            if since > 0 and int(row[0]) == since:
+                return [], since  # nothing changed: skip the trials query
             rows = tx.execute(_TRIALS_SINCE, {"sid": study_id, "since": max(since, 0)})
             return rows.fetchall(), int(row[0])
 

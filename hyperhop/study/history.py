@@ -40,9 +40,13 @@ class TrialCache:
             return changed
 
     def put(self, trial: Trial) -> None:
-        """Record a snapshot this process just wrote (saves a read)."""
+        """Record a snapshot this process just wrote (saves a read). When its sequence
+        number directly follows the last one read, nobody else changed the study in
+        between, so the next refresh need not read it back."""
         with self._lock:
             self._put(trial)
+            if trial.seq == self._seq + 1:
+                self._seq = trial.seq
 
     def _put(self, t: Trial) -> None:
         n = t.number
