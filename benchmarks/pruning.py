@@ -331,10 +331,10 @@ def report(
         lines.append(format_table(head, rows))
         verdicts.append(_verdict(p, stats, len(seeds)))
     lines.append(
-        "\nTargets: sha or lce reaches none's best on every seed with <= 1/3 of its epochs, and"
+        "\nTargets: sha, lce or sha+lce reaches none's best on every seed with <= 1/3 of the epochs,"
     )
     lines.append(
-        "uses fewer epochs than the cheapest Optuna pruner that also reaches it on every seed."
+        "and uses fewer epochs than the cheapest Optuna pruner that also reaches it on every seed."
     )
     lines.extend(verdicts)
     return "\n".join(lines)
