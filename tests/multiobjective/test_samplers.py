@@ -156,8 +156,13 @@ def test_auto_switches_by_the_number_of_objectives() -> None:
     study = hh.Study(SPACE, directions=["min", "min"], algo=sampler, seed=0)
     study.optimize(two, n_trials=3, progress=False)
     assert sampler.current == "gp"
+    # a conditional space: one objective -> gp (small space), several -> tpe
+    conditional = {"m": hh.choice({"C": hh.float(0, 1)}, {"k": hh.int(1, 3)})}
     single = AutoSampler(0)
-    hh.Study({"c": hh.choice("a", "b"), "x": hh.float(0, 1)}, algo=single, seed=0).optimize(
-        lambda c: c["x"], n_trials=2, progress=False
+    hh.Study(conditional, algo=single, seed=0).optimize(lambda c: 1.0, n_trials=2, progress=False)
+    assert single.current == "gp"
+    multi = AutoSampler(0)
+    hh.Study(conditional, directions=["min", "min"], algo=multi, seed=0).optimize(
+        lambda c: (1.0, 2.0), n_trials=2, progress=False
     )
-    assert single.current == "cbo"
+    assert multi.current == "tpe"
