@@ -19,6 +19,11 @@ sampler above Optuna's best on every problem at 100 evaluations.
         --problems zdt1,srn --optimizers hh-tpe,optuna-tpe
     .venv-bench/bin/python benchmarks/multiobjective.py --report-only
 
+A caveat when reading the table: the Pareto sets of ZDT1-3 lie on the boundary of the box
+(every variable but the first at 0), and DTLZ2's extreme points on edges of it, which
+rewards samplers whose proposals drift to the bounds (the GP's acquisition search does);
+SRN's Pareto set is inside the box.
+
 Optuna's samplers get the constraints through ``trial.set_constraint`` (Optuna 5's API for
 them, which its NSGA-II and TPE samplers read); hyperhop's objective returns
 ``{"values": ..., "constraints": ...}``.
