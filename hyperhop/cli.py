@@ -5,6 +5,7 @@ hyperhop show    --storage sqlite:///runs.db --study exp1 [--top 10]
 hyperhop export  --storage sqlite:///runs.db --study exp1 --format csv --output exp1.csv
 hyperhop delete  --storage sqlite:///runs.db --study exp1 --yes
 hyperhop worker  --storage postgresql://db/hh --study exp1 --objective train:objective --n-trials 500
+                 [--pruner sha:reduction_factor=3] [--fidelity epochs:1:81]
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from hyperhop.exceptions import HyperhopError
+from hyperhop.pruning.serialize import parse_fidelity, parse_pruner
 from hyperhop.storage import Storage, get_storage
 from hyperhop.study.trials import TrialList
 from hyperhop.trial import Trial, TrialState
@@ -141,7 +143,16 @@ def cmd_worker(store: Storage, args: argparse.Namespace, out: TextIO) -> int:
         )
     objective = load_object(args.objective)
     space = load_object(args.space) if args.space else None
-    study = hh.load_study(store, args.study, space, algo=args.algo, seed=args.seed)
+    study = hh.load_study(
+        store,
+        args.study,
+        space,
+        algo=args.algo,
+        seed=args.seed,
+        pruner=parse_pruner(args.pruner) if args.pruner else None,
+        fidelity=parse_fidelity(args.fidelity) if args.fidelity else None,
+    )
+    log.info("worker %s: pruner %r, fidelity %r", study.owner, study.pruner, study.fidelity)
     study.optimize(
         objective,
         n_trials=args.n_trials,
@@ -201,6 +212,21 @@ def build_parser() -> argparse.ArgumentParser:
     work.add_argument("--n-jobs", default="1", help="trials at once in this worker (default 1)")
     work.add_argument("--executor", help="thread, process, ray, dask... (default: threads)")
     work.add_argument("--trial-timeout", type=float, help="seconds (implies processes)")
+    work.add_argument(
+        "--pruner",
+        metavar="NAME[:KEY=VALUE,...]",
+        help="stop trials early with this pruner instead of the one stored with the study: "
+        "a name (none, median, percentile, top_k, quantile, patience, sha, hyperband, lce), "
+        "optionally with arguments, e.g. 'sha:min_resource=1,reduction_factor=3' or "
+        "'median:n_startup_trials=5'; 'sha+lce' stops when either would. "
+        "Default: the study's own pruner, so that all workers prune alike",
+    )
+    work.add_argument(
+        "--fidelity",
+        metavar="NAME:MIN:MAX",
+        help="the budget the pruner allocates, e.g. 'epochs:1:81' (the objective gets "
+        "config[NAME] = MAX and yields one value per unit). Default: the study's own",
+    )
     work.add_argument("--progress", action="store_true", help="show a progress bar")
     return p
 

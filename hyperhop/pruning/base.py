@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import abc
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from hyperhop._validation import describe
 from hyperhop.samplers.base import History
@@ -94,6 +95,25 @@ class Pruner(abc.ABC):
     def with_fidelity(self, fidelity: Fidelity) -> Pruner:
         """This pruner with unset resource arguments taken from ``fidelity``."""
         return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """This pruner as JSON data (built-in pruners only), as a study stores it.
+
+        Example:
+            >>> from hyperhop.pruning import MedianPruner, Pruner
+            >>> Pruner.from_dict(MedianPruner(n_startup_trials=3).to_dict()).n_startup_trials
+            3
+        """
+        from hyperhop.pruning.serialize import pruner_to_dict
+
+        return pruner_to_dict(self)
+
+    @staticmethod
+    def from_dict(data: Mapping[str, Any]) -> Pruner:
+        """The built-in pruner that :meth:`to_dict` described."""
+        from hyperhop.pruning.serialize import pruner_from_dict
+
+        return pruner_from_dict(data)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"

@@ -30,6 +30,7 @@ from hyperhop.multiobjective.dominance import as_minimization
 from hyperhop.multiobjective.dominance import pareto_front as mo_pareto_front
 from hyperhop.multiobjective.hypervolume import hypervolume as mo_hypervolume
 from hyperhop.pruning import Fidelity, NopPruner, Pruner, make_pruner
+from hyperhop.pruning.serialize import CUSTOM, pruner_from_dict, pruning_record, read_record
 from hyperhop.samplers import History, Sampler, make_sampler
 from hyperhop.space import Space, as_space
 from hyperhop.storage import MemoryStorage, Storage, codec, get_storage
@@ -154,13 +155,16 @@ class Study:
             raise ValueError(
                 f"The 'max_retries' parameter of Study must be an int >= 0. Got {describe(max_retries)} instead."
             )
-        definition = self.space.definition()
+        make_pruner(pruner, fidelity)  # bad arguments fail before anything is stored
+        self._check_fidelity(fidelity)
+        definition = {**self.space.definition(), _PRUNING_KEY: pruning_record(pruner, fidelity)}
         info, created = self.storage.create_study(
             self.name, dirs, definition, load_if_exists=load_if_exists
         )
         if not created:
             self._check_compatible(info.directions, info.space, dirs, definition)
             log.info("resuming study %r from %s", self.name, self.storage.url)
+            pruner, fidelity = self._stored_pruning(info.space, pruner, fidelity)
         self.id = info.id
         self.directions = dirs
         self._names: tuple[str, ...] | None = _names_in(info.attrs)
@@ -169,16 +173,7 @@ class Study:
         self.seed = seed
         self.sampler: Sampler = make_sampler(algo, self.space, seed)
         self.pruner: Pruner = make_pruner(pruner, fidelity)
-        self.fidelity = fidelity
-        template = self.space.template
-        if fidelity is not None and (
-            fidelity.name in self.space.labels
-            or (isinstance(template, Mapping) and fidelity.name in template)
-        ):
-            raise ValueError(
-                f"The fidelity {fidelity.name!r} is also a parameter of the space; the pruner "
-                "allocates it. Remove it from the space, or give the fidelity another name."
-            )
+        self.fidelity: Fidelity | None = fidelity
         self.owner = owner_id()
         self.grace_period = float(grace_period)
         self.max_retries = max_retries
@@ -221,6 +216,59 @@ class Study:
                     f"Study {self.name!r} in {self.storage.url} was created with a different space: "
                     f"parameter {label!r} was {was} and is now {now}. Use a new study name, or the original space."
                 )
+
+    def _check_fidelity(self, fidelity: Fidelity | None) -> None:
+        template = self.space.template
+        if fidelity is not None and (
+            fidelity.name in self.space.labels
+            or (isinstance(template, Mapping) and fidelity.name in template)
+        ):
+            raise ValueError(
+                f"The fidelity {fidelity.name!r} is also a parameter of the space; the pruner "
+                "allocates it. Remove it from the space, or give the fidelity another name."
+            )
+
+    def _stored_pruning(
+        self, stored: Any, pruner: Any, fidelity: Fidelity | None
+    ) -> tuple[Any, Fidelity | None]:
+        """The pruner and fidelity of a study opened again: the stored ones, unless given
+        here. A given one that differs from the stored one wins, with a warning (workers
+        that disagree do not prune alike)."""
+        record = stored.get(_PRUNING_KEY) if isinstance(stored, Mapping) else None
+        old_pruner, old_fidelity = read_record(record)
+        where = f"Study {self.name!r} in {self.storage.url}"
+        if fidelity is None:
+            fidelity = old_fidelity
+            self._check_fidelity(fidelity)
+        elif old_fidelity is not None and old_fidelity != fidelity:
+            log.warning(
+                "%s was created with %r; this process uses %r, as given.",
+                where,
+                old_fidelity,
+                fidelity,
+            )
+        if old_pruner is None:
+            return pruner, fidelity
+        if pruner is None:
+            if old_pruner.get("name") == CUSTOM:
+                log.warning(
+                    "%s was created with the pruner %s, code that storage does not hold: this "
+                    "process does not prune. Pass pruner=... (or --pruner) to prune alike.",
+                    where,
+                    old_pruner.get("repr"),
+                )
+                return NopPruner(), fidelity
+            return pruner_from_dict(old_pruner), fidelity
+        mine = pruning_record(pruner, None)["pruner"]
+        if mine != old_pruner:
+            log.warning(
+                "%s was created with the pruner %s; this process uses %s, as given (workers "
+                "that use different pruners do not prune alike).",
+                where,
+                _describe_pruner(old_pruner),
+                _describe_pruner(mine),
+            )
+        return pruner, fidelity
 
     @property
     def direction(self) -> str:
@@ -735,6 +783,20 @@ class Study:
 
 
 _NAMES_ATTR = "objective_names"
+_PRUNING_KEY = "pruning"
+"""The key of the pruner and fidelity in the study's stored definition (written with the
+study, in one transaction, so every worker that opens it finds them)."""
+
+
+def _describe_pruner(d: Mapping[str, Any] | None) -> str:
+    if d is None:
+        return "default"
+    if d.get("name") == CUSTOM:
+        return str(d.get("repr"))
+    try:
+        return repr(pruner_from_dict(d))
+    except ValueError:
+        return str(d)
 
 
 def _names_in(attrs: Mapping[str, Any]) -> tuple[str, ...] | None:
