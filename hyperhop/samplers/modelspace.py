@@ -22,6 +22,7 @@ import threadpoolctl
 
 from hyperhop.multiobjective.constraints import violations
 from hyperhop.samplers.base import History
+from hyperhop.samplers.fidelity import budget_values
 from hyperhop.space import Assignment, Space
 from hyperhop.trial import Trial, TrialState
 
@@ -254,15 +255,30 @@ class Observations:
 
 def observe(history: History, ms: ModelSpace) -> Observations:
     """Encode the history. A pruned trial counts with its value, else its last intermediate
-    value (single objective), else as failed. Queued and running trials are pending."""
+    value (single objective), else as failed. Queued and running trials are pending.
+
+    While fewer than ``d + 2`` trials completed in a study whose pruner stopped some early,
+    every finished trial counts with its value at one budget instead, the largest that
+    ``d + 2`` of them reached, and those stopped before it are left out (BOHB's rule, see
+    :mod:`hyperhop.samplers.fidelity`): values measured after different numbers of epochs
+    are not compared."""
     signs = np.array([1.0 if d == "min" else -1.0 for d in history.directions])
     n_obj = len(signs)
     done: list[Trial] = []
     values: list[tuple[float, ...]] = []
     failed: list[Trial] = []
     pending: list[Trial] = []
-    for t in history.trials:
+    at = budget_values(history)
+    for i, t in enumerate(history.trials):
         s = t.state
+        if at is not None and (s is TrialState.COMPLETE or s is TrialState.PRUNED):
+            v = float(at[1][i])
+            if v == v:  # reached the budget: its value there
+                done.append(t)
+                values.append((v,))
+                continue
+            if s is TrialState.PRUNED and t.intermediate:
+                continue  # stopped below the budget: not observed there
         if s is TrialState.COMPLETE or s is TrialState.PRUNED:
             vals = t.values
             if (vals is None or len(vals) != n_obj) and s is TrialState.PRUNED and n_obj == 1:

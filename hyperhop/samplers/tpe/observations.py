@@ -113,21 +113,23 @@ class TrialTable:
         gamma: float | Callable[[int], int],
         cap: int,
         loss: np.ndarray | None = None,
+        eligible: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Row indices (time order) of the good trials and of all the others, by
         :meth:`losses` or the given ``loss`` (one per row, lower is better).
 
         The good set holds the best ``min(ceil(gamma * sqrt(N)), cap)`` of the N trials
-        (every trial counts in N, as in Hyperopt), taken among the completed ones only: a
-        failed, pruned or still running trial is always in the other set, so the model
-        steers away from failures and parallel suggestions away from each other.
+        (every trial counts in N, as in Hyperopt), taken among the completed ones only
+        (or the rows of the ``eligible`` mask): a failed, pruned or still running trial
+        is otherwise in the other set, so the model steers away from failures and
+        parallel suggestions away from each other.
         """
         from hyperhop.samplers.tpe.parzen import n_good
 
         n = self.n
         if loss is None:
             loss = self.losses(direction)
-        complete = np.flatnonzero(self.state[:n] == COMPLETE)
+        complete = np.flatnonzero(self.state[:n] == COMPLETE if eligible is None else eligible[:n])
         k = gamma(n) if callable(gamma) else n_good(n, gamma, cap)
         k = min(k, cap, len(complete))
         good = np.zeros(n, dtype=bool)

@@ -10,6 +10,7 @@ import numpy as np
 
 from hyperhop.multiobjective.scalarization import SCALERS, check_scalarization, scalarize
 from hyperhop.samplers.base import History, SerialSampler
+from hyperhop.samplers.fidelity import budget_values
 from hyperhop.samplers.tpe import multivariate as mv
 from hyperhop.samplers.tpe import parzen
 from hyperhop.samplers.tpe.columns import Group, Plan, compile_plan
@@ -42,6 +43,12 @@ class TPESampler(SerialSampler):
     Failed, pruned and still-running trials count in N and always sit in g(x): the model
     learns to avoid failures, and parallel workers get different suggestions (a constant
     liar). Custom parameters and arrays of more than 64 entries are drawn from their prior.
+
+    Multi-fidelity (a pruner that allocates a budget, BOHB's setting): while fewer than
+    ``d + 2`` trials completed (``d`` parameters), the good set is taken among the trials
+    that reached the largest budget ``d + 2`` finished trials reached, by their values at
+    that budget (:mod:`hyperhop.samplers.fidelity`), instead of among the few completed
+    ones; values measured at different budgets are never compared.
 
     Several objectives are scalarized afresh for each suggestion, in DeepHyper's manner
     (:func:`hyperhop.multiobjective.scalarize`: each objective rescaled from the history,
@@ -148,9 +155,16 @@ class TPESampler(SerialSampler):
         table = self._table
         assert table is not None
         table.update(history)
-        good, bad = table.split(
-            history.directions[0], self.gamma, self.max_good, self.losses(history, table)
-        )
+        direction = history.directions[0]
+        loss = self.losses(history, table)
+        eligible = None
+        if loss is None:
+            at = budget_values(history)
+            if at is not None:  # few trials completed: rank all at one budget (BOHB)
+                v = at[1] if direction == "min" else -at[1]
+                eligible = ~np.isnan(v)
+                loss = np.where(eligible, v, math.inf)
+        good, bad = table.split(direction, self.gamma, self.max_good, loss, eligible)
         fits: dict[int, Any] = {}
         for _ in range(20):
             a = self._draw(self._plan, table.X, good, bad, fits, rng)
