@@ -13,6 +13,7 @@ import pytest
 import hyperhop as hh
 from hyperhop.pruning import SuccessiveHalvingPruner, ThresholdPruner
 from hyperhop.trial import TrialState
+from tests.conftest import require_module
 
 from ._worker import SPACE as WORKER_SPACE
 from ._worker import curve_objective
@@ -93,6 +94,28 @@ def test_every_style_prunes_the_same_on_every_executor_and_storage(
             assert t.state is TrialState.COMPLETE
             assert t.value == pytest.approx(x * 6)
     assert study.best.config["x"] == 0.1
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(240)
+@pytest.mark.parametrize(
+    ("executor", "storage", "objective", "module", "extra"),
+    [
+        ("ray", "sqlite", "generator", "ray", "ray"),
+        ("ray", "memory", "trial", "ray", "ray"),
+        ("dask", "memory", "generator", "distributed", "dask"),
+        ("dask", "sqlite", "returning", "distributed", "dask"),
+    ],
+)
+def test_pruning_is_the_same_under_ray_and_dask(
+    executor: str, storage: str, objective: str, module: str, extra: str, tmp_path: Path
+) -> None:
+    """The same trials stop at the same steps when the objective runs on a local Ray or
+    Dask cluster: reports and pruning questions travel to the study that decides."""
+    require_module(module, extra)
+    test_every_style_prunes_the_same_on_every_executor_and_storage(
+        executor, storage, objective, tmp_path
+    )
 
 
 def test_the_fidelity_reaches_the_objective_and_cannot_shadow_a_parameter() -> None:
