@@ -11,7 +11,8 @@
 ``n_jobs=0``       (``optimize`` only) wait for ``hyperhop worker`` processes (:class:`OutsideWorkers`)
 =================  =========================================================
 
-``trial_timeout=`` or ``memory_limit=`` imply isolated processes.
+``trial_timeout=`` or ``memory_limit=`` imply isolated processes (the process executor, or
+a child process per trial on each Ray, Dask or MPI worker).
 """
 
 from __future__ import annotations
@@ -117,17 +118,18 @@ def make_executor(
     name = executor.lower()
     if name == "process":
         return ProcessExecutor(workers, trial_timeout=trial_timeout, memory_limit=memory_limit)
+    limits: dict[str, Any] = {"trial_timeout": trial_timeout, "memory_limit": memory_limit}
+    if name == "ray":
+        return RayExecutor(num_workers=workers, **limits)
+    if name == "dask":
+        return DaskExecutor(n_workers=workers, **limits)
+    if name == "mpi":
+        return MPIExecutor(**limits)
     if isolated:
         raise ValueError(
             f"trial_timeout and memory_limit need isolated processes; executor={executor!r} cannot enforce them. "
-            "Use executor='process' (or leave it unset)."
+            "Use executor='process', 'ray', 'dask' or 'mpi' (or leave it unset)."
         )
-    if name == "ray":
-        return RayExecutor(num_workers=workers)
-    if name == "dask":
-        return DaskExecutor(n_workers=workers)
-    if name == "mpi":
-        return MPIExecutor()
     if name == "inline" or (name == "thread" and workers == 1):
         return InlineExecutor()
     if name == "thread":

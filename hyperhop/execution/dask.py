@@ -5,10 +5,21 @@ from __future__ import annotations
 import logging
 import queue
 from typing import Any
+from urllib.parse import urlsplit
 
 from hyperhop._lazy import require
 from hyperhop.execution.base import EvalSpec, Executor, Relay, Task, TaskResult, drain
-from hyperhop.execution.remote import dumps_spec, failed, lost, run_pickled
+from hyperhop.execution.relay_server import RelayServer
+from hyperhop.execution.remote import (
+    Isolation,
+    check_timeout,
+    drop_worker,
+    dumps_spec,
+    failed,
+    lost,
+    run_digest,
+    run_shipped,
+)
 
 log = logging.getLogger("hyperhop.execution")
 
@@ -16,19 +27,28 @@ _LOST = ("KilledWorker", "CommClosedError", "FutureCancelledError", "CancelledEr
 
 
 class DaskExecutor(Executor):
-    """Each trial is one ``client.submit`` of the objective.
+    """Each trial is one ``client.submit``; each Dask worker loads the objective once per
+    run and keeps it for the next trials.
 
     With ``client=None`` a ``LocalCluster`` of ``n_workers`` single-threaded worker
     processes is started (no dashboard) and closed after the run; with a
     ``distributed.Client`` the executor uses that cluster and leaves it running, with one
     trial per worker thread unless ``n_workers`` says otherwise.
 
-    On a Dask worker the objective cannot reach the study while it runs: intermediate
-    values are buffered and recorded when the trial ends, and ``trial.should_prune()``
-    always answers False. A worker that dies mid-trial (``os._exit``, a kill) fails that
+    ``trial.report()``, generator objectives and ``trial.should_prune()`` reach the study
+    while the trial runs, through a small authenticated TCP relay in the driver (JSON
+    messages); a worker that cannot reach the driver records its values when the trial
+    ends and is not pruned. A worker that dies mid-trial (``os._exit``, a kill) fails that
     trial with reason ``worker_lost`` and the study goes on. The local cluster is started
     with ``allowed-failures`` 0, so Dask does not rerun the trial elsewhere; on your own
     cluster, set ``distributed.scheduler.allowed-failures`` to 0 for the same behaviour.
+
+    A Dask task cannot be stopped from outside, so ``isolate=True`` (implied by
+    ``trial_timeout`` or ``memory_limit``) runs each trial in a child process of the worker
+    thread (hyperhop's process executor): an objective that hangs past ``trial_timeout``
+    seconds is killed and fails with reason ``timeout``, one past ``memory_limit`` with
+    ``oom``, one that crashes with ``worker_lost`` or ``signal:<NAME>``, and the Dask
+    worker lives on.
 
     Example:
         >>> import hyperhop as hh
@@ -38,28 +58,60 @@ class DaskExecutor(Executor):
 
     name = "dask"
 
-    def __init__(self, client: Any = None, n_workers: int | None = None) -> None:
+    def __init__(
+        self,
+        client: Any = None,
+        n_workers: int | None = None,
+        *,
+        isolate: bool = False,
+        trial_timeout: float | None = None,
+        memory_limit: int | str | None = None,
+        relay_host: str | None = None,
+    ) -> None:
         if n_workers is not None and (
             isinstance(n_workers, bool) or not isinstance(n_workers, int) or n_workers < 1
         ):
             raise ValueError(
                 f"The 'n_workers' parameter of DaskExecutor must be an int >= 1 or None. Got {n_workers!r} instead."
             )
+        check_timeout("DaskExecutor", trial_timeout)
         self.client = client
         self.n_workers = n_workers
+        self.isolate = isolate or trial_timeout is not None or memory_limit is not None
+        self.trial_timeout = trial_timeout
+        self.memory_limit = memory_limit
+        self.relay_host = relay_host
         self._distributed: Any = None
         self._own_client: Any = None
         self._cluster: Any = None
-        self._payload = b""
+        self._args: tuple[Any, ...] = ()
         self._done: queue.Queue[Any] = queue.Queue()
         self._slots = 0
         self._pending: dict[Any, Task] = {}
+        self._running: set[int] = set()
+        self._server: RelayServer | None = None
 
     def _client(self) -> Any:
         return self.client if self.client is not None else self._own_client
 
+    def _relay_host(self, client: Any) -> str:
+        """The driver's address as the cluster's workers see it."""
+        if self.relay_host is not None:
+            return self.relay_host
+        if self.client is None:
+            return "127.0.0.1"  # our LocalCluster
+        parts = urlsplit(str(client.scheduler.address))
+        host = parts.hostname or "127.0.0.1"
+        if parts.scheme == "inproc" or host in ("127.0.0.1", "localhost", "::1"):
+            return "127.0.0.1"
+        try:
+            return str(self._distributed.utils.get_ip(host))
+        except OSError:
+            return "127.0.0.1"
+
     def start(self, spec: EvalSpec, relay: Relay) -> None:
         self._distributed = distributed = require("distributed", "dask", "DaskExecutor")
+        payload = dumps_spec(spec)
         if self.client is None:
             import dask
 
@@ -81,9 +133,15 @@ class DaskExecutor(Executor):
             self._slots = self.n_workers
         else:
             self._slots = max(1, sum(client.nthreads().values()))
-        # the spec travels with each task, pickled once here (a scattered copy would die with
-        # the workers that hold it)
-        self._payload = dumps_spec(spec)
+        self._running = set()
+        self._server = RelayServer(
+            relay, self._relay_host(client), accepts=self._running.__contains__
+        )
+        isolation = Isolation(self.trial_timeout, self.memory_limit) if self.isolate else None
+        endpoint = self._server.endpoint
+        # the spec travels with each task (a scattered copy would die with the workers that
+        # hold it); each worker unpickles it once, under this digest
+        self._args = (run_digest(payload, endpoint, isolation), payload, endpoint, isolation)
         self._pending = {}
         self._done = queue.Queue()
 
@@ -97,9 +155,10 @@ class DaskExecutor(Executor):
 
     def submit(self, task: Task) -> None:
         client = self._client()
-        assert client is not None, "start() first"
-        fut = client.submit(run_pickled, self._payload, task, pure=False, retries=0)
+        assert client is not None and self._args, "start() first"
+        fut = client.submit(run_shipped, *self._args, task, pure=False, retries=0)
         self._pending[fut] = task
+        self._running.add(task.trial_id)
         fut.add_done_callback(self._done.put)
 
     def _result(self, fut: Any, task: Task) -> TaskResult:
@@ -115,8 +174,24 @@ class DaskExecutor(Executor):
         if not self._pending:
             return []
         # done callbacks fill a queue: no per-call wait over every pending future
-        done = drain(self._done, timeout)
-        return [self._result(f, self._pending.pop(f)) for f in done if f in self._pending]
+        done = [f for f in drain(self._done, timeout) if f in self._pending]
+        out: list[TaskResult] = []
+        finished = [f for f in done if f.status == "finished"]
+        if finished:
+            try:  # one round trip for every result that is ready
+                results = self._client().gather(finished)
+            except Exception as e:  # noqa: BLE001 - taken one by one below
+                log.debug("gathering Dask results at once failed (%s); one by one", e)
+            else:
+                for f, res in zip(finished, results, strict=True):
+                    out.append(res)
+                    self._running.discard(self._pending.pop(f).trial_id)
+        for f in done:
+            if f in self._pending:
+                task = self._pending.pop(f)
+                out.append(self._result(f, task))
+                self._running.discard(task.trial_id)
+        return out
 
     def shutdown(self, cancel: bool = False) -> list[int]:
         cancelled = [t.trial_id for t in self._pending.values()] if cancel else []
@@ -126,8 +201,17 @@ class DaskExecutor(Executor):
                 client.cancel(list(self._pending), force=True)
             except Exception as e:  # noqa: BLE001 - best effort while shutting down
                 log.warning("could not cancel Dask futures: %s", e)
+        if self.client is not None and self._args:
+            try:  # free the objective (and stop isolated children) on the user's workers
+                self.client.run(drop_worker, self._args[0], wait=False)
+            except Exception as e:  # noqa: BLE001 - best effort while shutting down
+                log.debug("could not clean the Dask workers up: %s", e)
         self._pending = {}
-        self._payload = b""
+        self._running = set()
+        self._args = ()
+        if self._server is not None:
+            self._server.close()
+            self._server = None
         if self._own_client is not None:
             self._own_client.close()
             self._own_client = None

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import logging
+import socket
 import threading
 from typing import Any
 
 from hyperhop._lazy import require
 from hyperhop.execution.base import EvalSpec, Executor, Relay, Task, TaskResult
 from hyperhop.execution.process import ExecutorError
-from hyperhop.execution.remote import dumps_spec, failed, lost, run_isolated, run_pickled
+from hyperhop.execution.relay_server import RelayServer
+from hyperhop.execution.remote import (
+    Isolation,
+    check_timeout,
+    dumps_spec,
+    failed,
+    lost,
+    run_digest,
+    run_shipped,
+)
 
 log = logging.getLogger("hyperhop.execution")
 
@@ -28,9 +38,10 @@ class MPIExecutor(Executor):
     seconds is an error, not a hang). The objective is sent with cloudpickle, so closures and
     functions defined in the script work.
 
-    On a rank the objective cannot reach the study while it runs: intermediate values are
-    buffered and recorded when the trial ends, and ``trial.should_prune()`` always answers
-    False. An objective that raises fails its trial as everywhere. MPI itself has no worker
+    ``trial.report()``, generator objectives and ``trial.should_prune()`` reach the study
+    while the trial runs, through a small authenticated TCP relay in rank 0 (JSON messages;
+    ranks try ``relay_host``, or this host's loopback and then its address); a rank that
+    cannot reach it records its values when the trial ends and is not pruned. An objective that raises fails its trial as everywhere. MPI itself has no worker
     fault tolerance: a rank that dies (``os._exit``, a segfault, a kill) makes ``mpiexec``
     abort the whole job under Open MPI's defaults. With ``isolate=True`` (implied by
     ``trial_timeout`` or ``memory_limit``) each rank runs its trials in a child process, as
@@ -55,6 +66,7 @@ class MPIExecutor(Executor):
         trial_timeout: float | None = None,
         memory_limit: int | str | None = None,
         start_timeout: float = 120.0,
+        relay_host: str | None = None,
     ) -> None:
         if max_workers is not None and (
             isinstance(max_workers, bool) or not isinstance(max_workers, int) or max_workers < 1
@@ -62,23 +74,23 @@ class MPIExecutor(Executor):
             raise ValueError(
                 f"The 'max_workers' parameter of MPIExecutor must be an int >= 1 or None. Got {max_workers!r} instead."
             )
-        if trial_timeout is not None and not trial_timeout > 0:
-            raise ValueError(
-                f"The 'trial_timeout' parameter of MPIExecutor must be > 0 seconds. Got {trial_timeout!r} instead."
-            )
+        check_timeout("MPIExecutor", trial_timeout)
         self.max_workers = max_workers
         self.isolate = isolate or trial_timeout is not None or memory_limit is not None
         self.trial_timeout = trial_timeout
         self.memory_limit = memory_limit
         self.start_timeout = start_timeout
+        self.relay_host = relay_host
         self._pool: Any = None
-        self._payload = b""
+        self._args: tuple[Any, ...] = ()
+        self._running: set[int] = set()
+        self._server: RelayServer | None = None
         self._slots = 0
         self._pending: dict[cf.Future[TaskResult], Task] = {}
 
     def start(self, spec: EvalSpec, relay: Relay) -> None:
         futures = require("mpi4py.futures", "mpi", "MPIExecutor")
-        self._payload = dumps_spec(spec)
+        payload = dumps_spec(spec)
         self._pool = pool = futures.MPIPoolExecutor(max_workers=self.max_workers)
         sizes: list[int] = []
         waiter = threading.Thread(target=lambda: sizes.append(pool.num_workers), daemon=True)
@@ -94,6 +106,16 @@ class MPIExecutor(Executor):
             )
         self._slots = max(1, int(sizes[0]))
         self._pending = {}
+        self._running = set()
+        hosts: tuple[str, ...]
+        if self.relay_host is not None:
+            bind, hosts = self.relay_host, (self.relay_host,)
+        else:  # ranks may run on other hosts: listen everywhere (the token guards it)
+            bind, hosts = "0.0.0.0", ("127.0.0.1", *_host_addresses())
+        self._server = RelayServer(relay, bind, hosts, accepts=self._running.__contains__)
+        isolation = Isolation(self.trial_timeout, self.memory_limit) if self.isolate else None
+        endpoint = self._server.endpoint
+        self._args = (run_digest(payload, endpoint, isolation), payload, endpoint, isolation)
 
     @property
     def capacity(self) -> int:
@@ -104,14 +126,10 @@ class MPIExecutor(Executor):
         return len(self._pending)
 
     def submit(self, task: Task) -> None:
-        assert self._pool is not None, "start() first"
-        if self.isolate:
-            fut = self._pool.submit(
-                run_isolated, self._payload, task, self.trial_timeout, self.memory_limit
-            )
-        else:
-            fut = self._pool.submit(run_pickled, self._payload, task)
+        assert self._pool is not None and self._args, "start() first"
+        fut = self._pool.submit(run_shipped, *self._args, task)
         self._pending[fut] = task
+        self._running.add(task.trial_id)
 
     def _result(self, fut: cf.Future[TaskResult], task: Task) -> TaskResult:
         try:
@@ -125,7 +143,12 @@ class MPIExecutor(Executor):
         if not self._pending:
             return []
         done, _ = cf.wait(list(self._pending), timeout=timeout, return_when=cf.FIRST_COMPLETED)
-        return [self._result(f, self._pending.pop(f)) for f in done]
+        out = []
+        for f in done:
+            task = self._pending.pop(f)
+            out.append(self._result(f, task))
+            self._running.discard(task.trial_id)
+        return out
 
     def shutdown(self, cancel: bool = False) -> list[int]:
         cancelled = [t.trial_id for t in self._pending.values()] if cancel else []
@@ -133,7 +156,21 @@ class MPIExecutor(Executor):
             self._pool.shutdown(wait=not cancel, cancel_futures=cancel)
             self._pool = None
         self._pending = {}
+        self._running = set()
+        self._args = ()
+        if self._server is not None:
+            self._server.close()
+            self._server = None
         return cancelled
 
     def __repr__(self) -> str:
         return f"MPIExecutor(max_workers={self.max_workers!r})"
+
+
+def _host_addresses() -> tuple[str, ...]:
+    """This host's own addresses, as other hosts may reach it (none when unknown)."""
+    try:
+        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+    except OSError:
+        return ()
+    return tuple(dict.fromkeys(str(i[4][0]) for i in infos if not str(i[4][0]).startswith("127.")))

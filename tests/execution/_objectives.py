@@ -31,6 +31,12 @@ def slow_quad(cfg: dict[str, Any]) -> float:
     return quad(cfg)
 
 
+def pid_quad(cfg: dict[str, Any]) -> dict[str, Any]:
+    """:func:`quad`, with the pid of the process that ran it as a user attribute."""
+    time.sleep(0.1)
+    return {"value": quad(cfg), "pid": os.getpid()}
+
+
 def claim(control: str, token: str) -> bool:
     """Atomically take a one-shot token (True for exactly one caller, across processes)."""
     try:

@@ -76,3 +76,21 @@ def test_faults_fail_their_trials_and_the_study_goes_on(client: Any, tmp_path: P
     killer.join()
     assert killer.killed is not None
     check_fault_study(study, {"exception": 1, "worker_lost": 2})
+
+
+def test_isolated_trials_time_out_and_the_study_goes_on(tmp_path: Path) -> None:
+    """executor="dask" with trial_timeout: each Dask worker runs its trials in a child
+    process, so one that raises, one that calls os._exit and one that hangs past 2 s fail
+    with their reasons, the workers live on and 16 trials complete."""
+    require_module("distributed", "dask")
+    study = hh.Study(SPACE, algo="random", seed=SEED)
+    study.optimize(
+        chaos,
+        n_trials=N_TRIALS,
+        n_jobs=2,
+        executor="dask",
+        trial_timeout=2.0,
+        kwargs={"control": str(tmp_path)},
+        progress=False,
+    )
+    check_fault_study(study, {"exception": 1, "worker_lost": 1, "timeout": 1})

@@ -40,7 +40,7 @@ def test_names_choose_the_executors() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "fragment"),
     [
-        ({"n_jobs": 2, "executor": "ray", "trial_timeout": 1.0}, "trial_timeout"),
+        ({"n_jobs": 2, "executor": "thread", "trial_timeout": 1.0}, "trial_timeout"),
         ({"n_jobs": 2, "executor": "spark"}, "ray"),
         ({"n_jobs": False}, "n_jobs"),
     ],
@@ -65,6 +65,15 @@ def test_a_missing_library_names_its_extra(
         monkeypatch.setitem(__import__("sys").modules, name, None)  # import fails
     with pytest.raises(MissingDependencyError, match=rf"pip install 'hyperhop\[{extra}\]'"):
         make().start(EvalSpec(quad), _NoRelay())
+
+
+@pytest.mark.parametrize("name", ["ray", "dask", "mpi"])
+def test_limits_isolate_the_remote_executors(name: str) -> None:
+    ex: Any = make_executor(2, name, trial_timeout=1.5, memory_limit="1GiB")
+    assert ex.isolate and ex.trial_timeout == 1.5 and ex.memory_limit == "1GiB"
+    assert not make_executor(2, name).isolate
+    with pytest.raises(ValueError, match="'trial_timeout' parameter of"):
+        make_executor(2, name, trial_timeout=0)
 
 
 @pytest.mark.parametrize(
@@ -138,23 +147,41 @@ def test_load_object() -> None:
             load_object(bad)
 
 
-def test_run_isolated_keeps_the_worker_alive() -> None:
-    """What an isolated MPI rank does: trials in a child process that may die."""
+def test_an_isolated_remote_worker_lives_on() -> None:
+    """What an isolated Ray actor, Dask worker or MPI rank does: trials in a child process
+    that may die or hang; the worker itself goes on."""
     import os
+    import time
 
-    from hyperhop.execution import remote
-    from hyperhop.execution.remote import dumps_spec, run_isolated
+    from hyperhop.execution.remote import Isolation, RemoteWorker, dumps_spec
 
     def gen(cfg: dict[str, Any]) -> Any:
+        if cfg["n"] == 1:
+            os._exit(3)
+        if cfg["n"] == 2:
+            time.sleep(60)
         yield 2.0
         return quad(cfg)
 
-    res = run_isolated(dumps_spec(EvalSpec(gen)), TASK)
-    assert res.result == quad(TASK.config) and res.intermediate == {0: 2.0}
-    res = run_isolated(dumps_spec(EvalSpec(lambda cfg: os._exit(3))), TASK)
-    assert res.error is not None and res.error.reason == "worker_lost"
-    res = run_isolated(dumps_spec(EvalSpec(gen)), TASK)  # a fresh child for the next trial
-    assert res.result == quad(TASK.config)
-    for child, _ in remote._ISOLATED.values():
-        child.shutdown()
-    remote._ISOLATED.clear()
+    worker = RemoteWorker(dumps_spec(EvalSpec(gen)), None, Isolation(trial_timeout=1.0))
+    try:
+        res = worker.run(TASK)
+        assert res.result == quad(TASK.config) and res.intermediate == {0: 2.0}
+        res = worker.run(Task(2, 1, {**TASK.config, "n": 1}, {}))
+        assert res.error is not None and res.error.reason == "worker_lost"
+        res = worker.run(Task(3, 2, {**TASK.config, "n": 2}, {}))
+        assert res.error is not None and res.error.reason == "timeout"
+        res = worker.run(TASK)  # a fresh child for the next trial
+        assert res.result == quad(TASK.config)
+    finally:
+        worker.close()
+
+
+def test_a_worker_that_cannot_load_the_objective_fails_each_trial() -> None:
+    from hyperhop.execution.process import ExecutorError
+    from hyperhop.execution.remote import RemoteWorker
+
+    worker = RemoteWorker(b"not a pickle", None, None)
+    assert not worker.ready()
+    with pytest.raises(ExecutorError, match="could not load the objective"):
+        worker.run(TASK)
