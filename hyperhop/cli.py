@@ -17,7 +17,14 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from hyperhop.exceptions import HyperhopError
-from hyperhop.pruning.serialize import parse_fidelity, parse_pruner
+from hyperhop.pruning import make_pruner
+from hyperhop.pruning.serialize import (
+    CUSTOM,
+    parse_fidelity,
+    parse_pruner,
+    pruner_from_dict,
+    read_record,
+)
 from hyperhop.storage import Storage, get_storage
 from hyperhop.study.trials import TrialList
 from hyperhop.trial import Trial, TrialState
@@ -92,6 +99,9 @@ def cmd_show(store: Storage, args: argparse.Namespace, out: TextIO) -> int:
         "Trials: " + (", ".join(f"{n} {k.lower()}" for k, n in sorted(counts.items())) or "none"),
         file=out,
     )
+    pruning = _pruning_line(info.space)
+    if pruning:
+        print(pruning, file=out)
     if len(info.directions) != 1:
         return 0
     best = best_trials(trials, info.directions[0], args.top)
@@ -106,6 +116,28 @@ def cmd_show(store: Storage, args: argparse.Namespace, out: TextIO) -> int:
     print(f"Best {len(best)} trial(s):", file=out)
     print(format_table(rows, ["#", "value", *labels, "seconds"]), file=out)
     return 0
+
+
+def _pruning_line(definition: Any) -> str | None:
+    """``Pruner: ...`` for a study stored with a pruner or a fidelity (None otherwise)."""
+    record = definition.get("pruning") if isinstance(definition, dict) else None
+    try:
+        described, fidelity = read_record(record)
+    except ValueError as e:
+        return f"Pruning: unreadable ({e})"
+    if described is None and fidelity is None:
+        return None
+    if described is not None and described.get("name") == CUSTOM:
+        pruner = f"{described.get('repr')} (code: not rebuilt from storage)"
+    else:
+        try:
+            given = None if described is None else pruner_from_dict(described)
+            pruner = repr(make_pruner(given, fidelity))
+        except ValueError as e:
+            pruner = f"unreadable ({e})"
+    if fidelity is None:
+        return f"Pruner: {pruner}"
+    return f"Pruner: {pruner}; fidelity {fidelity.name} from {fidelity.min} to {fidelity.max}"
 
 
 def cmd_export(store: Storage, args: argparse.Namespace, out: TextIO) -> int:

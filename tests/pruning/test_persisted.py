@@ -183,3 +183,25 @@ def test_command_line_spellings() -> None:
     for bad in ("epochs", "epochs:1:x", "epochs:1:2:3"):
         with pytest.raises(ValueError, match="NAME:MIN:MAX|whole numbers"):
             parse_fidelity(bad)
+
+
+def test_hyperhop_show_names_the_stored_pruner(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from hyperhop.cli import main
+
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    hh.Study(SPACE, storage=url, name="halving", fidelity=EPOCHS)
+    hh.Study(SPACE, storage=url, name="plain")
+    hh.Study(SPACE, storage=url, name="own", pruner=StopAll())
+    outs = {}
+    for name in ("halving", "plain", "own"):
+        assert main(["show", "--storage", url, "--study", name]) == 0
+        outs[name] = capsys.readouterr().out
+    assert (
+        "Pruner: SuccessiveHalvingPruner(min_resource=1, reduction_factor=3, max_resource=27"
+        in outs["halving"]
+    )
+    assert "fidelity epochs from 1 to 27" in outs["halving"]
+    assert "Pruner" not in outs["plain"]
+    assert "Pruner: StopAll() (code: not rebuilt from storage)" in outs["own"]
