@@ -58,7 +58,8 @@ def budget_values(history: History, n_min: int | None = None) -> tuple[int, np.n
 
     None when there is nothing to correct: several objectives, no trial stopped early with
     intermediate values, or ``n_min`` trials already completed (those ran the full budget
-    and the model is fitted on them, as BOHB does when the largest budget has enough).
+    and the model is fitted on them, as BOHB does when the largest budget has enough); and
+    when a completed trial reported no intermediate value (its budget is unknown).
     """
     if len(history.directions) != 1:
         return None
@@ -72,8 +73,9 @@ def budget_values(history: History, n_min: int | None = None) -> tuple[int, np.n
             n_complete += 1
             if n_complete >= n_min:
                 return None  # usually within the first trials: no pass over them all
-            if t.intermediate:
-                reached.append(max(t.intermediate) + 1)
+            if not t.intermediate:
+                return None  # a value without a budget: nothing to compare it with
+            reached.append(max(t.intermediate) + 1)
         elif t.state is TrialState.PRUNED and t.intermediate:
             stopped = True
             reached.append(max(t.intermediate) + 1)

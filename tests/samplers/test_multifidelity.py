@@ -80,6 +80,10 @@ def test_nothing_changes_without_early_stops_or_with_enough_complete_trials() ->
     assert budget_values(History(SPACE, ("min",), many)) is None  # 3 complete >= d + 2
     running = [make(i, 0.5, 3, TrialState.RUNNING) for i in range(5)]
     assert budget_values(History(SPACE, ("min",), plain[:1] + running)) is None
+    stopped = [make(i, 0.5, 1, TrialState.PRUNED) for i in range(1, 5)]
+    assert budget_values(History(SPACE, ("min",), plain[:1] + stopped)) is not None
+    bare = dataclasses.replace(plain[0], intermediate={})  # a value without a budget
+    assert budget_values(History(SPACE, ("min",), [bare, *stopped])) is None
     two = History(SPACE, ("min", "min"), [make(0, 0.5, 1, TrialState.PRUNED)] * 4)
     assert budget_values(two) is None  # one value per step: the first objective's only
 
