@@ -52,7 +52,17 @@ def maximize(objective: Any, space: Any, **kw: Any) -> Study:
 
 def load_study(storage: Any, name: str, space: Any = None, **kw: Any) -> Study:
     """Open an existing study. Without ``space`` it is rebuilt from the stored description
-    (possible unless the space uses expressions, custom types or constraints)."""
+    (possible unless the space uses expressions, custom types or constraints); without
+    ``pruner=``/``fidelity=`` the study's stored ones apply.
+
+    Example:
+        >>> import hyperhop as hh
+        >>> from hyperhop.storage import MemoryStorage
+        >>> store = MemoryStorage()
+        >>> _ = hh.Study({"x": hh.float(0, 1)}, storage=store, name="s", pruner="median")
+        >>> hh.load_study(store, "s").pruner.name
+        'median'
+    """
     from hyperhop.space.serialize import space_from_definition
     from hyperhop.storage import get_storage
 

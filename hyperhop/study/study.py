@@ -103,6 +103,11 @@ class Study:
             objective receives ``config["epochs"] = 81`` and reports one value per epoch;
             the pruner allocates epochs between trials.
 
+    The pruner and the fidelity are stored with a new study (as JSON; a pruner class of
+    your own by name only). A study opened again (``load_study``, a rerun, ``hyperhop
+    worker``) uses the stored ones where ``pruner``/``fidelity`` are None, so workers that
+    share a database prune alike; one given that differs wins, with a logged warning.
+
     Example:
         >>> import hyperhop as hh
         >>> study = hh.Study({"x": hh.float(-2, 2)}, direction="min", seed=1)
@@ -260,7 +265,7 @@ class Study:
                 return NopPruner(), fidelity
             return pruner_from_dict(old_pruner), fidelity
         mine = pruning_record(pruner, None)["pruner"]
-        if mine != old_pruner:
+        if _effective(mine, fidelity) != _effective(old_pruner, fidelity):
             log.warning(
                 "%s was created with the pruner %s; this process uses %s, as given (workers "
                 "that use different pruners do not prune alike).",
@@ -786,6 +791,13 @@ _NAMES_ATTR = "objective_names"
 _PRUNING_KEY = "pruning"
 """The key of the pruner and fidelity in the study's stored definition (written with the
 study, in one transaction, so every worker that opens it finds them)."""
+
+
+def _effective(d: Mapping[str, Any] | None, fidelity: Fidelity | None) -> Any:
+    """A stored pruner as it prunes with ``fidelity`` (its resource range filled in)."""
+    if d is None or d.get("name") == CUSTOM:
+        return d
+    return pruning_record(make_pruner(pruner_from_dict(d), fidelity), None)["pruner"]
 
 
 def _describe_pruner(d: Mapping[str, Any] | None) -> str:

@@ -116,6 +116,23 @@ def test_an_explicit_pruner_wins_with_a_warning_when_it_differs(
     assert caplog.text.count("do not prune alike") == 1  # only the one that differs
 
 
+def test_a_pruner_that_prunes_the_same_is_no_disagreement(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Stored: successive halving with the fidelity's range; given: the same range spelt out."""
+    store = MemoryStorage()
+    hh.Study(SPACE, storage=store, name="s", fidelity=EPOCHS)
+    hh.Study(SPACE, storage=store, name="t", pruner="sha", fidelity=EPOCHS)
+    with caplog.at_level(logging.WARNING, "hyperhop.study"):
+        for name in ("s", "t"):
+            study = hh.load_study(store, name, pruner=SuccessiveHalvingPruner(1, 3, 27))
+            assert study.pruner == SuccessiveHalvingPruner(1, 3, 27)
+    assert caplog.text == ""
+    with caplog.at_level(logging.WARNING, "hyperhop.study"):
+        hh.load_study(store, "t", pruner=SuccessiveHalvingPruner(1, 2, 27))
+    assert "do not prune alike" in caplog.text
+
+
 def test_a_different_fidelity_is_used_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
     store = MemoryStorage()
     hh.Study(SPACE, storage=store, name="s", pruner="sha", fidelity=EPOCHS)
