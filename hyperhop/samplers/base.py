@@ -65,20 +65,22 @@ class Sampler(abc.ABC):
         three times cheaper, and valid only until the next ``scratch_rng`` call in this
         thread. For samplers that draw from one stream per suggestion."""
         local = self._scratch
-        gen = getattr(local, "gen", None)
-        if gen is None:
-            gen = local.gen = np.random.Generator(np.random.Philox(key=[self._entropy, 0]))
-        gen.bit_generator.state = {
-            "bit_generator": "Philox",
-            "state": {
-                "counter": np.zeros(4, dtype=np.uint64),
-                "key": _philox_key(self._entropy, index),
-            },
-            "buffer": np.zeros(4, dtype=np.uint64),
-            "buffer_pos": 4,
-            "has_uint32": 0,
-            "uinteger": 0,
-        }
+        state = getattr(local, "state", None)
+        if state is None:
+            local.gen = np.random.Generator(np.random.Philox(key=[self._entropy, 0]))
+            local.key = _philox_key(self._entropy, 0)
+            state = local.state = {
+                "bit_generator": "Philox",
+                "state": {"counter": np.zeros(4, dtype=np.uint64), "key": local.key},
+                "buffer": np.zeros(4, dtype=np.uint64),
+                "buffer_pos": 4,
+                "has_uint32": 0,
+                "uinteger": 0,
+            }
+        # the setter copies these arrays into the generator, so one dict serves every call
+        local.key[1] = index & 0xFFFFFFFFFFFFFFFF
+        gen: np.random.Generator = local.gen
+        gen.bit_generator.state = state
         return gen
 
     @abc.abstractmethod

@@ -93,8 +93,13 @@ class _Const(_Node):
 class _Dict(_Node):
     def __init__(self, items: list[tuple[Any, _Node]]) -> None:
         self.items = items
+        self._flat: list[tuple[Any, str, Callable[[Any], Any]]] | None = None
+        if all(type(n) is _Param for _, n in items):  # a flat dict of parameters
+            self._flat = [(k, n.label, n.param.to_value) for k, n in items]  # type: ignore[attr-defined]
 
     def build(self, a: Mapping[str, Any]) -> Any:
+        if self._flat is not None:
+            return {k: to_value(a[label]) for k, label, to_value in self._flat}
         return {k: n.build(a) for k, n in self.items}
 
     def extract(self, value: Any, out: Assignment, partial: bool) -> None:
@@ -375,8 +380,8 @@ class Space:
         return a
 
     def _plan_batches(self) -> None:
-        """Group runs of unconditional plain floats, so one ``rng.uniform`` call draws a run
-        (the same doubles, in the same order, as one call per parameter)."""
+        """Group runs of unconditional plain floats, so one ``rng.random`` call draws a run
+        (the same doubles, in the same order, as one ``rng.uniform`` call per parameter)."""
         plan: list[Any] = []
         run: list[ParamSpec] = []
 
@@ -386,8 +391,8 @@ class Space:
                 plan.append(
                     (
                         [r.label for r in run],
-                        np.array([p._a for p in ps]),  # type: ignore[attr-defined]
-                        np.array([p._b for p in ps]),  # type: ignore[attr-defined]
+                        [p._a for p in ps],  # type: ignore[attr-defined]
+                        [p._b - p._a for p in ps],  # type: ignore[attr-defined]
                         [(p.log, p.low, p.high) for p in ps],  # type: ignore[attr-defined]
                     )
                 )
@@ -416,10 +421,13 @@ class Space:
         exp = math.exp
         for item in self._batch or ():
             if type(item) is tuple:
-                labels, lo, hi, finish = item
-                for label, v, (log, low, high) in zip(
-                    labels, np.asarray(rng.uniform(lo, hi)).tolist(), finish, strict=True
+                labels, lo, span, finish = item
+                # lo + span * u is what rng.uniform computes, without its broadcasting cost
+                us = rng.random(len(labels)).tolist()
+                for label, a0, w, u, (log, low, high) in zip(
+                    labels, lo, span, us, finish, strict=True
                 ):
+                    v = a0 + w * u
                     if log:
                         v = exp(v)
                     a[label] = low if v < low else high if v > high else v
@@ -442,6 +450,8 @@ class Space:
 
     def sample(self, rng: RngLike = None, *, seed: int | None = None) -> Assignment:
         """Draw a flat assignment (label -> raw value) from the prior, respecting constraints."""
+        if self._batch is not None and not self.constraints and type(rng) is np.random.Generator:
+            return self._draw_batched(rng)  # the common case, without the general path's calls
         gen = as_rng(seed if rng is None else rng)
         return self._feasible_or_retry(lambda: self._draw(gen), "sample")
 

@@ -34,6 +34,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from hyperhop.exceptions import StaleTrialError, TrialStateError
 from hyperhop.trial import Trial, TrialError, TrialState
 
 SCHEMA_VERSION = 1
@@ -198,8 +199,6 @@ def check_cas(
 ) -> None:
     """Raise the right TrialStateError unless ``trial`` matches the expectation (shared by
     backends that check in Python rather than in a WHERE clause)."""
-    from hyperhop.exceptions import StaleTrialError, TrialStateError
-
     ok = trial.state is expect_state and not trial.state.is_finished
     ok = ok and (expect_owner is None or trial.owner == expect_owner)
     ok = ok and (expect_heartbeat is None or trial.heartbeat == expect_heartbeat)

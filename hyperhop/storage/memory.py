@@ -16,7 +16,7 @@ from hyperhop.storage import codec
 from hyperhop.storage.base import Storage, StudyInfo, StudySummary, check_cas
 from hyperhop.trial import Trial, TrialError, TrialState
 
-_SCALARS = (float, int, str, bool, type(None))
+_SCALARS = frozenset((float, int, str, bool, type(None)))
 
 
 def _evolve(t: Any, **changes: Any) -> Any:
@@ -24,17 +24,46 @@ def _evolve(t: Any, **changes: Any) -> Any:
     private caches (the attached space, the built config) are not carried over."""
     if type(t) is not Trial:
         return dataclasses.replace(t, **changes)
-    new = object.__new__(Trial)
-    d = new.__dict__
-    d.update({k: v for k, v in t.__dict__.items() if k[0] != "_"})
+    d = t.__dict__.copy()
+    d.pop("_space", None)
+    d.pop("_config", None)
     d.update(changes)
+    new = object.__new__(Trial)
+    object.__setattr__(new, "__dict__", d)
+    return new
+
+
+def _new_trial(**fields: Any) -> Trial:
+    """A new snapshot, built like :func:`_evolve` (a frozen dataclass's ``__init__`` costs
+    a call per field); fields not given take the dataclass defaults."""
+    d: dict[str, Any] = {
+        "values": None,
+        "intermediate": {},
+        "user_attrs": {},
+        "system_attrs": {},
+        "error": None,
+        "owner": None,
+        "heartbeat": None,
+        "datetime_start": None,
+        "datetime_complete": None,
+        "enqueue_key": None,
+        "retried_from": None,
+        "seq": 0,
+    }
+    d.update(fields)
+    new = object.__new__(Trial)
+    object.__setattr__(new, "__dict__", d)
     return new
 
 
 def _copy_json(obj: Any) -> Any:
     """A deep, JSON-faithful copy, so the memory backend stores what a database would."""
-    if type(obj) is dict and all(type(v) in _SCALARS and type(k) is str for k, v in obj.items()):
-        return dict(obj)  # the common case (flat params of plain numbers) needs no round trip
+    if type(obj) is dict:
+        for k, v in obj.items():
+            if type(v) not in _SCALARS or type(k) is not str:
+                break
+        else:
+            return dict(obj)  # the common case (flat params of plain numbers): no round trip
     return codec.loads(codec.dumps(obj))
 
 
@@ -154,18 +183,19 @@ class MemoryStorage(Storage):
         if state not in (TrialState.QUEUED, TrialState.RUNNING):
             raise ValueError(f"A new trial is QUEUED or RUNNING, not {state.name}.")
         with self._lock:
-            self.get_study_by_id(study_id)
+            if study_id not in self._studies:
+                self.get_study_by_id(study_id)  # raises
             if enqueue_key is not None and (study_id, enqueue_key) in self._keys:
                 return self._by_id[self._keys[(study_id, enqueue_key)]]
             now = time.time()
             running = state is TrialState.RUNNING
-            trial = Trial(
+            trial = _new_trial(
                 id=self._next_trial,
                 number=len(self._trials[study_id]),
                 study_id=study_id,
                 state=state,
-                params=_copy_json(dict(params)),
-                system_attrs=_copy_json(dict(system_attrs or {})),
+                params=_copy_json(params if type(params) is dict else dict(params)),
+                system_attrs=_copy_json(dict(system_attrs)) if system_attrs else {},
                 owner=owner if running else None,
                 heartbeat=now if running else None,
                 datetime_start=now if running else None,
@@ -226,7 +256,7 @@ class MemoryStorage(Storage):
                 if state.is_finished:
                     changes["datetime_complete"] = time.time()
             if values is not None:
-                changes["values"] = tuple(float(v) for v in values)
+                changes["values"] = tuple(map(float, values))
             if error is not None:
                 changes["error"] = error
             if intermediate:
@@ -267,8 +297,16 @@ class MemoryStorage(Storage):
             trials = self._trials[study_id]
             if since <= 0:
                 return list(trials), self._seq[study_id]
+            seq = self._seq[study_id]
+            if since >= seq:
+                return [], seq
             log = self._log[study_id]
-            start = bisect.bisect_right(log, (since, sys.maxsize))
+            # every change is logged in order, so the entry of sequence number s is log[s - 1]
+            start = (
+                since
+                if log[since - 1][0] == since
+                else bisect.bisect_right(log, (since, sys.maxsize))
+            )
             numbers = sorted({n for _, n in log[start:]})
             return [trials[n] for n in numbers], self._seq[study_id]
 
