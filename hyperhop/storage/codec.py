@@ -52,13 +52,21 @@ def _hook(d: dict[str, Any]) -> Any:
     return d
 
 
+# one encoder and one decoder: json.dumps/json.loads with options build a new one per call
+_ENCODER = json.JSONEncoder(default=_default, allow_nan=True, separators=(",", ":"))
+_DECODER = json.JSONDecoder(object_hook=_hook)
+
+
 def dumps(obj: Any) -> str:
     """Serialize to compact JSON text (raises TypeError naming any value it cannot store)."""
-    return json.dumps(obj, default=_default, allow_nan=True, separators=(",", ":"))
+    return _ENCODER.encode(obj)
 
 
 def loads(text: str | bytes | None) -> Any:
     """Parse text written by :func:`dumps` (None stays None)."""
     if text is None:
         return None
-    return json.loads(text, object_hook=_hook)
+    if not isinstance(text, str):
+        raw = bytes(text)
+        text = raw.decode(json.detect_encoding(raw), "surrogatepass")
+    return _DECODER.decode(text)

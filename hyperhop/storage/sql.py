@@ -264,6 +264,21 @@ _UPDATE_TRIAL = (
     "heartbeat = :heartbeat, datetime_complete = :datetime_complete, seq = :seq "
     "WHERE id = :id AND state = :expect_state"
 )
+_TRIAL_COLUMNS = (
+    "id, study_id, number, state, params, vals, intermediate, user_attrs, system_attrs, "
+    "error, owner, heartbeat, datetime_start, datetime_complete, enqueue_key, retried_from, seq"
+)
+# The common change (a state, values, an error, a heartbeat) in one statement, the
+# compare-and-set in its WHERE clause, for the servers with UPDATE ... RETURNING.
+_CHANGE_TRIAL = (
+    "UPDATE hyperhop_trials SET state = :state, vals = COALESCE(:vals, vals), "
+    "error = COALESCE(:error, error), heartbeat = COALESCE(:heartbeat, heartbeat), "
+    "datetime_complete = COALESCE(:datetime_complete, datetime_complete), seq = :seq "
+    "WHERE id = :id AND state = :expect_state"
+)
+_AND_OWNER = " AND owner = :expect_owner"
+_AND_HEARTBEAT = " AND heartbeat = :expect_heartbeat"
+_RETURNING_TRIAL = " RETURNING " + _TRIAL_COLUMNS
 _HELD = (
     "SELECT study_id FROM hyperhop_trials WHERE id = :id AND state = 'RUNNING' AND owner = :owner"
 )
@@ -324,6 +339,9 @@ def _corrupt(what: str, row_id: Any, column: str, e: Exception, source: str) -> 
     )
 
 
+_STATES = {s.value: s for s in TrialState}
+
+
 def row_to_trial(row: Sequence[Any], source: str = "storage") -> Trial:
     """A :class:`Trial` from a row in the column order of the trial SELECTs above; a column
     that does not decode raises CorruptStateError naming the row and the column."""
@@ -342,7 +360,7 @@ def row_to_trial(row: Sequence[Any], source: str = "storage") -> Trial:
         column = "error"
         error = TrialError.from_json(codec.loads(row[9]))
         column = "state"
-        state = TrialState(row[3])
+        state = _STATES.get(row[3]) or TrialState(row[3])  # the call raises for a bad value
         column = "heartbeat"
         heartbeat = _float_or_none(row[11])
         column = "datetime_start"
@@ -671,10 +689,43 @@ class SQLStorage(Storage):
         new_user = codec.loads(codec.dumps(dict(user_attrs))) if user_attrs else None
         new_sys = codec.loads(codec.dumps(dict(system_attrs))) if system_attrs else None
 
+        fast = (
+            self.dialect.update_returning
+            and not (new_inter or new_user or new_sys)
+            and not expect_state.is_finished
+        )
+        if fast:
+            sql = _CHANGE_TRIAL
+            if expect_owner is not None:
+                sql += _AND_OWNER
+            if expect_heartbeat is not None:
+                sql += _AND_HEARTBEAT
+            sql += _RETURNING_TRIAL
+            vals_text = None if new_values is None else codec.dumps(list(new_values))
+            error_text = None if error is None else codec.dumps(error.to_json())
+
         def op(tx: Tx) -> Trial:
             bumped = self._bump_for_trial(tx, trial_id)
             if bumped is None:
                 raise self._missing_trial(trial_id)
+            if fast:
+                new_state = expect_state if state is None else state
+                p = {
+                    "id": trial_id,
+                    "expect_state": expect_state.value,
+                    "expect_owner": expect_owner,
+                    "expect_heartbeat": expect_heartbeat,
+                    "state": new_state.value,
+                    "vals": vals_text,
+                    "error": error_text,
+                    "heartbeat": heartbeat,
+                    "datetime_complete": time.time() if new_state.is_finished else None,
+                    "seq": bumped[1],
+                }
+                row = tx.execute(sql, p).fetchone()
+                if row is not None:
+                    return row_to_trial(row, self.url)
+                # no match: read the trial to raise the right error below
             current = tx.execute(_TRIAL_BY_ID, {"id": trial_id}).fetchone()
             if current is None:
                 raise self._missing_trial(trial_id)
