@@ -13,9 +13,9 @@ that returns at once; trials per second between the first trial's start and the 
 Run it with the project's venv (Ray and Dask come with the dev extra). Optuna runs in
 ``.venv-bench`` (``make bench-env``) when that has it; a case that cannot run here shows
 why. Every case runs in its own process with a timeout. Ray and Dask clusters are started
-before the timed call, and Ray's worker processes warmed with one sleep each (their
-start-up is not a property of hyperhop); the process
-executor's start (one fresh interpreter per worker) is part of "start s".
+before the timed call; Ray and Dask simulate many workers as threads of at most 4
+processes (``ray-procs``: one Ray actor process per worker). The start of the process
+executor's and Ray's worker processes (one fresh interpreter each) is part of "start s".
 """
 
 from __future__ import annotations
@@ -36,16 +36,13 @@ from _common import format_table
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_PY = ROOT / ".venv-bench" / "bin" / "python"
 BACKENDS = ("thread", "process", "ray", "dask", "optuna")
+EXTRA_BACKENDS = ("ray-procs",)
 
 
 def sleepy(cfg: dict[str, Any]) -> dict[str, float]:
     t0 = time.time()
     time.sleep(cfg["d"])
     return {"value": cfg["d"], "t0": t0, "t1": time.time()}
-
-
-def _nap(seconds: float) -> None:
-    time.sleep(seconds)
 
 
 def instant(cfg: dict[str, Any]) -> dict[str, float]:
@@ -80,15 +77,20 @@ def _hyperhop_run(
         executor = hh.execution.ThreadExecutor(workers)
     elif kind == "process":
         executor = hh.execution.ProcessExecutor(workers)
-    elif kind == "ray":
+    elif kind in ("ray", "ray-procs"):
         import ray
 
-        ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
+        # simulated workers, as for Dask: a few actor processes, the rest as threads
+        # ("ray-procs": one process per worker, as on a cluster with a CPU per worker; on
+        # 2 cores Ray starts them two at a time, and they start during the window)
+        procs = min(workers, 4) if kind == "ray" else workers
+        ray.init(num_cpus=procs, include_dashboard=False, log_to_driver=False)
         cleanup.append(ray.shutdown)
-        # warm the worker pool (Ray starts its worker processes two at a time here)
-        warm = ray.remote(num_cpus=1)(_nap)
-        ray.get([warm.remote(1.0) for _ in range(workers)])
-        executor = hh.RayExecutor(num_workers=workers)
+        executor = hh.RayExecutor(
+            num_workers=workers,
+            trials_per_process=-(-workers // procs),
+            cpus_per_trial=procs / workers,
+        )
     elif kind == "dask":
         import distributed
 
@@ -140,7 +142,11 @@ def _optuna_run(
 
 def run_case(mode: str, kind: str, workers: int, seconds: float) -> dict[str, Any]:
     if mode == "util":
-        start_allowance = {"process": 0.25 * workers + 2, "ray": 0.5 * workers + 5}.get(kind, 1.0)
+        start_allowance = {
+            "process": 0.25 * workers + 2,
+            "ray": 10.0,
+            "ray-procs": 1.0 * workers + 5,
+        }.get(kind, 1.0)
         runtime = start_allowance + seconds
         if kind == "optuna":
             spans, t_call, _ = _optuna_run(workers, sleepy, timeout=runtime)
@@ -191,7 +197,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="16 and 64 workers, 10 s windows")
     ap.add_argument("--workers", type=int, nargs="*", help="worker counts (default 16 64 256)")
-    ap.add_argument("--backends", nargs="*", default=list(BACKENDS))
+    ap.add_argument(
+        "--backends",
+        nargs="*",
+        default=list(BACKENDS),
+        help=f"of {', '.join(BACKENDS + EXTRA_BACKENDS)} (default: {' '.join(BACKENDS)})",
+    )
     ap.add_argument("--case", nargs=4, metavar=("MODE", "KIND", "WORKERS", "SECONDS"))
     args = ap.parse_args()
     if args.case:
@@ -203,7 +214,7 @@ def main() -> None:
     rows = []
     for workers in counts:
         for kind in args.backends:
-            if kind in ("ray", "process") and workers > 64:
+            if kind in ("ray-procs", "process") and workers > 64:
                 rows.append(
                     [
                         kind,
