@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,7 +41,9 @@ class RayExecutor(Executor):
 
     Each actor is one Ray worker process running ``trials_per_process`` trials at a time
     (in threads; default 1). More than one lets many simulated workers share a few CPUs,
-    but a worker that dies then fails all the trials it was running.
+    but a worker that dies then fails all the trials it was running. ``num_workers`` above
+    what the cluster's nodes hold now is lowered to that, with a warning (an actor that
+    never gets its CPUs would keep its trials waiting).
 
     ``trial.report()``, generator objectives and ``trial.should_prune()`` reach the study
     while the trial runs, through a small authenticated TCP relay in the driver (JSON
@@ -114,15 +117,20 @@ class RayExecutor(Executor):
         if not ray.is_initialized():
             kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": True}
             if self.address is None and self.num_workers is not None:
-                kwargs["num_cpus"] = max(1, round(self.num_workers * self.cpus_per_trial))
+                per = self.trials_per_process
+                need = -(-self.num_workers // per) * per * self.cpus_per_trial
+                kwargs["num_cpus"] = max(1, math.ceil(need - 1e-9))
             kwargs.update(self.ray_init_kwargs)
             ray.init(address=self.address, **kwargs)
             self._owns = True
-        if self.num_workers is not None:
-            slots = self.num_workers
-        else:
-            cpus = float(ray.cluster_resources().get("CPU", 1.0))
-            slots = max(1, int(cpus / self.cpus_per_trial))
+        try:
+            self._start(ray, payload, relay)
+        except BaseException:
+            self.shutdown(cancel=True)
+            raise
+
+    def _start(self, ray: Any, payload: bytes, relay: Relay) -> None:
+        slots = self._fit(self._node_cpus())
         if self.relay_host is not None:
             host = self.relay_host
         elif self._owns and self.address is None:
@@ -141,6 +149,45 @@ class RayExecutor(Executor):
             n = min(self.trials_per_process, left)
             self._actors.append(_Actor(self._new_actor(n), n))
             left -= n
+
+    def _node_cpus(self) -> list[float]:
+        """The CPUs of each live node of the cluster."""
+        try:
+            nodes = self._ray.nodes()
+        except Exception as e:  # noqa: BLE001 - a client that cannot list nodes: trust the total
+            log.debug("could not list the Ray nodes: %s", e)
+            return [float(self._ray.cluster_resources().get("CPU", 1.0))]
+        return [float(n.get("Resources", {}).get("CPU", 0.0)) for n in nodes if n.get("Alive")]
+
+    def _fit(self, node_cpus: list[float]) -> int:
+        """How many trials run at once: ``num_workers``, or as many as the nodes hold, and
+        never more than the nodes hold now (an actor that never gets its CPUs would keep
+        its trials waiting forever)."""
+        per, cpt = self.trials_per_process, self.cpus_per_trial
+        room = sum(int(c / (cpt * per) + 1e-9) for c in node_cpus) * per
+        if room == 0:
+            from hyperhop.execution.process import ExecutorError
+
+            raise ExecutorError(
+                f"No node of the Ray cluster has the {cpt * per:g} CPUs one worker process needs "
+                f"(cpus_per_trial={cpt:g} x trials_per_process={per}); the nodes have "
+                f"{'+'.join(f'{c:g}' for c in node_cpus) or 'no'} CPUs. Lower cpus_per_trial or "
+                "trials_per_process."
+            )
+        if self.num_workers is None:
+            return room
+        if self.num_workers > room:
+            log.warning(
+                "RayExecutor: num_workers=%d, but the Ray cluster's nodes (%s CPUs) hold %d "
+                "trials of cpus_per_trial=%g at a time; running %d",
+                self.num_workers,
+                "+".join(f"{c:g}" for c in node_cpus),
+                room,
+                cpt,
+                room,
+            )
+            return room
+        return self.num_workers
 
     def _new_actor(self, slots: int) -> Any:
         return self._cls.options(

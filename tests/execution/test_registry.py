@@ -185,3 +185,18 @@ def test_a_worker_that_cannot_load_the_objective_fails_each_trial() -> None:
     assert not worker.ready()
     with pytest.raises(ExecutorError, match="could not load the objective"):
         worker.run(TASK)
+
+
+def test_ray_runs_no_more_trials_than_the_nodes_hold(caplog: pytest.LogCaptureFixture) -> None:
+    """An actor that never gets its CPUs would keep its trials waiting: num_workers is
+    lowered to what the nodes hold, with a warning; a process no node can hold is an error."""
+    from hyperhop.execution.process import ExecutorError
+
+    assert RayExecutor(num_workers=3)._fit([2.0, 2.0]) == 3
+    assert RayExecutor()._fit([2.0, 3.5]) == 5
+    assert RayExecutor(cpus_per_trial=0.5, trials_per_process=4)._fit([2.0, 3.0]) == 8
+    with caplog.at_level("WARNING", logger="hyperhop.execution"):
+        assert RayExecutor(num_workers=8)._fit([2.0, 2.0]) == 4
+    assert "num_workers=8" in caplog.text and "running 4" in caplog.text
+    with pytest.raises(ExecutorError, match="trials_per_process=16"):
+        RayExecutor(num_workers=4, trials_per_process=16)._fit([8.0])
