@@ -8,6 +8,11 @@ task, never over this socket), and only then may it send::
 
     {"op": "report", "trial": 12, "step": 3, "value": 0.25}   (no answer)
     {"op": "prune", "trial": 12}                              -> {"prune": false}
+    {"op": "sync", "trial": 12}                               -> {"prune": false}
+
+One server thread answers the requests of a connection in order, so once an answer has
+come back every report sent before it is in storage: a worker asks (``sync``) before it
+returns the result, and the trial never finishes before its last values are recorded.
 
 The server's thread answers through the study's relay, which may be called from any
 thread (the thread executor calls it from its workers). A worker that cannot reach the
@@ -66,7 +71,7 @@ def _parse(line: bytes) -> dict[str, Any] | None:
     if not isinstance(msg, dict) or not _is_int(msg.get("trial")):
         return None
     op = msg.get("op")
-    if op == "prune":
+    if op in ("prune", "sync"):
         return msg
     if op == "report":
         value = msg.get("value")
@@ -195,7 +200,9 @@ class RelayServer:
             if known:
                 self._call(self.relay.report, trial_id, msg["step"], float(msg["value"]))
             return True
-        prune = bool(known and self._call(self.relay.should_prune, trial_id))
+        prune = bool(
+            msg["op"] == "prune" and known and self._call(self.relay.should_prune, trial_id)
+        )
         try:
             conn.sock.sendall(json.dumps({"prune": prune}).encode() + b"\n")
         except OSError:
@@ -341,6 +348,8 @@ class RemoteRelay:
         self.values: dict[int, float] = {}
         """What could not be relayed live."""
         self._client = _client(endpoint) if endpoint is not None else None
+        self._unconfirmed: int | None = None
+        """A trial with reports the driver has not confirmed yet."""
 
     def _send(self, msg: dict[str, Any], reply: bool) -> tuple[bool, Any]:
         """(whether the driver got it, its answer)."""
@@ -356,9 +365,19 @@ class RemoteRelay:
 
     def report(self, trial_id: int, step: int, value: float) -> None:
         msg = {"op": "report", "trial": trial_id, "step": step, "value": value}
-        if not self._send(msg, reply=False)[0]:
+        if self._send(msg, reply=False)[0]:
+            self._unconfirmed = trial_id
+        else:
             self.values[step] = value
 
     def should_prune(self, trial_id: int) -> bool:
-        _, answer = self._send({"op": "prune", "trial": trial_id}, reply=True)
+        sent, answer = self._send({"op": "prune", "trial": trial_id}, reply=True)
+        if sent:
+            self._unconfirmed = None
         return bool(isinstance(answer, dict) and answer.get("prune") is True)
+
+    def flush(self) -> None:
+        """Wait until the driver has recorded every report sent (before the result goes)."""
+        if self._unconfirmed is not None:
+            self._send({"op": "sync", "trial": self._unconfirmed}, reply=True)
+            self._unconfirmed = None

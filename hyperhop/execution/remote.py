@@ -123,6 +123,7 @@ class RemoteWorker:
             res = evaluate(self._spec, task, relay)
         else:
             res = self._run_isolated(self._spec, self.isolation, task, relay)
+        relay.flush()
         res.intermediate = {**res.intermediate, **relay.values}
         return sendable(res)
 
@@ -214,6 +215,7 @@ def run_task(spec: EvalSpec, task: Task, endpoint: Endpoint | None = None) -> Ta
     """Evaluate one task here as a remote worker would (no isolation)."""
     relay = RemoteRelay(endpoint)
     res = evaluate(spec, task, relay)
+    relay.flush()
     res.intermediate = {**res.intermediate, **relay.values}
     return sendable(res)
 

@@ -188,3 +188,24 @@ def test_connections_of_finished_runs_are_closed() -> None:
         assert second.endpoint in relay_server._CLIENTS
     finally:
         second.close()
+
+
+def test_flush_returns_once_every_report_is_recorded() -> None:
+    """The result of a trial must not overtake its last reports: flush() waits for them."""
+
+    class Slow(Recorder):
+        def report(self, trial_id: int, step: int, value: float) -> None:
+            time.sleep(0.1)
+            super().report(trial_id, step, value)
+
+    rec = Slow()
+    server = RelayServer(rec)
+    try:
+        relay = RemoteRelay(server.endpoint)
+        for step in range(3):
+            relay.report(4, step, float(step))
+        assert len(rec.reports) < 3  # still on their way
+        relay.flush()
+        assert rec.reports == [(4, 0, 0.0), (4, 1, 1.0), (4, 2, 2.0)]
+    finally:
+        server.close()
