@@ -159,38 +159,33 @@ class DaskExecutor(Executor):
         fut = client.submit(run_shipped, *self._args, task, pure=False, retries=0)
         self._pending[fut] = task
         self._running.add(task.trial_id)
-        fut.add_done_callback(self._done.put)
+        # the result is fetched in the client's event loop as soon as it exists, many at
+        # once: the loop's thread only takes finished results from the queue
+        client.loop.add_callback(self._fetch, client, fut)
 
-    def _result(self, fut: Any, task: Task) -> TaskResult:
+    async def _fetch(self, client: Any, fut: Any) -> None:
         try:
-            res: TaskResult = fut.result(timeout=60)
-            return res
-        except Exception as e:  # noqa: BLE001 - mapped to a failed trial below
-            if type(e).__name__ in _LOST or fut.status in ("lost", "cancelled"):
-                return lost(task, "Dask", e)
-            return failed(task, "Dask", e)
+            (res,) = await client.gather([fut], asynchronous=True)
+        except BaseException as e:  # noqa: BLE001 - mapped to a failed trial in collect()
+            self._done.put((fut, None, e))
+        else:
+            self._done.put((fut, res, None))
+
+    def _failed(self, fut: Any, task: Task, exc: BaseException) -> TaskResult:
+        if type(exc).__name__ in _LOST or fut.status in ("lost", "cancelled"):
+            return lost(task, "Dask", exc)
+        return failed(task, "Dask", exc)
 
     def collect(self, timeout: float | None) -> list[TaskResult]:
         if not self._pending:
             return []
-        # done callbacks fill a queue: no per-call wait over every pending future
-        done = [f for f in drain(self._done, timeout) if f in self._pending]
         out: list[TaskResult] = []
-        finished = [f for f in done if f.status == "finished"]
-        if finished:
-            try:  # one round trip for every result that is ready
-                results = self._client().gather(finished)
-            except Exception as e:  # noqa: BLE001 - taken one by one below
-                log.debug("gathering Dask results at once failed (%s); one by one", e)
-            else:
-                for f, res in zip(finished, results, strict=True):
-                    out.append(res)
-                    self._running.discard(self._pending.pop(f).trial_id)
-        for f in done:
-            if f in self._pending:
-                task = self._pending.pop(f)
-                out.append(self._result(f, task))
-                self._running.discard(task.trial_id)
+        for fut, res, exc in drain(self._done, timeout):
+            task = self._pending.pop(fut, None)
+            if task is None:
+                continue
+            self._running.discard(task.trial_id)
+            out.append(res if exc is None else self._failed(fut, task, exc))
         return out
 
     def shutdown(self, cancel: bool = False) -> list[int]:
@@ -203,7 +198,7 @@ class DaskExecutor(Executor):
                 log.warning("could not cancel Dask futures: %s", e)
         if self.client is not None and self._args:
             try:  # free the objective (and stop isolated children) on the user's workers
-                self.client.run(drop_worker, self._args[0], wait=False)
+                self.client.run(drop_worker, self._args[0])
             except Exception as e:  # noqa: BLE001 - best effort while shutting down
                 log.debug("could not clean the Dask workers up: %s", e)
         self._pending = {}

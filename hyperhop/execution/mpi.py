@@ -41,9 +41,10 @@ class MPIExecutor(Executor):
     ``trial.report()``, generator objectives and ``trial.should_prune()`` reach the study
     while the trial runs, through a small authenticated TCP relay in rank 0 (JSON messages;
     ranks try ``relay_host``, or this host's loopback and then its address); a rank that
-    cannot reach it records its values when the trial ends and is not pruned. An objective that raises fails its trial as everywhere. MPI itself has no worker
-    fault tolerance: a rank that dies (``os._exit``, a segfault, a kill) makes ``mpiexec``
-    abort the whole job under Open MPI's defaults. With ``isolate=True`` (implied by
+    cannot reach it records its values when the trial ends and is not pruned. Each rank
+    loads the objective once per run. An objective that raises fails its trial as
+    everywhere. MPI itself has no worker fault tolerance: a rank that dies (``os._exit``,
+    a segfault, a kill) makes ``mpiexec`` abort the whole job under Open MPI's defaults. With ``isolate=True`` (implied by
     ``trial_timeout`` or ``memory_limit``) each rank runs its trials in a child process, as
     the process executor does: an objective that crashes, exits, hangs past
     ``trial_timeout`` or exceeds ``memory_limit`` then fails its trial (``signal:<NAME>``,

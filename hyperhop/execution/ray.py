@@ -48,7 +48,7 @@ class RayExecutor(Executor):
     ``trial.report()``, generator objectives and ``trial.should_prune()`` reach the study
     while the trial runs, through a small authenticated TCP relay in the driver (JSON
     messages); a worker that cannot reach the driver records its values when the trial
-    ends and is not pruned. Tasks are not retried: a worker that dies mid-trial
+    ends and is not pruned. Trials are not retried: a worker that dies mid-trial
     (``os._exit``, a kill, a lost node) fails its trial with reason ``worker_lost``
     (``oom`` when Ray's memory monitor killed it), a new actor takes its place, and the
     study goes on. With ``isolate=True`` (implied by ``trial_timeout`` or

@@ -32,6 +32,7 @@ import select
 import selectors
 import socket
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -82,12 +83,17 @@ def _parse(line: bytes) -> dict[str, Any] | None:
     return None
 
 
+_AUTH_WITHIN = 10.0
+"""Seconds a new connection has to authenticate."""
+
+
 class _Conn:
     def __init__(self, sock: socket.socket, nonce: str) -> None:
         self.sock = sock
         self.nonce = nonce
         self.authed = False
         self.buf = b""
+        self.since = time.monotonic()
 
 
 class RelayServer:
@@ -132,11 +138,20 @@ class RelayServer:
                         continue
                     else:
                         self._read(key.data)
+                self._expire()
         finally:
             for key in list(self._sel.get_map().values()):
                 if isinstance(key.data, _Conn):
                     key.data.sock.close()
             self._sel.close()
+
+    def _expire(self) -> None:
+        """Drop connections that did not authenticate in time."""
+        now = time.monotonic()
+        for key in list(self._sel.get_map().values()):
+            conn = key.data
+            if isinstance(conn, _Conn) and not conn.authed and now - conn.since > _AUTH_WITHIN:
+                self._drop(conn, "no authentication in time")
 
     def _accept(self) -> None:
         try:

@@ -209,3 +209,12 @@ def test_flush_returns_once_every_report_is_recorded() -> None:
         assert rec.reports == [(4, 0, 0.0), (4, 1, 1.0), (4, 2, 2.0)]
     finally:
         server.close()
+
+
+def test_a_silent_connection_is_dropped(
+    served: tuple[RelayServer, Recorder], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server, _ = served
+    monkeypatch.setattr(relay_server, "_AUTH_WITHIN", 0.2)
+    sock, _ = _raw(server.endpoint)
+    assert _closed(sock)  # within the select timeout after the deadline
