@@ -55,6 +55,7 @@ def _hook(d: dict[str, Any]) -> Any:
 # one encoder and one decoder: json.dumps/json.loads with options build a new one per call
 _ENCODER = json.JSONEncoder(default=_default, allow_nan=True, separators=(",", ":"))
 _DECODER = json.JSONDecoder(object_hook=_hook)
+_PLAIN = json.JSONDecoder()  # for text without a tag: no Python call per object
 
 
 def dumps(obj: Any) -> str:
@@ -69,4 +70,4 @@ def loads(text: str | bytes | None) -> Any:
     if not isinstance(text, str):
         raw = bytes(text)
         text = raw.decode(json.detect_encoding(raw), "surrogatepass")
-    return _DECODER.decode(text)
+    return (_DECODER if '"__' in text else _PLAIN).decode(text)

@@ -81,11 +81,37 @@ def _is_zombie(pid: int) -> bool:
     return data[data.rfind(")") + 2 : data.rfind(")") + 3] == "Z"
 
 
-def stale_reason(trial: Trial, now: float, grace: float | None) -> str | None:
-    """Why a RUNNING trial should be reaped, or None if its worker may still be alive."""
+_SEEN_ALIVE: dict[str, float] = {}
+
+
+def _owner_dead(owner: str | None, recheck: float) -> bool:
+    """:func:`local_owner_dead`, trusting for ``recheck`` seconds an owner found alive: with
+    several workers on one host, asking /proc about each running trial before every
+    suggestion would cost more than the suggestion."""
+    if owner is None:
+        return False
+    if recheck > 0.0:
+        seen = _SEEN_ALIVE.get(owner)
+        if seen is not None and time.monotonic() - seen < recheck:
+            return False
+    dead = local_owner_dead(owner)
+    if dead:
+        _SEEN_ALIVE.pop(owner, None)
+    elif recheck > 0.0:
+        if len(_SEEN_ALIVE) > 4096:
+            _SEEN_ALIVE.clear()
+        _SEEN_ALIVE[owner] = time.monotonic()
+    return dead
+
+
+def stale_reason(
+    trial: Trial, now: float, grace: float | None, *, recheck: float = 0.0
+) -> str | None:
+    """Why a RUNNING trial should be reaped, or None if its worker may still be alive.
+    ``recheck``: seconds during which a local owner found alive is not asked again."""
     if trial.state is not TrialState.RUNNING:
         return None
-    if local_owner_dead(trial.owner):
+    if _owner_dead(trial.owner, recheck):
         return f"its worker {trial.owner} is no longer running"
     if grace is not None and trial.heartbeat is not None and now - trial.heartbeat > grace:
         return (

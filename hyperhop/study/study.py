@@ -391,13 +391,18 @@ class Study:
     def reap(self) -> list[Trial]:
         """Fail RUNNING trials whose worker died or stopped beating; re-queue them if
         ``max_retries`` allows. Runs at start-up and before every ask."""
+        return self._reap(recheck=0.0)
+
+    def _reap(self, recheck: float) -> list[Trial]:
+        """:meth:`reap`; before an ask, a local worker found alive less than ``recheck``
+        seconds ago is not looked up again."""
         reaped: list[Trial] = []
         now = time.time()
         grace = self.grace_period if self._persistent else None
         for t in self._cache.running():
             if t.owner == self.owner:
                 continue
-            why = stale_reason(t, now, grace)
+            why = stale_reason(t, now, grace, recheck=recheck)
             if why is None:
                 continue
             try:
@@ -449,7 +454,7 @@ class Study:
         """``ask`` for callers that refreshed the cache just before (saves a read per trial)."""
         if not fresh:
             self._cache.refresh()
-        self.reap()
+        self._reap(recheck=0.5)
         trial = None
         if self._cache.count(TrialState.QUEUED):  # enqueued by anyone, as of the last read
             trial = self.storage.claim_queued_trial(self.id, self.owner)

@@ -60,3 +60,26 @@ def test_zombie_process_counts_as_dead() -> None:
         assert local_owner_dead(f"{HOST}:{p.pid}:123")
     finally:
         p.wait()
+
+
+def test_recheck_window_trusts_a_live_owner_then_looks_again() -> None:
+    """Before an ask, a local owner seen alive is not looked up again for ``recheck``
+    seconds (one /proc read per running trial per ask is costly with many workers); the
+    public reap (recheck 0) always looks."""
+    p = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        owner = f"{HOST}:{p.pid}:{local_token(p.pid)}"
+        trial = _trial(owner, time.time())
+        assert stale_reason(trial, time.time(), None, recheck=30.0) is None  # alive: cached
+    finally:
+        p.kill()
+        p.wait()
+    assert stale_reason(trial, time.time(), None, recheck=30.0) is None  # trusted in window
+    assert stale_reason(trial, time.time(), None) is not None  # recheck 0: found dead
+    assert stale_reason(trial, time.time(), None, recheck=30.0) is not None  # cache dropped
+
+
+def local_token(pid: int) -> str:
+    from hyperhop.study.lease import _start_token
+
+    return _start_token(pid) or "0"
