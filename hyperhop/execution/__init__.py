@@ -87,6 +87,11 @@ def make_executor(
 ) -> Executor:
     """An executor for ``optimize()``'s arguments (an Executor instance is used as given)."""
     if isinstance(executor, Executor):
+        if trial_timeout is not None or memory_limit is not None:
+            raise ValueError(
+                "trial_timeout and memory_limit go to the executor when you pass one: "
+                f"{type(executor).__name__}(..., trial_timeout=..., memory_limit=...)."
+            )
         return executor
     per_gpu = parse_per_gpu(n_jobs)
     if per_gpu is not None:
