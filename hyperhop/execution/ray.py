@@ -230,6 +230,8 @@ class RayExecutor(Executor):
             return failed(task, "Ray", e, FailReason.OOM.value)
         except errors.RayActorError as e:
             self._replace(actor)
+            if getattr(e, "actor_init_failed", False):  # hyperhop not importable there, say
+                return failed(task, "Ray", e)
             text = str(e).lower()  # what Ray's memory monitor says when it kills a worker
             oom = "due to memory pressure" in text or "running low on memory" in text
             return lost(task, "Ray", e, FailReason.OOM.value if oom else None)

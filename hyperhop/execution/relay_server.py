@@ -137,7 +137,11 @@ class RelayServer:
                     elif key.fileobj is self._wake_r:
                         continue
                     else:
-                        self._read(key.data)
+                        try:
+                            self._read(key.data)
+                        except Exception:  # one broken connection must not stop the others
+                            log.exception("relay: error while serving a connection")
+                            self._drop(key.data)
                 self._expire()
         finally:
             for key in list(self._sel.get_map().values()):
