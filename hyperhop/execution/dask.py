@@ -12,7 +12,7 @@ from hyperhop.execution.base import EvalSpec, Executor, Relay, Task, TaskResult,
 from hyperhop.execution.relay_server import RelayServer
 from hyperhop.execution.remote import (
     Isolation,
-    check_timeout,
+    check_limits,
     drop_worker,
     dumps_spec,
     failed,
@@ -74,7 +74,7 @@ class DaskExecutor(Executor):
             raise ValueError(
                 f"The 'n_workers' parameter of DaskExecutor must be an int >= 1 or None. Got {n_workers!r} instead."
             )
-        check_timeout("DaskExecutor", trial_timeout)
+        check_limits("DaskExecutor", trial_timeout, memory_limit)
         self.client = client
         self.n_workers = n_workers
         self.isolate = isolate or trial_timeout is not None or memory_limit is not None

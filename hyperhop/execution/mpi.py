@@ -14,7 +14,7 @@ from hyperhop.execution.process import ExecutorError
 from hyperhop.execution.relay_server import RelayServer
 from hyperhop.execution.remote import (
     Isolation,
-    check_timeout,
+    check_limits,
     dumps_spec,
     failed,
     lost,
@@ -75,7 +75,7 @@ class MPIExecutor(Executor):
             raise ValueError(
                 f"The 'max_workers' parameter of MPIExecutor must be an int >= 1 or None. Got {max_workers!r} instead."
             )
-        check_timeout("MPIExecutor", trial_timeout)
+        check_limits("MPIExecutor", trial_timeout, memory_limit)
         self.max_workers = max_workers
         self.isolate = isolate or trial_timeout is not None or memory_limit is not None
         self.trial_timeout = trial_timeout

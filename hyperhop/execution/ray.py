@@ -13,7 +13,7 @@ from hyperhop.execution.relay_server import RelayServer
 from hyperhop.execution.remote import (
     Isolation,
     RemoteWorker,
-    check_timeout,
+    check_limits,
     dumps_spec,
     failed,
     lost,
@@ -92,7 +92,7 @@ class RayExecutor(Executor):
             raise ValueError(
                 f"The 'cpus_per_trial' parameter of RayExecutor must be > 0. Got {cpus_per_trial!r} instead."
             )
-        check_timeout("RayExecutor", trial_timeout)
+        check_limits("RayExecutor", trial_timeout, memory_limit)
         self.address = address
         self.num_workers = num_workers
         self.cpus_per_trial = float(cpus_per_trial)

@@ -40,8 +40,11 @@ class Isolation:
     memory_limit: int | str | None = None
 
 
-def check_timeout(owner: str, trial_timeout: float | None) -> None:
-    """The shared rule for ``trial_timeout`` (None, or seconds > 0)."""
+def check_limits(owner: str, trial_timeout: float | None, memory_limit: int | str | None) -> None:
+    """The shared rules for ``trial_timeout`` (None, or seconds > 0) and ``memory_limit``
+    (checked here, in the driver, rather than on every worker)."""
+    from hyperhop.execution.process import parse_memory
+
     if trial_timeout is not None and not (
         isinstance(trial_timeout, (int, float))
         and not isinstance(trial_timeout, bool)
@@ -50,6 +53,7 @@ def check_timeout(owner: str, trial_timeout: float | None) -> None:
         raise ValueError(
             f"The 'trial_timeout' parameter of {owner} must be > 0 seconds. Got {trial_timeout!r} instead."
         )
+    parse_memory(memory_limit)
 
 
 class _Forward:

@@ -74,6 +74,8 @@ def test_limits_isolate_the_remote_executors(name: str) -> None:
     assert not make_executor(2, name).isolate
     with pytest.raises(ValueError, match="'trial_timeout' parameter of"):
         make_executor(2, name, trial_timeout=0)
+    with pytest.raises(ValueError, match="'memory_limit' parameter"):
+        make_executor(2, name, memory_limit="lots")
     given = make_executor(2, name)
     with pytest.raises(ValueError, match="go to the executor"):  # never ignored silently
         make_executor(2, given, trial_timeout=1.0)
