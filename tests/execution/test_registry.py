@@ -182,6 +182,21 @@ def test_an_isolated_remote_worker_lives_on() -> None:
         worker.close()
 
 
+def test_an_isolated_remote_worker_caps_memory() -> None:
+    from hyperhop.execution.remote import Isolation, RemoteWorker, dumps_spec
+
+    def hog(cfg: dict[str, Any]) -> float:
+        block = bytearray(3 * 1024**3)
+        return float(len(block))
+
+    worker = RemoteWorker(dumps_spec(EvalSpec(hog)), None, Isolation(memory_limit="1GiB"))
+    try:
+        res = worker.run(TASK)
+        assert res.error is not None and res.error.reason == "oom", res
+    finally:
+        worker.close()
+
+
 def test_a_worker_that_cannot_load_the_objective_fails_each_trial() -> None:
     from hyperhop.execution.process import ExecutorError
     from hyperhop.execution.remote import RemoteWorker
