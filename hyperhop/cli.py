@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import zlib
 from collections.abc import Sequence
 from typing import Any, TextIO
 
@@ -184,6 +185,8 @@ def cmd_worker(store: Storage, args: argparse.Namespace, out: TextIO) -> int:
         pruner=parse_pruner(args.pruner) if args.pruner else None,
         fidelity=parse_fidelity(args.fidelity) if args.fidelity else None,
     )
+    if args.seed is not None:  # workers given one seed must not draw the same configurations
+        study.sampler.stream = zlib.crc32(study.owner.encode()) or 1
     log.info("worker %s: pruner %r, fidelity %r", study.owner, study.pruner, study.fidelity)
     study.optimize(
         objective,

@@ -119,7 +119,14 @@ class AutoSampler(Sampler):
                 "nsga2": NSGA2Sampler,
             }[name]
             self._samplers[name] = cls(self._entropy)
+            self._samplers[name].stream = self.stream
         return self._samplers[name]
+
+    @Sampler.stream.setter  # type: ignore[attr-defined]
+    def stream(self, value: int) -> None:
+        Sampler.stream.fset(self, value)  # type: ignore[attr-defined]
+        for sampler in self._samplers.values():
+            sampler.stream = value
 
     @property
     def current(self) -> str | None:

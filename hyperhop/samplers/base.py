@@ -43,12 +43,26 @@ class Sampler(abc.ABC):
     def __init__(self, seed: int | None = None) -> None:
         self.seed = seed
         self._entropy: int = seed if seed is not None else secrets.randbits(63)
+        self._key0: int = self._entropy
+        self._stream = 0
         self._scratch = threading.local()
+
+    @property
+    def stream(self) -> int:
+        """Which family of streams the draws come from (0: the seed's own). The study gives
+        each worker process its own once other workers share the study, so workers started
+        with the same seed do not propose the same configurations."""
+        return self._stream
+
+    @stream.setter
+    def stream(self, value: int) -> None:
+        self._stream = int(value)
+        self._key0 = (self._entropy + self._stream * _GOLDEN) & _MASK64 if value else self._entropy
 
     def rng_for(self, index: int) -> np.random.Generator:
         """A generator for the ``index``-th proposal: the same seed and index give the same draws."""
         # Philox is counter-based: keying it by (seed, index) is cheap and gives independent streams.
-        return np.random.Generator(np.random.Philox(key=_philox_key(self._entropy, index)))
+        return np.random.Generator(np.random.Philox(key=_philox_key(self._key0, index)))
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
@@ -78,7 +92,8 @@ class Sampler(abc.ABC):
                 "uinteger": 0,
             }
         # the setter copies these arrays into the generator, so one dict serves every call
-        local.key[1] = index & 0xFFFFFFFFFFFFFFFF
+        local.key[0] = self._key0 & _MASK64
+        local.key[1] = index & _MASK64
         gen: np.random.Generator = local.gen
         gen.bit_generator.state = state
         return gen
@@ -89,6 +104,10 @@ class Sampler(abc.ABC):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(seed={self.seed!r})"
+
+
+_MASK64 = 0xFFFFFFFFFFFFFFFF
+_GOLDEN = 0x9E3779B97F4A7C15  # an odd constant that spreads consecutive streams apart
 
 
 def _philox_key(entropy: int, index: int) -> np.ndarray:

@@ -29,6 +29,15 @@ class TrialCache:
         self._counts: dict[TrialState, int] = dict.fromkeys(TrialState, 0)
         self._running: dict[int, Trial] = {}
         self.best: Trial | None = None
+        self._me: str | None = None
+        self._since = 0.0
+        self.others_active = False
+        """Whether a trial started by another worker after :meth:`watch_others` was seen."""
+
+    def watch_others(self, owner: str, since: float) -> None:
+        """Note in :attr:`others_active` any trial another worker started after ``since``
+        (time.time()): then this study is being run by several workers at once."""
+        self._me, self._since = owner, since
 
     def refresh(self) -> list[Trial]:
         """Read what changed; returns the trials that changed (new snapshots)."""
@@ -59,6 +68,13 @@ class TrialCache:
             self._counts[old.state] -= 1
         self._trials[n] = t
         self._counts[t.state] += 1
+        if (
+            self._me is not None
+            and t.owner is not None
+            and t.owner != self._me
+            and (t.datetime_start or 0.0) >= self._since
+        ):
+            self.others_active = True
         if t.state is TrialState.RUNNING:
             self._running[n] = t
         else:

@@ -11,6 +11,7 @@ import logging
 import os
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -184,6 +185,7 @@ class Study:
         self.max_retries = max_retries
         self._persistent = not isinstance(self.storage, MemoryStorage)
         self._cache = TrialCache(self.storage, self.id, dirs[0] if len(dirs) == 1 else None)
+        self._cache.watch_others(self.owner, time.time())
         self._cache.refresh()
         self._lost: set[int] = set()
         self._heartbeat = (
@@ -455,6 +457,8 @@ class Study:
         if not fresh:
             self._cache.refresh()
         self._reap(recheck=0.5)
+        if self.sampler.stream == 0 and self.sampler.seed is not None:
+            self._own_stream_if_shared()
         trial = None
         if self._cache.count(TrialState.QUEUED):  # enqueued by anyone, as of the last read
             trial = self.storage.claim_queued_trial(self.id, self.owner)
@@ -470,6 +474,20 @@ class Study:
         if self._heartbeat is not None:
             self._heartbeat.add(trial.id)
         return trial.attach(self.space)
+
+    def _own_stream_if_shared(self) -> None:
+        """Once another worker starts trials of this study, draw from this process's own
+        streams: workers given the same seed would otherwise propose the same
+        configurations whenever they ask at the same point. A study run by one process at
+        a time (resumes included) keeps the seed's own streams, so it stays reproducible."""
+        if self._cache.others_active:
+            self.sampler.stream = zlib.crc32(self.owner.encode()) or 1
+            log.info(
+                "study %r: other workers share it; %s draws from its own streams (stream %d)",
+                self.name,
+                self.owner,
+                self.sampler.stream,
+            )
 
     def _lagged_view(self, lag: int) -> list[Trial]:
         """The history for ``deterministic=True``: trials numbered below ``k - lag`` as they

@@ -107,6 +107,20 @@ def test_eight_processes_race_on_a_new_study(backend: Backend, tmp_path: Path) -
             assert backend.sql(statement) == [(0,)], statement
 
 
+@pytest.mark.slow
+@pytest.mark.timeout(180)
+@pytest.mark.parametrize("backend", on("sqlite"), indirect=True)
+def test_workers_given_one_seed_propose_different_configs(backend: Backend, tmp_path: Path) -> None:
+    """Four processes seeded alike on one study: once each sees another's running trial it
+    draws from its own streams, so at most the first round (before they see each other)
+    can repeat a configuration. Without it they ask in lockstep and repeat most of them."""
+    _run_together(backend, tmp_path, 4, "one-seed", 15, "sleep10ms", mode="increment", seed=0)
+    trials = check_invariants(backend.open(), "one-seed")
+    assert len(trials) == 60
+    distinct = {json.dumps(t.params, sort_keys=True) for t in trials}
+    assert len(distinct) >= len(trials) - 3, f"{len(trials) - len(distinct)} repeated configs"
+
+
 # --------------------------------------------------------------------------- scenario 9
 
 
