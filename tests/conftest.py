@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -44,3 +46,19 @@ def require_module(name: str, extra: str) -> None:
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         pytest.fail(f"{msg} (CI=true)")
     pytest.skip(msg)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.server)])
+def worker_storage(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
+    """A storage URL that separate worker processes can share: a SQLite file, or a fresh
+    database on the real PostgreSQL server (dropped afterwards)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'study.db'}"
+        return
+    require_module("psycopg", "postgres")
+    require_module("sqlalchemy", "postgres")
+    require_service("postgres")
+    from tests.execution._harness import pg_database
+
+    with pg_database() as url:
+        yield url

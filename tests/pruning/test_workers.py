@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,6 @@ import pytest
 import hyperhop as hh
 from hyperhop.pruning.base import resource, value_at_resource
 from hyperhop.trial import Trial, TrialState
-from tests.conftest import require_module, require_service
 
 from ._objectives import EPOCHS
 
@@ -27,18 +25,10 @@ N_TRIALS = 18
 RUNGS = [1, 3]  # successive halving on epochs 1..9 with eta = 3
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.server)])
-def storage(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'study.db'}"
-        return
-    require_module("psycopg", "postgres")
-    require_module("sqlalchemy", "postgres")
-    require_service("postgres")
-    from tests.execution._harness import pg_database
-
-    with pg_database() as url:
-        yield url
+@pytest.fixture
+def storage(worker_storage: str) -> str:
+    """SQLite, and PostgreSQL (tests/conftest.py)."""
+    return worker_storage
 
 
 def run_workers(storage: str, folder: Path, *extra: str, n: int = 2) -> list[str]:
