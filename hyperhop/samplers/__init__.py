@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from hyperhop.samplers.hyperopt_anneal import HyperoptAnnealSampler
     from hyperhop.samplers.nsga2 import NSGA2Sampler
     from hyperhop.samplers.sobol import SobolSampler
-    from hyperhop.samplers.tpe import TPESampler
+    from hyperhop.samplers.tpe import HyperoptTPESampler, TPESampler
 
 __all__ = [
     "AnnealSampler",
@@ -33,6 +33,7 @@ __all__ = [
     "GridSampler",
     "History",
     "HyperoptAnnealSampler",
+    "HyperoptTPESampler",
     "NSGA2Sampler",
     "RandomSampler",
     "Sampler",
@@ -49,6 +50,7 @@ _LAZY = {
     "GridExhaustedError": "hyperhop.samplers.grid",
     "GridSampler": "hyperhop.samplers.grid",
     "HyperoptAnnealSampler": "hyperhop.samplers.hyperopt_anneal",
+    "HyperoptTPESampler": "hyperhop.samplers.tpe",
     "NSGA2Sampler": "hyperhop.samplers.nsga2",
     "SobolSampler": "hyperhop.samplers.sobol",
     "TPESampler": "hyperhop.samplers.tpe",
@@ -61,6 +63,7 @@ _REGISTRY: dict[str, str] = {
     "grid": "GridSampler",
     "sobol": "SobolSampler",
     "hyperopt_anneal": "HyperoptAnnealSampler",
+    "hyperopt_tpe": "HyperoptTPESampler",
     "cbo": "CBOSampler",
     "gp": "GPSampler",
     "nsga2": "NSGA2Sampler",

@@ -8,8 +8,15 @@ import numpy as np
 import pytest
 
 import hyperhop as hh
-from hyperhop.samplers import History, RandomSampler, Sampler, TPESampler
-from hyperhop.samplers.tpe import parzen
+from hyperhop.samplers import (
+    History,
+    HyperoptTPESampler,
+    RandomSampler,
+    Sampler,
+    TPESampler,
+    make_sampler,
+)
+from hyperhop.samplers.tpe import linear_gamma, parzen
 from hyperhop.samplers.tpe.columns import compile_plan
 from hyperhop.samplers.tpe.observations import TrialTable
 from hyperhop.trial import TrialState
@@ -23,9 +30,16 @@ class TestTPE(SamplerConformance):
         return TPESampler(seed)
 
 
-class TestTPEMultivariate(SamplerConformance):
+class TestHyperoptTPE(SamplerConformance):
+    algo_name = "hyperopt_tpe"
+
     def make(self, seed: int | None) -> Sampler:
-        return TPESampler(seed, multivariate=True)
+        return HyperoptTPESampler(seed)
+
+
+class TestTPEUnivariate(SamplerConformance):
+    def make(self, seed: int | None) -> Sampler:
+        return TPESampler(seed, multivariate=False)
 
 
 class TestTPEGroup(SamplerConformance):
@@ -196,15 +210,41 @@ def test_unmodelled_parameters_are_drawn_from_the_prior() -> None:
 
 
 # ---------------------------------------------------------------------------- behaviour
-def test_startup_trials_are_random_search() -> None:
+@pytest.mark.parametrize("make", [TPESampler, HyperoptTPESampler])
+def test_startup_trials_are_random_search(make: type[TPESampler]) -> None:
     space = mixed_space()
-    a = hh.Study(space, algo=TPESampler(5), seed=5)
+    tpe = make(5)
+    a = hh.Study(space, algo=tpe, seed=5)
     b = hh.Study(space, algo=RandomSampler(5), seed=5)
     for s in (a, b):
-        for _ in range(20):
+        for _ in range(tpe.n_startup):
             t = s.ask()
             s.tell(t, 1.0)
     assert [key(t.params) for t in a.trials] == [key(t.params) for t in b.trials]
+
+
+def test_defaults_are_optunas_and_the_hyperopt_preset_keeps_hyperopts() -> None:
+    tpe, hyperopt = TPESampler(0), HyperoptTPESampler(0)
+    assert (tpe.n_startup, tpe.gamma, tpe.multivariate) == (10, linear_gamma, True)
+    assert (hyperopt.n_startup, hyperopt.gamma, hyperopt.multivariate) == (20, 0.25, False)
+    for s in (tpe, hyperopt):
+        assert (s.n_ei_candidates, s.prior_weight, s.linear_forgetting, s.max_good) == (
+            24,
+            1.0,
+            25,
+            25,
+        )
+    assert HyperoptTPESampler(0, multivariate=True, n_startup=5).multivariate
+    assert isinstance(make_sampler("hyperopt_tpe", mixed_space(), 0), HyperoptTPESampler)
+    # the good set: 10 % of the trials (at most 25), against Hyperopt's 0.25 * sqrt(N)
+    space = hh.Space({"x": hh.float(0.0, 1.0)})
+    study = hh.Study(space, algo="random", seed=0)
+    for i in range(100):
+        study.tell(study.ask(), float(i))
+    table = TrialTable(compile_plan(space))
+    table.update(History(space, ("min",), list(study.trials)))
+    assert len(table.split("min", tpe.gamma, tpe.max_good)[0]) == 10
+    assert len(table.split("min", hyperopt.gamma, hyperopt.max_good)[0]) == 3
 
 
 def test_finds_an_integer_optimum() -> None:

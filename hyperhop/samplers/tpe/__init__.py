@@ -1,4 +1,4 @@
-"""The Tree-structured Parzen Estimator (Hyperopt's TPE, with joint modes).
+"""The Tree-structured Parzen Estimator (Hyperopt's estimators; Optuna's or Hyperopt's defaults).
 
 ``sampler.py`` holds the sampler; ``columns.py`` how each parameter is modelled;
 ``parzen.py`` the adaptive Parzen estimators; ``multivariate.py`` the joint kernels;
@@ -7,6 +7,6 @@
 
 from __future__ import annotations
 
-from hyperhop.samplers.tpe.sampler import TPESampler, linear_gamma
+from hyperhop.samplers.tpe.sampler import HyperoptTPESampler, TPESampler, linear_gamma
 
-__all__ = ["TPESampler", "linear_gamma"]
+__all__ = ["HyperoptTPESampler", "TPESampler", "linear_gamma"]
