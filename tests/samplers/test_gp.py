@@ -217,3 +217,30 @@ def test_history_object_is_enough() -> None:
     study = filled(hh.Study({"x": hh.float(0, 1)}, algo="random", seed=0), 12)
     h = History(study.space, study.directions, list(study.trials))
     assert 0.0 <= GPSampler(0).suggest(h)["x"] <= 1.0
+
+
+def test_extreme_and_infinite_values_do_not_overflow_the_model() -> None:
+    """Values near the float limits and +-inf are valid results: the GP's standardization
+    must not turn them into NaN (it used to warn 'overflow encountered in square')."""
+    import warnings
+
+    import numpy as np
+
+    import hyperhop as hh
+    from hyperhop.samplers.gp.sampler import standardize
+
+    y = np.array([1.0, 2.0, 4.0])
+    z, to_z = standardize(y)
+    assert np.allclose(z, (y - y.mean()) / y.std()) and to_z(4.0) == z[2]
+    z, to_z = standardize(np.array([1e308, -1e308, np.inf, -np.inf, 3.0]))
+    assert np.isfinite(z).all() and z[2] > z[0] > z[4] > z[1] > z[3]
+
+    vals = [1e308, -1e308, 3.0, float("inf"), -float("inf"), 2.0, 1e307, 5.0]
+    study = hh.Study({"x": hh.float(0, 1), "y": hh.float(0, 1)}, algo="gp", seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        for i in range(14):
+            trial = study.ask()
+            assert 0 <= trial.config["x"] <= 1
+            study.tell(trial, vals[i % len(vals)])
+    assert study.best.value == -float("inf")

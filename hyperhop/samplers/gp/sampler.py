@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -214,10 +214,8 @@ class GPSampler(SerialSampler):
         worst = float(y.max())
         X_fit = np.vstack([obs.X, obs.X_failed])
         y_fit = np.r_[y, np.full(len(obs.X_failed), worst)]
-        mu, sd = float(y_fit.mean()), float(y_fit.std())
-        sd = sd if sd > 0 else 1.0
-        z_fit = (y_fit - mu) / sd
-        best = float((y[feasible].min() - mu) / sd) if feasible.any() else math.nan
+        z_fit, to_z = standardize(y_fit)
+        best = to_z(float(y[feasible].min())) if feasible.any() else math.nan
         lie = {
             "cl_max": float(z_fit.max()),
             "cl_min": best if feasible.any() else float(z_fit.min()),
@@ -351,9 +349,7 @@ class GPSampler(SerialSampler):
             ok = np.isfinite(c)
             if ok.sum() < 2:
                 continue
-            mu, sd = float(c[ok].mean()), float(c[ok].std())
-            sd = sd if sd > 0 else 1.0
-            z = (c[ok] - mu) / sd
+            z, to_z = standardize(c[ok])
             warm = self._warm_constraints[j]
             params = fit_params(
                 obs.X[ok],
@@ -365,7 +361,7 @@ class GPSampler(SerialSampler):
             )
             self._warm_constraints[j] = params
             cgp = GaussianProcess(params, ms.categorical).condition(obs.X[ok], z)
-            models.append((cgp, (0.0 - mu) / sd))
+            models.append((cgp, to_z(0.0)))
         return models
 
     def _first_new(
@@ -386,3 +382,26 @@ class GPSampler(SerialSampler):
         a = ms.space.sample(rng)
         taken.add(ms.keys(ms.encode([a]))[0])
         return a
+
+
+def standardize(y: np.ndarray) -> tuple[np.ndarray, Callable[[float], float]]:
+    """Z-scores of ``y`` and the map that gives any value's z-score. Computed on
+    ``y / max|y|``, so values near the float limits (1e308) do not overflow; +-inf, which
+    are valid objective values, stand just beyond the finite extremes."""
+    y = np.asarray(y, dtype=float)
+    finite = np.isfinite(y)
+    scale = float(np.abs(y[finite]).max()) if finite.any() else 1.0
+    scale = scale if scale > 0 else 1.0
+    lo, hi = (
+        (float(y[finite].min()) / scale, float(y[finite].max()) / scale)
+        if finite.any()
+        else (0.0, 0.0)
+    )
+
+    def scaled(v: np.ndarray) -> np.ndarray:
+        return np.clip(np.asarray(v, dtype=float) / scale, lo - 1.0, hi + 1.0)
+
+    ys = scaled(y)
+    mu, sd = float(ys.mean()), float(ys.std())
+    sd = sd if sd > 0 else 1.0
+    return (ys - mu) / sd, lambda v: float((scaled(np.asarray(v)) - mu) / sd)
