@@ -690,7 +690,9 @@ class Study:
         ``n_jobs`` workers (an int, ``"auto"``, ``"per-gpu"``) run as threads, or as
         isolated processes with ``executor="process"``; ``trial_timeout`` (seconds) and
         ``memory_limit`` (``"2GiB"``) imply processes, where a trial that hangs, crashes
-        or runs out of memory fails alone and its worker is replaced.
+        or runs out of memory fails alone and its worker is replaced. With
+        ``executor="ray"``, ``"dask"`` or ``"mpi"`` they run each trial in a child process
+        on its worker; an executor object takes them as its own arguments instead.
 
         ``n_jobs=0`` evaluates nothing here: it waits, polling storage every second, until
         outside workers (``hyperhop worker`` processes on any machine that reaches the
