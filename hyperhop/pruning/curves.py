@@ -162,6 +162,13 @@ def mixture_mean(fits: list[Fit]) -> float:
     return sum(w * f.mean for w, f in mixture(fits))
 
 
+def mixture_variance(fits: list[Fit]) -> float:
+    """The predictive variance of the mixture: the weighted variances of the families plus
+    the spread of their means."""
+    m = mixture_mean(fits)
+    return sum(w * (f.sd**2 + (f.mean - m) ** 2) for w, f in mixture(fits))
+
+
 def prob_below(fits: list[Fit], threshold: float) -> float:
     """P(value at the target < ``threshold``) under the mixture of the fits."""
     total = 0.0

@@ -22,7 +22,14 @@ from hyperhop.pruning.base import (
     resource,
     value_at_resource,
 )
-from hyperhop.pruning.curves import FAMILIES, Fit, fit_family, mixture_mean, prob_below
+from hyperhop.pruning.curves import (
+    FAMILIES,
+    Fit,
+    fit_family,
+    mixture_mean,
+    mixture_variance,
+    prob_below,
+)
 from hyperhop.samplers.base import History
 from hyperhop.trial import Trial
 
@@ -35,15 +42,20 @@ class LCEPruner(Pruner):
     squares instead of MCMC).
 
     Each family (``pow3``: ``c + a x^-b``; ``exp3``: ``c + a e^(-b x)``, bending within
-    the observed window; ``loglin2``: ``a log x + b``) is fitted by Levenberg-Marquardt;
+    the observed window; ``loglin2``: ``a log x + b``) is fitted by least squares;
     its prediction is a normal whose spread is the parameters' uncertainty (delta method)
     plus the residual noise, floored at ``noise_floor`` times the scale of the values. The
     families form a mixture with Akaike weights.
 
     Extrapolations from a few noisy points are overconfident, so the prediction is
     calibrated on the study itself: the same fit, made on the first values of each
-    completed trial, is compared with what that trial reached; the mean miss (shrunk
-    toward 0) shifts the prediction and the root-mean-square miss widens it. Before
+    completed trial, is compared with what that trial reached, the miss measured in that
+    fit's own predictive standard deviations (``z = (final - mean) / sd``). The mean ``z``
+    (shrunk toward 0) shifts the prediction and the root-mean-square ``z`` widens it
+    (never narrows: a factor of at least 1). In units of each fit's spread, a trial whose
+    few first points said little (a slow starter, a wide fit) and missed by a lot weighs
+    no more than a sharp fit that missed by a little; in absolute units one such trial
+    would shift every prediction by its miss. Before
     ``min_points`` reports, a trial is stopped only when its latest value is an outlier,
     worse than ``Q1 - outlier_iqr * IQR`` of the values other trials reported at that
     step (with at least ``min_outlier_trials`` of them).
@@ -140,9 +152,10 @@ class LCEPruner(Pruner):
         return out
 
     def calibration(self, history: History, n_points: int, x_target: float) -> tuple[float, float]:
-        """How far extrapolations from ``n_points`` values missed on completed trials: the
-        mean error (shrunk toward 0) and the root-mean-square error."""
-        errors = []
+        """How far extrapolations from ``n_points`` values missed on completed trials, in
+        predictive standard deviations: the mean ``z = (final - mean) / sd`` (shrunk
+        toward 0: ``sum(z) / (n + 1)``) and ``max(1, rms(z))``; (0, 1) without data."""
+        zs = []
         done = [t for t in finished(history) if len(t.intermediate) > n_points]
         for t in done[-self.calibration_trials :]:
             final = value_at_resource(t, int(x_target))
@@ -150,11 +163,11 @@ class LCEPruner(Pruner):
                 continue
             fits = self.fits(t, x_target, n_points)
             if fits:
-                errors.append(final - mixture_mean(fits))
-        if not errors:
-            return 0.0, 0.0
-        n = len(errors)
-        return sum(errors) / (n + 1), math.sqrt(sum(e * e for e in errors) / n)
+                zs.append((final - mixture_mean(fits)) / math.sqrt(mixture_variance(fits)))
+        if not zs:
+            return 0.0, 1.0
+        n = len(zs)
+        return sum(zs) / (n + 1), max(1.0, math.sqrt(sum(z * z for z in zs) / n))
 
     def prob_beating(
         self,
@@ -165,15 +178,15 @@ class LCEPruner(Pruner):
         history: History | None = None,
     ) -> float:
         """P(the trial's value at ``x_target`` is better than ``best``); 1 when no fit.
-        With ``history``, the prediction is calibrated on the completed trials."""
+        With ``history``, the prediction is calibrated on the completed trials: shifted by
+        the mean miss times the mixture's spread, each spread scaled by the rms miss."""
         fits = self.fits(trial, x_target)
         if not fits:
             return 1.0
         if history is not None and self.calibrate:
-            bias, spread = self.calibration(history, len(trial.intermediate), x_target)
-            fits = [
-                Fit(f.family, f.mean + bias, math.sqrt(f.sd**2 + spread**2), f.aic) for f in fits
-            ]
+            shift, scale = self.calibration(history, len(trial.intermediate), x_target)
+            sd = math.sqrt(mixture_variance(fits))
+            fits = [Fit(f.family, f.mean + shift * sd, f.sd * scale, f.aic) for f in fits]
         below = prob_below(fits, best)
         return below if direction == "min" else 1.0 - below
 

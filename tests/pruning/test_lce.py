@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
 import hyperhop as hh
 from hyperhop.pruning import LCEPruner
-from hyperhop.pruning.curves import FAMILIES, fit_family
+from hyperhop.pruning.curves import FAMILIES, fit_family, mixture_mean, mixture_variance
 
 from ._helpers import decide, history, trial
 
@@ -113,5 +115,32 @@ def test_calibration_learns_from_completed_trials_that_jumped_late() -> None:
     running = trial(9, prefix, "RUNNING")
     assert decide(LCEPruner(max_resource=50, calibrate=False), running, jumped, "max")
     assert not decide(LCEPruner(max_resource=50), running, jumped, "max")
-    bias, spread = LCEPruner(max_resource=50).calibration(history(jumped, "max"), 6, 50.0)
-    assert bias > 0.2 and spread > 0.25
+    # the three share one prefix, hence one fit (about 0.626 +- 0.0035 at 50), and reached
+    # 0.95, 0.955 and 0.96: misses of about 93, 94 and 96 predictive sds; the shift is their
+    # sum over n + 1 = 4 (about 71), the scale their root mean square (about 94)
+    p = LCEPruner(max_resource=50)
+    fits = p.fits(jumped[0], 50.0, 6)
+    mean, sd = mixture_mean(fits), math.sqrt(mixture_variance(fits))
+    zs = [(0.95 + 0.005 * i - mean) / sd for i in range(3)]
+    shift, scale = p.calibration(history(jumped, "max"), 6, 50.0)
+    assert shift == pytest.approx(sum(zs) / 4) and shift > 50
+    assert scale == pytest.approx(math.sqrt(sum(z * z for z in zs) / 3)) and scale > 50
+
+
+def test_calibration_in_predictive_sds_a_wide_miss_does_not_blur_sharp_fits() -> None:
+    """A slow starter (0.1 to 0.75 in five steps, then flat at 0.85) extrapolates from five
+    points to 1.27 +- 0.20 at 50: a miss of 0.42, but only -2.1 of its own sds. Three
+    plateaus near 0.93 are predicted within 0.002 (-0.3 sd each). Shift (-2.1 - 3 * 0.3) /
+    5 = -0.6, scale sqrt((2.1**2 + 3 * 0.3**2) / 4) = 1.09: a running plateau at 0.88 (fit
+    0.881 +- 0.006) is still a clear loser against 0.934. Widened by the absolute rms miss
+    (0.21), as before, it kept a 26 % chance and would have run on."""
+    x = np.arange(1, 51, dtype=float)
+    slow = trial(0, [0.1, 0.3, 0.5, 0.65, 0.75] + [0.85] * 45)
+    plateaus = [trial(i + 1, list(0.93 + 0.002 * i - 0.3 * np.exp(-x))) for i in range(3)]
+    running = trial(9, list(0.88 - 0.3 * np.exp(-x))[:5], "RUNNING")
+    p = LCEPruner(max_resource=50)
+    shift, scale = p.calibration(history([slow, *plateaus], "max"), 5, 50.0)
+    assert shift == pytest.approx(-0.6, abs=0.03)
+    assert scale == pytest.approx(1.09, abs=0.03)
+    assert p.prob_beating(running, 0.934, 50.0, "max", history([slow, *plateaus], "max")) < 1e-3
+    assert decide(p, running, [slow, *plateaus], "max")
