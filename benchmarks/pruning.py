@@ -346,8 +346,9 @@ def report(
                 table.append([m, f"error: {err}"[:40], "", "", "", ""])
                 continue
             row = stats[m] = Row(rs, base, tol)  # type: ignore[arg-type]
+            stale = any(r.get("code") != code_of(m) for r in rs if r is not None)
             cells = [
-                m,
+                f"{m} (stale)" if stale else m,
                 f"{100 * row.frac:.1f} %",
                 f"{row.best:.4f}",
                 f"{row.gap:.4f}",
@@ -376,6 +377,10 @@ def report(
         "best final minus the method's, on the same seed; tol: the standard deviation over the\n"
         "seeds of no pruning's best final (its seed-to-seed noise). 'same best': the median gap\n"
         "is at most tol, the same rule for every method, hyperhop's and Optuna's."
+    )
+    lines.append(
+        "(stale): made by other pruner code than this checkout's (run again without\n"
+        "--report-only to redo it)."
     )
     lines.append(
         "Target: sha or lce has the same best with at most 1/3 of the epochs, and fewer epochs\n"
