@@ -28,6 +28,11 @@ _FAILURE_MODES = ("max", "mean", "ignore")
 _LIARS = ("cl_max", "cl_mean", "cl_min")
 
 
+def _import_sklearn() -> None:
+    """Import the forests' module (a second or more on a cold start)."""
+    import sklearn.tree  # noqa: F401
+
+
 def _check_choice(name: str, value: Any, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
         raise ValueError(
@@ -48,7 +53,9 @@ class CBOSampler(SerialSampler):
     exponential decay, found by a genetic search over the encoded space. A forest
     classifier of failures steers away from regions that fail (hidden constraints);
     explicit constraints are checked on the proposals. :meth:`suggest_batch` gives several
-    distinct points at once (qUCBd).
+    distinct points at once (qUCBd). With many trials running (``batch_running``), one fit
+    proposes such a batch and hands it out over the next asks, so the loop keeps up with
+    many workers.
 
     Args:
         seed: makes proposals reproducible (same seed and history, same proposal).
@@ -74,6 +81,12 @@ class CBOSampler(SerialSampler):
             scaling (None: no clipping), so that a few huge values do not flatten the rest.
         max_columns: spaces with more encoded columns (large arrays) get no model:
             perturbations of the best trial and random samples instead, with a warning.
+        batch_running: with at least this many trials running, one model fit proposes
+            ``running // batch_running`` points (qUCBd), given to the next asks until as
+            many new results have come in (the workers of a parallel run ask faster than a
+            fit per suggestion allows). None: one fit per suggestion. Fewer running trials
+            (a serial run, a few workers) always get one fit per suggestion, so proposals
+            there stay a function of the history alone.
 
     Example:
         >>> import hyperhop as hh
@@ -109,6 +122,7 @@ class CBOSampler(SerialSampler):
         impurity_factor: float = 0.2,
         outliers_iqr_factor: float | None = 1.5,
         max_columns: int = 5000,
+        batch_running: int | None = 8,
     ) -> None:
         super().__init__(seed)
         if n_initial_points is not None and n_initial_points < 1:
@@ -139,7 +153,17 @@ class CBOSampler(SerialSampler):
         self.impurity_factor = float(impurity_factor)
         self.outliers_iqr_factor = outliers_iqr_factor
         self.max_columns = int(max_columns)
+        if batch_running is not None and batch_running < 1:
+            raise ValueError(
+                "The 'batch_running' parameter of CBOSampler must be >= 1 or None. "
+                f"Got {batch_running!r} instead."
+            )
+        self.batch_running = batch_running
         self._ms: ModelSpace | None = None
+        self._batch: list[Assignment] = []
+        """Proposals of the last busy fit not handed out yet."""
+        self._batch_key: tuple[Space, int, int] | None = None
+        """(space, finished trials at that fit, batch size) of ``_batch``."""
         make_schedule(scheduler, kappa=1.0, kappa_final=0.5, period=1, delay=0, n_params=1)
 
     # ------------------------------------------------------------------ public
@@ -170,8 +194,23 @@ class CBOSampler(SerialSampler):
         return self.min_impurity_decrease * self.impurity_factor ** (since // self.patience)
 
     def _suggest(self, history: History) -> Assignment:
+        running = sum(not t.state.is_finished for t in history.trials)
+        busy = self.batch_running is not None and running >= 2 * self.batch_running
+        if not busy:
+            self._batch = []
+            with single_threaded_blas():
+                return self._suggest_batch(history, 1)[0]
+        assert self.batch_running is not None
+        finished = history.n - running
+        if self._batch and self._batch_key is not None:
+            space, at, size = self._batch_key
+            if space is history.space and 0 <= finished - at < size:
+                return self._batch.pop(0)
+        size = running // self.batch_running
         with single_threaded_blas():
-            return self._suggest_batch(history, 1)[0]
+            out = self._suggest_batch(history, size)
+        self._batch, self._batch_key = out[1:], (history.space, finished, size)
+        return out[0]
 
     def suggest_batch(self, history: History, n: int) -> list[Assignment]:
         """``n`` distinct proposals: the UCBd optimum, then (qUCBd) the optima of
@@ -185,6 +224,7 @@ class CBOSampler(SerialSampler):
         space = history.space
         rng = self.rng_for(history.n)
         ms = self._model_space(space)
+        _import_sklearn()  # at the first ask, not at the first fit, in the middle of a run
         if history.n < self.n_initial(space):
             return [space.sample(rng) for _ in range(n)]
         if ms.dim == 0 or ms.dim > self.max_columns:

@@ -29,26 +29,44 @@ class ForestSurrogate:
         min_impurity_decrease: float = 0.005,
         random_state: int | None = None,
     ) -> None:
-        from sklearn.ensemble import ExtraTreesRegressor  # imported when first needed (slow)
-
-        self.model: Any = ExtraTreesRegressor(
-            n_estimators=n_trees,
-            min_samples_split=min_samples_split,
-            min_impurity_decrease=min_impurity_decrease,
-            max_features=1.0,
-            bootstrap=False,
-            n_jobs=1,
-            random_state=random_state,
-        )
+        self.n_trees = int(n_trees)
+        self.min_samples_split = int(min_samples_split)
+        self.min_impurity_decrease = float(min_impurity_decrease)
+        self.random_state = random_state
+        self.trees: list[Any] = []
 
     def fit(self, X: np.ndarray, y: np.ndarray) -> ForestSurrogate:
-        self.model.fit(np.asarray(X, dtype=np.float32), np.asarray(y, dtype=float))
+        """Fit the trees one by one, as ``ExtraTreesRegressor(n_trees, max_features=1.0,
+        bootstrap=False)`` would (the same random states, so the same trees), without the
+        forest's per-fit bookkeeping (cloning and re-validating every tree's parameters),
+        which cost more than the trees themselves on a few hundred points."""
+        import sklearn
+        from sklearn.tree import ExtraTreeRegressor  # imported when first needed (slow)
+
+        X32 = np.ascontiguousarray(X, dtype=np.float32)
+        y64 = np.ascontiguousarray(y, dtype=float)
+        seeds = np.random.RandomState(self.random_state).randint(
+            np.iinfo(np.int32).max, size=self.n_trees
+        )
+        trees = [
+            ExtraTreeRegressor(
+                min_samples_split=self.min_samples_split,
+                min_impurity_decrease=self.min_impurity_decrease,
+                max_features=1.0,
+                random_state=int(seed),
+            )
+            for seed in seeds
+        ]
+        with sklearn.config_context(skip_parameter_validation=True):
+            for tree in trees:
+                tree.fit(X32, y64, check_input=False)
+        self.trees = trees
         return self
 
     def predict_trees(self, X: np.ndarray) -> np.ndarray:
         """Each tree's prediction, shape ``(n_trees, n)``."""
         X32 = np.ascontiguousarray(X, dtype=np.float32)
-        return np.stack([t.predict(X32, check_input=False) for t in self.model.estimators_])
+        return np.stack([t.predict(X32, check_input=False) for t in self.trees])
 
     def predict(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Mean and epistemic standard deviation (the spread of the trees' predictions)."""
