@@ -157,6 +157,22 @@ def test_forest_mean_and_epistemic_std() -> None:
     assert gap[np.argmax(ucbd(mean, std, 50.0))]
 
 
+def test_forest_grows_the_trees_of_sklearns_extra_trees() -> None:
+    from sklearn.ensemble import ExtraTreesRegressor
+
+    rng = np.random.default_rng(0)
+    X, Z = rng.random((120, 3)), rng.random((200, 3)).astype(np.float32)
+    y = np.sin(3 * X.sum(axis=1))
+    ref = ExtraTreesRegressor(
+        n_estimators=10, min_impurity_decrease=0.005, max_features=1.0, bootstrap=False,
+        random_state=7,
+    ).fit(X.astype(np.float32), y)  # fmt: skip
+    expected = np.stack([t.predict(Z) for t in ref.estimators_])
+    np.testing.assert_array_equal(
+        ForestSurrogate(random_state=7).fit(X, y).predict_trees(Z), expected
+    )
+
+
 def test_failure_model() -> None:
     X = np.random.default_rng(0).random((80, 2))
     fm = FailureModel(random_state=0).fit(X, X[:, 0] > 0.5)
@@ -202,6 +218,36 @@ def test_suggest_batch_qucbd() -> None:
     assert batch[0] == sampler.suggest(h)  # the first point is the ordinary suggestion
     with pytest.raises(ValueError):
         sampler.suggest_batch(h, 0)
+
+
+def test_many_running_trials_share_one_fit(monkeypatch: pytest.MonkeyPatch) -> None:
+    fits = []
+    fit = ForestSurrogate.fit
+    monkeypatch.setattr(
+        ForestSurrogate, "fit", lambda self, X, y: fits.append(1) or fit(self, X, y)
+    )
+    space = {"x": hh.float(-5, 5), "y": hh.float(-5, 5)}
+    study = filled(hh.Study(space, algo=CBOSampler(0)), 20)
+    fits.clear()
+    running = [study.ask() for _ in range(8)]  # fewer than 2 x batch_running: a fit each
+    assert len(fits) == 8
+    running += [study.ask() for _ in range(8)]
+    fits.clear()
+    running += [study.ask() for _ in range(4)]  # 16 running: batches of 16 // 8 = 2
+    assert len(fits) == 2
+    for t in running[:2]:  # a batch is used until as many new results came in
+        study.tell(t, 1.0)
+    fits.clear()
+    running += [study.ask(), study.ask()]
+    assert len(fits) == 1
+    P = {(t.params["x"], t.params["y"]) for t in running}
+    assert len(P) == len(running)
+    with pytest.raises(ValueError, match="batch_running"):
+        CBOSampler(batch_running=0)
+    study = filled(hh.Study(space, algo=CBOSampler(0, batch_running=None)), 20)
+    fits.clear()
+    _ = [study.ask() for _ in range(20)]
+    assert len(fits) == 20
 
 
 def test_hidden_constraint_is_learned() -> None:
