@@ -359,6 +359,7 @@ OPTIMIZERS: dict[str, Optimizer] = {
     for o in [
         Optimizer("hh-auto", (), _hyperhop("auto")),
         Optimizer("hh-tpe", (), _hyperhop("tpe")),
+        Optimizer("hh-hyperopt-tpe", (), _hyperhop("hyperopt_tpe")),  # Hyperopt's defaults
         Optimizer("hh-cbo", (), _hyperhop("cbo")),
         Optimizer("hh-gp", (), _hyperhop("gp")),
         Optimizer("hh-anneal", (), _hyperhop("anneal")),

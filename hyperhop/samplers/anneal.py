@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from hyperhop.samplers.base import History, SerialSampler
 from hyperhop.samplers.digests import TrialDigests, digest
 from hyperhop.space import Assignment, Space
+
+if TYPE_CHECKING:
+    from hyperhop.samplers.sobol import SobolSampler
 
 # ---------------------------------------------------------------------------- the sampler
 
@@ -19,12 +22,18 @@ class AnnealSampler(SerialSampler):
 
     1. The space's central point first (PyHopper's initial solution), unless
        ``start_from`` is given: then those configurations, in order, and no random phase.
-    2. Random search for the first ``seeding_ratio`` (25 %) of the budget (trials or
-       runtime, from the study's progress); under ask/tell, where there is no budget, for
-       the first ``n_random`` trials (default ``max(10, 2 * number of parameters)``).
+    2. Random search for the first ``seeding_ratio`` of the budget (trials or runtime,
+       from the study's progress); under ask/tell, where there is no budget, for the
+       first ``n_random`` trials (default ``max(10, 2 * number of parameters)``). The
+       random points are a scrambled Sobol' sequence (``seeding="sobol"``), which covers
+       the space more evenly than independent draws, so a shorter phase finds as good a
+       start: 15 % of the budget, not PyHopper's 25 % (``seeding="random"`` and
+       ``seeding_ratio=0.25`` are PyHopper's; see the note below).
     3. Local search: ``space.perturb(best, T)`` around the best completed trial, with the
        temperature ``T`` falling linearly from ``start_temperature`` (1.0) to
-       ``end_temperature`` (0.2) over the rest of the budget. A candidate equal to any
+       ``end_temperature`` (0.2) over the rest of the budget. A selected unordered choice
+       is drawn again from its prior, as PyHopper does (so it keeps its option with
+       probability 1/n; always switching was measured worse on the mixed problem). A candidate equal to any
        trial so far (running ones included) is not proposed: the temperature is raised by
        5 % (capped at 1; PyHopper's ``max`` there is a known bug) and another is drawn.
        Without a budget, T is drawn uniformly between the two and a quarter of the
@@ -32,11 +41,20 @@ class AnnealSampler(SerialSampler):
 
     Works on any parameter the space allows, custom types and arrays of millions of
     entries included (duplicates are found by a digest of each trial's bytes, computed
-    once per trial).
+    once per trial; spaces of more than 21,201 encoded dimensions, SciPy's Sobol' limit,
+    are seeded by independent draws, and custom parameters are always drawn from their
+    prior).
+
+    Note: benchmarks/quality.py (10 seeds, 100 evaluations, the synthetic problems)
+    measured Sobol' seeding and the 15 % phase better than PyHopper's schedule on most
+    problems at 25 and 50 evaluations (a better start for the local search), and the
+    same at 100.
 
     Args:
         seed: makes the suggestions reproducible.
         seeding_ratio: the fraction of the budget spent on random search.
+        seeding: ``"sobol"`` (scrambled Sobol' points) or ``"random"`` (independent
+            draws, as PyHopper) for the random phase.
         n_random: random trials when the study has no budget.
         start_temperature: the temperature when the local search starts.
         end_temperature: the temperature at the end of the budget.
@@ -60,7 +78,8 @@ class AnnealSampler(SerialSampler):
         self,
         seed: int | None = None,
         *,
-        seeding_ratio: float = 0.25,
+        seeding_ratio: float = 0.15,
+        seeding: str = "sobol",
         n_random: int | None = None,
         start_temperature: float = 1.0,
         end_temperature: float = 0.2,
@@ -72,6 +91,10 @@ class AnnealSampler(SerialSampler):
         if not (isinstance(seeding_ratio, (int, float)) and 0.0 <= seeding_ratio < 1.0):
             raise ValueError(
                 f"The 'seeding_ratio' parameter of AnnealSampler must be in [0, 1). Got {seeding_ratio!r} instead."
+            )
+        if seeding not in ("sobol", "random"):
+            raise ValueError(
+                f"The 'seeding' parameter of AnnealSampler must be 'sobol' or 'random'. Got {seeding!r} instead."
             )
         if n_random is not None and (
             isinstance(n_random, bool) or not isinstance(n_random, int) or n_random < 0
@@ -95,6 +118,7 @@ class AnnealSampler(SerialSampler):
                 f"Got {type(start_from).__name__} instead."
             )
         self.seeding_ratio = float(seeding_ratio)
+        self.seeding = seeding
         self.n_random = n_random
         self.start_temperature = float(start_temperature)
         self.end_temperature = float(end_temperature)
@@ -103,6 +127,7 @@ class AnnealSampler(SerialSampler):
         self.max_retries = int(max_retries)
         self._digests = TrialDigests()
         self._starts: tuple[Space, list[Assignment]] | None = None
+        self._sobol: SobolSampler | None = None
 
     def __repr__(self) -> str:
         return f"AnnealSampler(seed={self.seed!r})"
@@ -150,15 +175,39 @@ class AnnealSampler(SerialSampler):
             if space.is_feasible(d):
                 return d
         best = digests.best(history.directions[0])
-        if (
-            best is None
-            or self.in_random_phase(history)
-            or (history.progress is None and rng.random() < self.seeding_ratio)
-        ):
+        if best is None or self.in_random_phase(history):
+            first = [self._seed_point(space, history.n, rng)]
+            return self._fresh(
+                lambda _t: first.pop() if first else space.sample(rng),
+                1.0,
+                digests.seen,
+                space,
+                rng,
+            )
+        if history.progress is None and rng.random() < self.seeding_ratio:
             return self._fresh(lambda _t: space.sample(rng), 1.0, digests.seen, space, rng)
         base = digests.trial(best).params
         t = self.temperature(history.progress, rng)
-        return self._fresh(lambda t: space.perturb(base, t, rng), t, digests.seen, space, rng)
+        return self._fresh(
+            lambda t: space.perturb(base, t, rng, redraw_choices=True), t, digests.seen, space, rng
+        )
+
+    def _seed_point(self, space: Space, index: int, rng: np.random.Generator) -> Assignment:
+        """The random phase's ``index``-th point: a scrambled Sobol' point (keyed by the
+        seed and the stream, so parallel streams differ), custom parameters drawn from
+        their prior; an independent draw with ``seeding="random"``, past Sobol's limit of
+        dimensions, or when the point breaks the space's constraints."""
+        from hyperhop.samplers.sobol import MAX_DIM, SobolSampler  # SciPy: on first use
+
+        if self.seeding != "sobol" or not 0 < space.dim <= MAX_DIM:
+            return space.sample(rng)
+        if self._sobol is None or self._sobol.seed != self._key0:
+            self._sobol = SobolSampler(self._key0)
+        custom = any(s.columns.stop == s.columns.start for s in space.params)
+        a = space.decode(
+            self._sobol.point(space.dim, index), rng, fill=space.sample(rng) if custom else None
+        )
+        return a if space.is_feasible(a) else space.sample(rng)
 
     def _fresh(
         self,

@@ -483,13 +483,28 @@ class Space:
         return a
 
     def perturb(
-        self, assignment: Mapping[str, Any], temperature: float, rng: RngLike = None
+        self,
+        assignment: Mapping[str, Any],
+        temperature: float,
+        rng: RngLike = None,
+        *,
+        redraw_choices: bool = False,
     ) -> Assignment:
         """A neighbour for local search: a random subset of about ``temperature`` x the active
         parameters moves (at least one); temperature 1 gives a fresh sample. Parameters that
-        become active are sampled; ones that become inactive are dropped."""
+        become active are sampled; ones that become inactive are dropped.
+
+        ``redraw_choices``: a selected unordered ``choice`` is drawn again from its prior
+        (PyHopper's rule: it keeps its option with probability 1/n) instead of always moving
+        to another option."""
         gen = as_rng(rng)
         t = float(temperature)
+
+        def move(spec: ParamSpec, v: Any) -> Any:
+            p = spec.param
+            if redraw_choices and isinstance(p, Choice) and not p.ordinal:
+                return p.sample(gen)
+            return p.mutate(v, t, gen)
 
         def draw() -> Assignment:
             active = [s.label for s in self.params if s.label in assignment]
@@ -502,7 +517,7 @@ class Space:
                     continue
                 if spec.label in assignment:
                     v = assignment[spec.label]
-                    out[spec.label] = spec.param.mutate(v, t, gen) if spec.label in chosen else v
+                    out[spec.label] = move(spec, v) if spec.label in chosen else v
                 else:
                     out[spec.label] = spec.param.sample(gen)
             return out

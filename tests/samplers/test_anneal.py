@@ -9,6 +9,7 @@ import hyperhop as hh
 from hyperhop.samplers import History, Sampler
 from hyperhop.samplers.anneal import AnnealSampler
 from hyperhop.samplers.digests import TrialDigests, digest
+from hyperhop.samplers.sobol import SobolSampler
 from hyperhop.storage import codec
 from tests.samplers.conformance import SamplerConformance, key, quadratic, quadratic_space
 
@@ -37,9 +38,10 @@ def test_temperature_falls_linearly_over_the_budget() -> None:
     assert 0.2 <= min(free) < 0.3 and 0.9 < max(free) <= 1.0
 
 
-def test_random_phase_is_the_first_quarter_of_the_budget() -> None:
+def test_pyhopper_schedule_random_phase_is_the_first_quarter_of_the_budget() -> None:
     space = quadratic_space()
-    study = hh.Study(space, algo=AnnealSampler(3), seed=3)
+    pyhopper = AnnealSampler(3, seeding="random", seeding_ratio=0.25)
+    study = hh.Study(space, algo=pyhopper, seed=3)
     study.optimize(quadratic, n_trials=40, progress=False)
     trials = list(study.trials)
     assert trials[0].params == space.default()
@@ -51,9 +53,47 @@ def test_random_phase_is_the_first_quarter_of_the_budget() -> None:
     assert study.best_value < min(quadratic(t.config) for t in trials[:10])
 
 
+def test_default_random_phase_is_15_percent_of_sobol_points() -> None:
+    space = quadratic_space(4)
+    study = hh.Study(space, algo=AnnealSampler(3), seed=3)
+    study.optimize(quadratic, n_trials=40, progress=False)
+    trials = list(study.trials)
+    assert trials[0].params == space.default()
+    seeds = trials[1:6]  # progress < 0.15: points 1..5 of a scrambled Sobol' sequence
+    sobol = SobolSampler(3)
+    for t in seeds:
+        assert t.params == space.decode(sobol.point(space.dim, t.number))
+    # a Sobol' sequence puts one of its first 8 points (0..7) in each eighth of every axis
+    # (points 1..5 here: 5 different eighths)
+    for label in space.labels:
+        unit = [float(space[label].param.encode(t.params[label])[0]) for t in seeds]
+        assert len({int(u * 8) for u in unit}) == 5
+    # then local search: neighbours of the best so far, never a repeat
+    assert len({key(t.params) for t in trials}) == 40
+    assert study.best_value < min(quadratic(t.config) for t in trials[:6])
+    # another stream (a parallel worker) gets other points
+    other = AnnealSampler(3)
+    other.stream = 1
+    h = History(space, ("min",), trials[:1], 0.05)
+    assert other.suggest(h) != AnnealSampler(3).suggest(h)
+
+
+def test_local_search_redraws_choices_as_pyhopper() -> None:
+    # a selected choice keeps its option 1/3 of the time; Space.perturb alone always moves it
+    space = hh.Space({"c": hh.choice("a", "b", "c")})
+    rng = np.random.default_rng(0)
+    kept = [space.perturb({"c": 0}, 0.5, rng, redraw_choices=True)["c"] == 0 for _ in range(3000)]
+    assert 0.3 < np.mean(kept) < 0.37
+    assert all(space.perturb({"c": 0}, 0.5, rng)["c"] != 0 for _ in range(300))
+    ordinal = hh.Space({"c": hh.choice(*range(5), ordinal=True)})
+    assert all(
+        ordinal.perturb({"c": 2}, 0.5, rng, redraw_choices=True)["c"] != 2 for _ in range(300)
+    )
+
+
 def test_without_a_budget_the_random_phase_counts_trials() -> None:
     space = quadratic_space(6)  # n_random = max(10, 2 * 6) = 12
-    s = AnnealSampler(1)
+    s = AnnealSampler(1, seeding="random")
     study = hh.Study(space, algo=s, seed=1)
     for _ in range(14):
         t = study.ask()
@@ -110,7 +150,13 @@ def test_start_from_must_be_a_list() -> None:
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"seeding_ratio": 1.0}, {"n_random": -1}, {"start_temperature": 0.0}, {"end_temperature": 2}],
+    [
+        {"seeding_ratio": 1.0},
+        {"n_random": -1},
+        {"start_temperature": 0.0},
+        {"end_temperature": 2},
+        {"seeding": "lhs"},
+    ],
 )
 def test_bad_arguments(kwargs: dict[str, float]) -> None:
     with pytest.raises(ValueError, match="AnnealSampler"):
