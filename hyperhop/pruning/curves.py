@@ -145,7 +145,7 @@ def fit_family(
     var = float(g @ cov @ g) + sigma**2
     if not math.isfinite(var) or var < 0:
         return None
-    aic = n * math.log(max(ssr / n, noise_floor**2)) + 2 * k
+    aic = n * math.log(max(ssr / n, noise_floor**2, 1e-300)) + 2 * k  # an exact fit: no log(0)
     return Fit(fam.name, float(mean), math.sqrt(var), aic)
 
 

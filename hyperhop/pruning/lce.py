@@ -163,7 +163,8 @@ class LCEPruner(Pruner):
                 continue
             fits = self.fits(t, x_target, n_points)
             if fits:
-                zs.append((final - mixture_mean(fits)) / math.sqrt(mixture_variance(fits)))
+                sd = max(math.sqrt(mixture_variance(fits)), _tiny(final))
+                zs.append((final - mixture_mean(fits)) / sd)
         if not zs:
             return 0.0, 1.0
         n = len(zs)
@@ -186,7 +187,10 @@ class LCEPruner(Pruner):
         if history is not None and self.calibrate:
             shift, scale = self.calibration(history, len(trial.intermediate), x_target)
             sd = math.sqrt(mixture_variance(fits))
-            fits = [Fit(f.family, f.mean + shift * sd, f.sd * scale, f.aic) for f in fits]
+            fits = [
+                Fit(f.family, f.mean + shift * sd, max(f.sd, _tiny(f.mean)) * scale, f.aic)
+                for f in fits
+            ]
         below = prob_below(fits, best)
         return below if direction == "min" else 1.0 - below
 
@@ -225,6 +229,13 @@ class LCEPruner(Pruner):
         best = min(done, key=lambda v: loss(v, d))
         p = self.prob_beating(trial, best, float(target), d, history)
         return p < self.prob_threshold
+
+
+def _tiny(value: float) -> float:
+    """The least spread of a prediction near ``value`` (an exact fit, possible with
+    ``noise_floor=0``, has none): a miss is then very many sds, and a calibration scale
+    still widens it."""
+    return 1e-12 * max(1.0, abs(value))
 
 
 _FITS: dict[tuple[object, ...], list[Fit]] = {}

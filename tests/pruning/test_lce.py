@@ -127,6 +127,16 @@ def test_calibration_learns_from_completed_trials_that_jumped_late() -> None:
     assert scale == pytest.approx(math.sqrt(sum(z * z for z in zs) / 3)) and scale > 50
 
 
+def test_calibration_of_an_exact_fit_without_noise_floor() -> None:
+    """A flat start fits exactly (no residual, no spread with noise_floor=0); its jump later
+    is a finite, very large miss in sds, and the pruner then keeps a flat running trial."""
+    p = LCEPruner(max_resource=50, noise_floor=0.0)
+    done = [trial(i, [0.5] * 6 + [0.9 + 0.01 * i] * 44) for i in range(2)]
+    shift, scale = p.calibration(history(done, "max"), 6, 50.0)
+    assert math.isfinite(shift) and math.isfinite(scale) and shift > 1e6 and scale > 1e6
+    assert not decide(p, trial(9, [0.5] * 6, "RUNNING"), done, "max")
+
+
 def test_calibration_in_predictive_sds_a_wide_miss_does_not_blur_sharp_fits() -> None:
     """A slow starter (0.1 to 0.75 in five steps, then flat at 0.85) extrapolates from five
     points to 1.27 +- 0.20 at 50: a miss of 0.42, but only -2.1 of its own sds. Three
