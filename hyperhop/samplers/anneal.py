@@ -14,6 +14,9 @@ from hyperhop.space import Assignment, Space
 if TYPE_CHECKING:
     from hyperhop.samplers.sobol import SobolSampler
 
+SOBOL_MAX_DIM = 21201
+"""The most dimensions Sobol' seeding is used for (SciPy's limit, ``sobol.MAX_DIM``)."""
+
 # ---------------------------------------------------------------------------- the sampler
 
 
@@ -197,10 +200,11 @@ class AnnealSampler(SerialSampler):
         seed and the stream, so parallel streams differ), custom parameters drawn from
         their prior; an independent draw with ``seeding="random"``, past Sobol's limit of
         dimensions, or when the point breaks the space's constraints."""
-        from hyperhop.samplers.sobol import MAX_DIM, SobolSampler  # SciPy: on first use
-
-        if self.seeding != "sobol" or not 0 < space.dim <= MAX_DIM:
+        if self.seeding != "sobol" or not 0 < space.dim <= SOBOL_MAX_DIM:
             return space.sample(rng)
+        # scipy.stats is imported on first use only (it takes about a second)
+        from hyperhop.samplers.sobol import SobolSampler
+
         if self._sobol is None or self._sobol.seed != self._key0:
             self._sobol = SobolSampler(self._key0)
         custom = any(s.columns.stop == s.columns.start for s in space.params)

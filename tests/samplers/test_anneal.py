@@ -78,6 +78,12 @@ def test_default_random_phase_is_15_percent_of_sobol_points() -> None:
     assert other.suggest(h) != AnnealSampler(3).suggest(h)
 
 
+def test_sobol_limit_is_scipys() -> None:
+    from hyperhop.samplers import anneal, sobol
+
+    assert anneal.SOBOL_MAX_DIM == sobol.MAX_DIM
+
+
 def test_local_search_redraws_choices_as_pyhopper() -> None:
     # a selected choice keeps its option 1/3 of the time; Space.perturb alone always moves it
     space = hh.Space({"c": hh.choice("a", "b", "c")})
