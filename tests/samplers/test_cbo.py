@@ -227,27 +227,30 @@ def test_many_running_trials_share_one_fit(monkeypatch: pytest.MonkeyPatch) -> N
         ForestSurrogate, "fit", lambda self, X, y: fits.append(1) or fit(self, X, y)
     )
     space = {"x": hh.float(-5, 5), "y": hh.float(-5, 5)}
-    study = filled(hh.Study(space, algo=CBOSampler(0)), 20)
-    fits.clear()
-    running = [study.ask() for _ in range(8)]  # fewer than 2 x batch_running: a fit each
-    assert len(fits) == 8
-    running += [study.ask() for _ in range(8)]
-    fits.clear()
-    running += [study.ask() for _ in range(4)]  # 16 running: batches of 16 // 8 = 2
-    assert len(fits) == 2
-    for t in running[:2]:  # a batch is used until as many new results came in
-        study.tell(t, 1.0)
-    fits.clear()
-    running += [study.ask(), study.ask()]
+    study = filled(hh.Study(space, algo="random", seed=0), 20)
+    running = [study.ask() for _ in range(24)]
+    h = history_of(study)
+    sampler = CBOSampler(0)
+    batch = [sampler.suggest(h) for _ in range(3)]  # 24 running: ceil(24 / 8) = 3 per fit
     assert len(fits) == 1
-    P = {(t.params["x"], t.params["y"]) for t in running}
-    assert len(P) == len(running)
+    assert len({(a["x"], a["y"]) for a in batch}) == 3
+    sampler.suggest(h)
+    assert len(fits) == 2
+    for t in running[:3]:  # a batch lasts until as many new results came in
+        study.tell(t, 1.0)
+    sampler.suggest(history_of(study))
+    assert len(fits) == 3
+    fits.clear()
+    unbatched = CBOSampler(0, batch_running=None)
+    _ = [unbatched.suggest(h) for _ in range(3)]
+    assert len(fits) == 3
+    few = filled(hh.Study(space, algo="random", seed=0), 20)
+    _ = [few.ask() for _ in range(8)]  # up to batch_running running: a fit per ask
+    fits.clear()
+    _ = [sampler.suggest(history_of(few)) for _ in range(3)]
+    assert len(fits) == 3
     with pytest.raises(ValueError, match="batch_running"):
         CBOSampler(batch_running=0)
-    study = filled(hh.Study(space, algo=CBOSampler(0, batch_running=None)), 20)
-    fits.clear()
-    _ = [study.ask() for _ in range(20)]
-    assert len(fits) == 20
 
 
 def test_hidden_constraint_is_learned() -> None:

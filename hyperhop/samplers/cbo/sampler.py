@@ -81,9 +81,9 @@ class CBOSampler(SerialSampler):
             scaling (None: no clipping), so that a few huge values do not flatten the rest.
         max_columns: spaces with more encoded columns (large arrays) get no model:
             perturbations of the best trial and random samples instead, with a warning.
-        batch_running: with at least this many trials running, one model fit proposes
-            ``running // batch_running`` points (qUCBd), given to the next asks until as
-            many new results have come in (the workers of a parallel run ask faster than a
+        batch_running: with more than this many trials running, one model fit proposes
+            ``ceil(running / batch_running)`` points (qUCBd), given to the next asks until
+            as many new results have come in (the workers of a parallel run ask faster than a
             fit per suggestion allows). None: one fit per suggestion. Fewer running trials
             (a serial run, a few workers) always get one fit per suggestion, so proposals
             there stay a function of the history alone.
@@ -195,7 +195,7 @@ class CBOSampler(SerialSampler):
 
     def _suggest(self, history: History) -> Assignment:
         running = sum(not t.state.is_finished for t in history.trials)
-        busy = self.batch_running is not None and running >= 2 * self.batch_running
+        busy = self.batch_running is not None and running > self.batch_running
         if not busy:
             self._batch = []
             with single_threaded_blas():
@@ -206,7 +206,7 @@ class CBOSampler(SerialSampler):
             space, at, size = self._batch_key
             if space is history.space and 0 <= finished - at < size:
                 return self._batch.pop(0)
-        size = running // self.batch_running
+        size = -(-running // self.batch_running)
         with single_threaded_blas():
             out = self._suggest_batch(history, size)
         self._batch, self._batch_key = out[1:], (history.space, finished, size)
