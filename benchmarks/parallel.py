@@ -374,15 +374,16 @@ def main() -> None:
                     )
                     rows.append(row_d)
                     det[sampler, workers] = (r, r_d)
-    print(
-        f"\nWorker utilization: objective sleeps U(0.5, 2) s, memory storage, {window:g} s "
-        "window ('thread det': optimize(deterministic=True))\n"
-    )
-    print(
-        format_table(
-            ["sampler", "backend", "workers", "utilization", "start s", "trials", "note"], rows
+    if rows:  # none with --samplers and nothing after it: the throughput only
+        print(
+            f"\nWorker utilization: objective sleeps U(0.5, 2) s, memory storage, {window:g} s "
+            "window ('thread det': optimize(deterministic=True))\n"
         )
-    )
+        print(
+            format_table(
+                ["sampler", "backend", "workers", "utilization", "start s", "trials", "note"], rows
+            )
+        )
     if det:
         drows = []
         for (sampler, workers), (r, r_d) in det.items():
