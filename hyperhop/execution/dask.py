@@ -156,9 +156,14 @@ class DaskExecutor(Executor):
     def submit(self, task: Task) -> None:
         client = self._client()
         assert client is not None and self._args, "start() first"
-        fut = client.submit(run_shipped, *self._args, task, pure=False, retries=0)
-        self._pending[fut] = task
+        # known to the relay before the trial can start: its first reports must not be dropped
         self._running.add(task.trial_id)
+        try:
+            fut = client.submit(run_shipped, *self._args, task, pure=False, retries=0)
+        except BaseException:
+            self._running.discard(task.trial_id)
+            raise
+        self._pending[fut] = task
         # the result is fetched in the client's event loop as soon as it exists, many at
         # once: the loop's thread only takes finished results from the queue
         client.loop.add_callback(self._fetch, client, fut)

@@ -128,9 +128,14 @@ class MPIExecutor(Executor):
 
     def submit(self, task: Task) -> None:
         assert self._pool is not None and self._args, "start() first"
-        fut = self._pool.submit(run_shipped, *self._args, task)
-        self._pending[fut] = task
+        # known to the relay before the trial can start: its first reports must not be dropped
         self._running.add(task.trial_id)
+        try:
+            fut = self._pool.submit(run_shipped, *self._args, task)
+        except BaseException:
+            self._running.discard(task.trial_id)
+            raise
+        self._pending[fut] = task
 
     def _result(self, fut: cf.Future[TaskResult], task: Task) -> TaskResult:
         try:

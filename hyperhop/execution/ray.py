@@ -210,9 +210,14 @@ class RayExecutor(Executor):
         actor = max(self._actors, key=lambda a: a.slots - a.busy)
         if actor.busy >= actor.slots:
             raise RuntimeError("submit() called with no free worker")
-        ref = actor.handle.run.remote(task)
-        actor.busy += 1
+        # known to the relay before the trial can start: its first reports must not be dropped
         self._running.add(task.trial_id)
+        try:
+            ref = actor.handle.run.remote(task)
+        except BaseException:
+            self._running.discard(task.trial_id)
+            raise
+        actor.busy += 1
         self._pending[ref] = (task, actor)
 
     def _replace(self, actor: _Actor) -> None:
