@@ -99,7 +99,8 @@ def _hyperhop_run(
     cleanup: list[Any] = []
     executor: Any
     if kind == "thread":
-        executor = hh.execution.ThreadExecutor(workers)
+        # one worker: the caller's thread, as optimize(n_jobs=1) and Optuna's n_jobs=1 do
+        executor = None if workers == 1 else hh.execution.ThreadExecutor(workers)
     elif kind == "process":
         executor = hh.execution.ProcessExecutor(workers)
     elif kind in ("ray", "ray-procs"):
