@@ -202,6 +202,7 @@ def _study_with(algo: str, name: str) -> hh.Study:
         pytest.skip(f"no sampler {algo!r} here: {e}")
 
 
+@pytest.mark.filterwarnings("error::RuntimeWarning")  # an overflow on +-inf is a bug too
 @pytest.mark.parametrize("algo", SAMPLERS)
 def test_samplers_keep_working_with_inf_nan_and_failures_in_history(algo: str) -> None:
     """Scenario 17: with +-inf, NaN, exceptions and wrong types in the history, every

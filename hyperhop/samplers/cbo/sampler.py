@@ -251,7 +251,9 @@ class CBOSampler(SerialSampler):
         y = penalize(scalarize(obs.Y, rng), obs.violation)
         if self.outliers_iqr_factor is not None and len(y) >= 4:
             q1, q3 = np.quantile(y, [0.25, 0.75])
-            y = np.minimum(y, q3 + self.outliers_iqr_factor * (q3 - q1))
+            with np.errstate(over="ignore"):  # a spread near the float limit: no clip (inf)
+                cap = q3 + self.outliers_iqr_factor * (q3 - q1)
+            y = np.minimum(y, cap)
         y = minmax(y)
         Xs, ys = [obs.X], [y]
         if len(obs.X_failed) and self.filter_failures != "ignore":
