@@ -62,3 +62,16 @@ def worker_storage(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[st
 
     with pg_database() as url:
         yield url
+
+
+@pytest.fixture(scope="module")
+def ray_session() -> Iterator[Any]:
+    """A local Ray instance of 2 CPUs for a test module, shut down after it."""
+    require_module("ray", "ray")
+    import ray
+
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        yield ray
+    finally:
+        ray.shutdown()

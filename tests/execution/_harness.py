@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -85,3 +88,30 @@ def pg_database() -> Iterator[str]:
     finally:
         with psycopg.connect(PG_ADMIN, autocommit=True) as con:
             con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_mpi(script: Path, *args: str, timeout: float) -> subprocess.CompletedProcess[str]:
+    """``mpirun -n 3 python -m mpi4py.futures script args...`` from the repository root
+    (rank 0 runs the study, ranks 1 and 2 evaluate); skips without MPI, fails under CI."""
+    from tests.conftest import require_module
+
+    require_module("mpi4py", "mpi")
+    exe = shutil.which("mpirun")
+    if exe is None:
+        require_module("an MPI runtime (mpirun)", "mpi")  # skips, or fails under CI=true
+    argv = [str(exe), "-n", "3", "--oversubscribe", "--allow-run-as-root", sys.executable]
+    argv += ["-m", "mpi4py.futures", str(script), *args]
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
+    return subprocess.run(
+        argv,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )

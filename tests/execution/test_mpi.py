@@ -4,55 +4,22 @@ study, ranks 1 and 2 evaluate), in a subprocess with a timeout."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import hyperhop as hh
-from tests.conftest import require_module
+from tests.execution._harness import ROOT, run_mpi
 from tests.execution._objectives import N_TRIALS, SPACE, quad, reference
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 def mpirun(mode: str, tmp_path: Path, timeout: float = 90) -> tuple[int, list[Any], str]:
-    require_module("mpi4py", "mpi")
-    exe = shutil.which("mpirun")
-    if exe is None:
-        require_module("an MPI runtime (mpirun)", "mpi")  # skips, or fails under CI=true
     out = tmp_path / "trials.json"
-    argv = [
-        str(exe),
-        "-n",
-        "3",
-        "--oversubscribe",
-        "--allow-run-as-root",
-        sys.executable,
-        "-m",
-        "mpi4py.futures",
-        str(ROOT / "tests" / "execution" / "_mpi_main.py"),
-        mode,
-        str(out),
-        str(tmp_path),
-    ]
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
-    proc = subprocess.run(
-        argv,
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        stdin=subprocess.DEVNULL,
-    )
+    script = ROOT / "tests" / "execution" / "_mpi_main.py"
+    proc = run_mpi(script, mode, str(out), str(tmp_path), timeout=timeout)
     rows = json.loads(out.read_text()) if out.exists() else []
     return proc.returncode, rows, proc.stdout + proc.stderr
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,18 +33,6 @@ def test_executor_started_cluster_gives_the_inline_results() -> None:
     study.optimize(quad, n_trials=N_TRIALS, n_jobs=2, executor="ray", progress=False)
     assert summary(study) == reference()
     assert not ray.is_initialized()
-
-
-@pytest.fixture(scope="module")
-def ray_session() -> Iterator[Any]:
-    require_module("ray", "ray")
-    import ray
-
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-    try:
-        yield ray
-    finally:
-        ray.shutdown()
 
 
 def test_intermediate_values_reach_the_study(ray_session: Any) -> None:

@@ -6,10 +6,6 @@ each trial in an isolated child process."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,24 +14,12 @@ import pytest
 
 import hyperhop as hh
 from tests.conftest import require_module
+from tests.execution._harness import ROOT, run_mpi
 from tests.pruning._remote import EXPECTED, OBJECTIVES, XS, check, pruned_study
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]
 
-ROOT = Path(__file__).resolve().parents[2]
 CASES = [(name, isolate) for isolate in (False, True) for name in OBJECTIVES]
-
-
-@pytest.fixture(scope="module")
-def ray_session() -> Iterator[Any]:
-    require_module("ray", "ray")
-    import ray
-
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-    try:
-        yield ray
-    finally:
-        ray.shutdown()
 
 
 @pytest.fixture(scope="module")
@@ -95,24 +79,8 @@ def test_sha_on_ray_stops_trials_at_rungs_only(ray_session: Any) -> None:
 
 
 def test_mpi_ranks_stop_trials_when_the_pruner_says(tmp_path: Path) -> None:
-    require_module("mpi4py", "mpi")
-    exe = shutil.which("mpirun")
-    if exe is None:
-        require_module("an MPI runtime (mpirun)", "mpi")  # skips, or fails under CI=true
     out = tmp_path / "rows.json"
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
-    argv = [str(exe), "-n", "3", "--oversubscribe", "--allow-run-as-root", sys.executable]
-    argv += ["-m", "mpi4py.futures", str(ROOT / "tests" / "pruning" / "_mpi_main.py"), str(out)]
-    proc = subprocess.run(
-        argv,
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        stdin=subprocess.DEVNULL,
-    )
+    proc = run_mpi(ROOT / "tests" / "pruning" / "_mpi_main.py", str(out), timeout=180)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     rows = json.loads(out.read_text())
     expected = {str(x): [n, "PRUNED" if n < 6 else "COMPLETE"] for x, n in EXPECTED.items()}
