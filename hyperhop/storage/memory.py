@@ -33,23 +33,22 @@ def _evolve(t: Any, **changes: Any) -> Any:
     return new
 
 
+_DEFAULTS = {
+    f.name: f.default for f in dataclasses.fields(Trial) if f.default is not dataclasses.MISSING
+}
+_FACTORIES = [
+    (f.name, f.default_factory)
+    for f in dataclasses.fields(Trial)
+    if f.default_factory is not dataclasses.MISSING
+]
+
+
 def _new_trial(**fields: Any) -> Trial:
     """A new snapshot, built like :func:`_evolve` (a frozen dataclass's ``__init__`` costs
     a call per field); fields not given take the dataclass defaults."""
-    d: dict[str, Any] = {
-        "values": None,
-        "intermediate": {},
-        "user_attrs": {},
-        "system_attrs": {},
-        "error": None,
-        "owner": None,
-        "heartbeat": None,
-        "datetime_start": None,
-        "datetime_complete": None,
-        "enqueue_key": None,
-        "retried_from": None,
-        "seq": 0,
-    }
+    d: dict[str, Any] = dict(_DEFAULTS)
+    for name, make in _FACTORIES:
+        d[name] = make()
     d.update(fields)
     new = object.__new__(Trial)
     object.__setattr__(new, "__dict__", d)

@@ -223,19 +223,17 @@ _BUMP_FOR_TRIAL_RETURNING = (
     "WHERE id = (SELECT study_id FROM hyperhop_trials WHERE id = :id) RETURNING id, seq"
 )
 
-_TRIAL_BY_ID = (
-    "SELECT id, study_id, number, state, params, vals, intermediate, user_attrs, system_attrs, "
-    "error, owner, heartbeat, datetime_start, datetime_complete, enqueue_key, retried_from, seq "
-    "FROM hyperhop_trials WHERE id = :id"
+_TRIAL_COLUMNS = (
+    "id, study_id, number, state, params, vals, intermediate, user_attrs, system_attrs, "
+    "error, owner, heartbeat, datetime_start, datetime_complete, enqueue_key, retried_from, seq"
 )
+"""The trial columns in the order :func:`row_to_trial` reads."""
+_TRIAL_BY_ID = "SELECT " + _TRIAL_COLUMNS + " FROM hyperhop_trials WHERE id = :id"
 _TRIAL_BY_KEY = (
-    "SELECT id, study_id, number, state, params, vals, intermediate, user_attrs, system_attrs, "
-    "error, owner, heartbeat, datetime_start, datetime_complete, enqueue_key, retried_from, seq "
-    "FROM hyperhop_trials WHERE study_id = :sid AND enqueue_hash = :h"
+    "SELECT " + _TRIAL_COLUMNS + " FROM hyperhop_trials WHERE study_id = :sid AND enqueue_hash = :h"
 )
 _TRIALS_SINCE = (
-    "SELECT id, study_id, number, state, params, vals, intermediate, user_attrs, system_attrs, "
-    "error, owner, heartbeat, datetime_start, datetime_complete, enqueue_key, retried_from, seq "
+    "SELECT " + _TRIAL_COLUMNS + " "
     "FROM hyperhop_trials WHERE study_id = :sid AND seq > :since ORDER BY number"
 )
 _INSERT_TRIAL = (
@@ -263,10 +261,6 @@ _UPDATE_TRIAL = (
     "intermediate = :intermediate, user_attrs = :user_attrs, system_attrs = :system_attrs, "
     "heartbeat = :heartbeat, datetime_complete = :datetime_complete, seq = :seq "
     "WHERE id = :id AND state = :expect_state"
-)
-_TRIAL_COLUMNS = (
-    "id, study_id, number, state, params, vals, intermediate, user_attrs, system_attrs, "
-    "error, owner, heartbeat, datetime_start, datetime_complete, enqueue_key, retried_from, seq"
 )
 # The common change (a state, values, an error, a heartbeat) in one statement, the
 # compare-and-set in its WHERE clause, for the servers with UPDATE ... RETURNING.
