@@ -1,7 +1,8 @@
 """The child side of the process executor: ``python -m hyperhop.execution._worker FD``.
 
-Started with a fresh interpreter (never a fork of the driver, never a re-import of the
-user's ``__main__``), it receives the user's objective (cloudpickled by the driver that
+Started as a fresh interpreter, or forked from the executor's zygote (itself a fresh
+interpreter that imported this module and nothing of the user's; see ``zygote.py``): never
+a fork of the driver, never a re-import of the user's ``__main__``. It receives the user's objective (cloudpickled by the driver that
 started it: the user's own code going to the user's own worker), then evaluates tasks
 one at a time, relaying intermediate values and pruning questions to the driver.
 """
@@ -34,7 +35,7 @@ class _PipeRelay:
         return bool(reply[1])
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """Ask Linux to SIGKILL this worker when the driver dies (no orphans after kill -9)."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
@@ -94,10 +95,11 @@ def serve(conn: Connection) -> None:
             conn.send(("done", trial_id, None, False, msg_err, None))
 
 
-def main() -> None:
+def run(fd: int) -> None:
+    """Serve the driver on the connected socket ``fd`` until it says stop or goes away."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the driver's to handle
-    _die_with_parent()
-    conn = Connection(int(sys.argv[1]))
+    die_with_parent()
+    conn = Connection(fd)
     try:
         serve(conn)
     finally:
@@ -105,4 +107,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(int(sys.argv[1]))

@@ -1,8 +1,11 @@
 """Isolated worker processes: a crash, a hang or an out-of-memory objective fails one
 trial, never the study.
 
-Each worker is a fresh interpreter (``python -m hyperhop.execution._worker``) that runs
-one trial at a time. The driver watches every worker: a trial past ``trial_timeout`` gets
+Each worker runs one trial at a time in a process of its own: a fork of the executor's
+zygote (a fresh interpreter that has imported the worker's code and nothing of the user's,
+``zygote.py``), so that 64 workers start in well under a second; or, with
+``fork_server=False`` or where ``fork`` is missing, a fresh interpreter each
+(``python -m hyperhop.execution._worker``). The driver watches every worker: a trial past ``trial_timeout`` gets
 SIGTERM, then SIGKILL after ``kill_grace`` seconds; ``memory_limit`` caps the worker's
 address space (``RLIMIT_AS``), so a runaway allocation raises ``MemoryError`` there; a
 worker that dies (segfault, ``os._exit``, a kill from outside) fails its trial with the
@@ -26,6 +29,7 @@ from typing import Any
 from hyperhop.exceptions import HyperhopError
 from hyperhop.execution import _pickle as cloudpickle
 from hyperhop.execution.base import EvalSpec, Executor, Relay, Task, TaskResult
+from hyperhop.execution.zygote import ForkedProcess, Zygote
 from hyperhop.trial import FailReason, TrialError
 
 log = logging.getLogger("hyperhop.execution")
@@ -59,7 +63,7 @@ class ExecutorError(HyperhopError, RuntimeError):
 
 @dataclass
 class _Worker:
-    proc: subprocess.Popen[bytes]
+    proc: subprocess.Popen[bytes] | ForkedProcess
     conn: Connection
     env_label: str | None
     ready: bool = False
@@ -71,7 +75,8 @@ class _Worker:
 
 class ProcessExecutor(Executor):
     """``n_workers`` isolated processes; ``gpus`` pins one worker per listed device with
-    ``CUDA_VISIBLE_DEVICES``."""
+    ``CUDA_VISIBLE_DEVICES``; ``fork_server=False`` starts each worker as a fresh
+    interpreter (about 0.3 s of CPU each) instead of forking it from the zygote."""
 
     name = "process"
 
@@ -83,6 +88,7 @@ class ProcessExecutor(Executor):
         memory_limit: int | str | None = None,
         kill_grace: float = 2.0,
         gpus: list[str] | None = None,
+        fork_server: bool = True,
     ) -> None:
         if gpus is not None:
             n_workers = len(gpus)
@@ -97,29 +103,50 @@ class ProcessExecutor(Executor):
         self.memory_limit = parse_memory(memory_limit)
         self.kill_grace = kill_grace
         self.gpus = gpus
+        self.fork_server = fork_server and hasattr(os, "fork") and hasattr(socket, "send_fds")
+        self._zygote: Zygote | None = None
         self._workers: list[_Worker] = []
         self._payload: bytes = b""
         self._relay: Relay | None = None
         self._n_obj = 1
 
     # ------------------------------------------------------------ workers
-    def _spawn(self, slot: int) -> _Worker:
-        parent, child = socket.socketpair()
+    @staticmethod
+    def _env() -> dict[str, str]:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p or os.getcwd() for p in sys.path)
         for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
             env.setdefault(var, "1")
-        label = None
-        if self.gpus is not None:
-            label = self.gpus[slot]
-            env["CUDA_VISIBLE_DEVICES"] = label
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "hyperhop.execution._worker", str(child.fileno())],
-            pass_fds=(child.fileno(),),
-            env=env,
-            stdin=subprocess.DEVNULL,
-        )
-        child.close()
+        return env
+
+    def _fork(
+        self, env: dict[str, str], fresh: bool = False
+    ) -> tuple[ForkedProcess, socket.socket]:
+        if fresh or self._zygote is None or self._zygote.proc.poll() is not None:
+            if self._zygote is not None:
+                log.warning("the process executor's fork server is gone; starting another")
+                self._zygote.close()
+            self._zygote = Zygote(self._env())
+        return self._zygote.spawn(env)
+
+    def _spawn(self, slot: int) -> _Worker:
+        label = None if self.gpus is None else self.gpus[slot]
+        own = {} if label is None else {"CUDA_VISIBLE_DEVICES": label}
+        proc: subprocess.Popen[bytes] | ForkedProcess
+        if self.fork_server:
+            try:
+                proc, parent = self._fork(own)
+            except OSError:  # the zygote died since we last looked: one more, then give up
+                proc, parent = self._fork(own, fresh=True)
+        else:
+            parent, child = socket.socketpair()
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "hyperhop.execution._worker", str(child.fileno())],
+                pass_fds=(child.fileno(),),
+                env={**self._env(), **own},
+                stdin=subprocess.DEVNULL,
+            )
+            child.close()
         conn = Connection(parent.detach())
         conn.send(("init", self._payload, self.memory_limit))
         return _Worker(proc, conn, label)
@@ -299,4 +326,7 @@ class ProcessExecutor(Executor):
                 w.proc.wait()
             w.conn.close()
         self._workers = []
+        if self._zygote is not None:
+            self._zygote.close()
+            self._zygote = None
         return cancelled

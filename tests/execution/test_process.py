@@ -45,19 +45,14 @@ def _study_with(xs: list[float]) -> hh.Study:
 
 
 @pytest.mark.timeout(120)
-def test_each_failure_fails_one_trial_and_the_study_goes_on() -> None:
+@pytest.mark.parametrize("fork_server", [True, False], ids=["forked", "fresh"])
+def test_each_failure_fails_one_trial_and_the_study_goes_on(fork_server: bool) -> None:
     study = _study_with([0.05, 0.15, 0.25, 0.35, 0.45, 0.75, 0.85])
     before = {p.pid for p in psutil.Process().children(recursive=True)}
     t0 = time.monotonic()
+    ex = ProcessExecutor(2, trial_timeout=2.0, memory_limit="1GiB", fork_server=fork_server)
     study.optimize(
-        misbehave,
-        n_trials=3,
-        n_jobs=2,
-        executor="process",
-        trial_timeout=2.0,
-        memory_limit="1GiB",
-        progress=False,
-        max_consecutive_failures=None,
+        misbehave, n_trials=3, executor=ex, progress=False, max_consecutive_failures=None
     )
     elapsed = time.monotonic() - t0
     by_x = {round(t.params["x"], 2): t for t in study.trials}
@@ -86,6 +81,46 @@ def test_timeout_kills_within_grace() -> None:
         )
     (t,) = study.trials
     assert t.error.reason == "timeout" and time.monotonic() - t0 < 15
+
+
+def draws(cfg: dict) -> dict:
+    import random
+
+    import numpy as np
+
+    time.sleep(0.2)  # every worker gets a trial
+    return {"value": cfg["x"], "np": float(np.random.rand()), "py": random.random()}
+
+
+@pytest.mark.timeout(60)
+def test_forked_workers_do_not_share_random_state_and_are_not_the_drivers_forks() -> None:
+    study = hh.Study(SPACE, seed=0)
+    ex = ProcessExecutor(4)
+    study.optimize(draws, n_trials=4, executor=ex, progress=False)
+    assert len({t.user_attrs["np"] for t in study.trials}) == 4
+    assert len({t.user_attrs["py"] for t in study.trials}) == 4
+    assert ex._zygote is None  # shut down with the executor
+
+
+def kill_the_fork_server(cfg: dict) -> float:
+    if cfg["x"] < 0.1:
+        os.kill(os.getppid(), signal.SIGKILL)  # the worker's parent is the zygote
+        time.sleep(30)  # the worker dies with it
+    return cfg["x"]
+
+
+@pytest.mark.timeout(60)
+def test_a_killed_fork_server_fails_its_trials_and_is_replaced() -> None:
+    study = _study_with([0.05, 0.5, 0.6, 0.7])
+    ex = ProcessExecutor(2)
+    study.optimize(
+        kill_the_fork_server, n_trials=4, executor=ex, progress=False, max_consecutive_failures=None
+    )
+    # the worker that killed it dies with it, and so would any other trial then running
+    failed = [t for t in study.trials if t.state is TrialState.FAILED]
+    assert 0.05 in {round(t.params["x"], 2) for t in failed}
+    assert {t.error.reason for t in failed} == {"signal:SIGKILL"}
+    assert sum(t.state is TrialState.COMPLETE for t in study.trials) == 4
 
 
 @pytest.mark.timeout(60)
@@ -210,3 +245,36 @@ def test_per_gpu_workers_each_see_one_device(monkeypatch: pytest.MonkeyPatch) ->
     study.optimize(which, n_trials=6, n_jobs="per-gpu", progress=False)
     devices = {t.user_attrs["device"] for t in study.trials}
     assert devices <= {"0", "1"} and len(devices) >= 1
+
+
+_DRIVER = """
+import time, hyperhop as hh
+def nap(cfg):
+    time.sleep(60)
+    return cfg["x"]
+if __name__ == "__main__":
+    hh.Study({"x": hh.float(0, 1)}).optimize(nap, n_trials=2, n_jobs=2, executor="process",
+                                              progress=False)
+"""
+
+
+@pytest.mark.timeout(60)
+def test_a_sigkilled_driver_leaves_no_worker_or_fork_server_behind(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    script = tmp_path / "driver.py"
+    script.write_text(_DRIVER)
+    driver = subprocess.Popen([sys.executable, str(script)])
+    try:
+        proc = psutil.Process(driver.pid)
+        deadline = time.monotonic() + 30
+        while len(proc.children(recursive=True)) < 3 and time.monotonic() < deadline:
+            time.sleep(0.1)  # the zygote and its two workers
+        family = proc.children(recursive=True)
+        assert len(family) == 3
+    finally:
+        driver.kill()
+        driver.wait()
+    _, alive = psutil.wait_procs(family, timeout=10)
+    assert not alive, f"left behind: {[p.pid for p in alive]}"
