@@ -15,6 +15,7 @@ Hyperband and learning-curve extrapolation allocate.
 ``sha``         asynchronous successive halving (default with a fidelity)
 ``hyperband``   several successive-halving brackets
 ``lce``         learning-curve extrapolation
+``lcsha``       successive halving ranking extrapolated curves (shapes from completed trials)
 ``a+b``         any of several (``"sha+lce"``: halving, and extrapolation between rungs)
 ==============  ==============================================================
 """
@@ -28,6 +29,7 @@ from hyperhop.pruning.base import Fidelity, Pruner
 from hyperhop.pruning.combine import AnyPruner
 from hyperhop.pruning.hyperband import HyperbandPruner
 from hyperhop.pruning.lce import LCEPruner
+from hyperhop.pruning.lcsha import CurveHalvingPruner
 from hyperhop.pruning.none import NopPruner
 from hyperhop.pruning.patience import PatiencePruner
 from hyperhop.pruning.percentile import MedianPruner, PercentilePruner
@@ -39,6 +41,7 @@ from hyperhop.pruning.topk import TopKPruner
 
 __all__ = [
     "AnyPruner",
+    "CurveHalvingPruner",
     "Fidelity",
     "HyperbandPruner",
     "LCEPruner",
@@ -71,6 +74,7 @@ _REGISTRY: dict[str, type[Pruner]] = {
     "successive_halving": SuccessiveHalvingPruner,
     "hyperband": HyperbandPruner,
     "lce": LCEPruner,
+    "lcsha": CurveHalvingPruner,
 }
 
 DEFAULT_WITH_FIDELITY = "sha"

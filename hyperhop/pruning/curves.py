@@ -176,3 +176,20 @@ def prob_below(fits: list[Fit], threshold: float) -> float:
         z = (threshold - f.mean) / f.sd if f.sd > 0 else math.copysign(math.inf, threshold - f.mean)
         total += w * 0.5 * math.erfc(-z / math.sqrt(2.0))
     return total
+
+
+def fit_rate(fam: Family, x: np.ndarray, y: np.ndarray) -> tuple[float, float] | None:
+    """The rate ``b`` of ``fam`` that fits ``(x, y)`` best and the residual standard
+    deviation there: a curve's shape, apart from its level and scale; None when the
+    family has no rate, too few points or the fit fails."""
+    n = len(x)
+    if fam.rates is None or n <= fam.n_params:
+        return None
+    u = x / x[-1]
+    b, c, a = _best_rate(fam, u, y)
+    with np.errstate(all="ignore"):
+        resid = y - c - a * fam.phi(np.array([[b]]), u[None, :])[0]
+    ssr = float(resid @ resid)
+    if not (math.isfinite(b) and math.isfinite(ssr)):
+        return None
+    return b, math.sqrt(ssr / (n - fam.n_params))

@@ -11,6 +11,7 @@ import pytest
 import hyperhop as hh
 from hyperhop.pruning import (
     AnyPruner,
+    CurveHalvingPruner,
     HyperbandPruner,
     LCEPruner,
     MedianPruner,
@@ -46,6 +47,7 @@ PRUNERS: list[Pruner] = [
     HyperbandPruner(reduction_factor=4),
     LCEPruner(families=("pow3",), prob_threshold=0.1, outlier_iqr=None),
     AnyPruner((SuccessiveHalvingPruner(), LCEPruner())),
+    CurveHalvingPruner(min_resource=2, prob_threshold=0.1, n_reference_trials=5),
 ]
 
 
