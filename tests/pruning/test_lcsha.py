@@ -162,3 +162,12 @@ def test_bad_arguments() -> None:
         CurveHalvingPruner(n_reference_trials=0)
     with pytest.raises(ValueError, match="does not take these arguments"):
         make_pruner("lcsha", families=("pow3",))
+
+
+def test_without_a_fidelity_the_budget_is_the_longest_completed_trial() -> None:
+    """No ``max_resource``: finals are predicted at the completed trial's 27 epochs."""
+    p = CurveHalvingPruner(min_resource=1)
+    assert p.max_resource is None
+    low = trial(1, _power(0.62, 0.1, 4), "RUNNING")
+    assert decide(p, low, [REF], "max")
+    assert not decide(p, low, [], "max")  # no completed trial: no budget, no extrapolation
