@@ -139,8 +139,9 @@ class RemoteWorker:
         entry = getattr(self._local, "child", None)
         if entry is None:
             forward = _Forward()
+            # one child per worker thread: a fork server would only add a process
             child = ProcessExecutor(
-                1, trial_timeout=iso.trial_timeout, memory_limit=iso.memory_limit
+                1, trial_timeout=iso.trial_timeout, memory_limit=iso.memory_limit, fork_server=False
             )
             child.start(spec, forward)
             with self._lock:
