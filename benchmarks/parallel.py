@@ -364,9 +364,7 @@ def main() -> None:
                     continue  # the peers run random search only
                 if kind in ("ray-procs", "raytune") and workers > 64:
                     rows.append([sampler, kind, str(workers), "-", "-", "-"])
-                    rows[-1].append(
-                        "skipped: 256 actor processes do not start on 2 cores in time"
-                    )
+                    rows[-1].append("skipped: 256 actor processes do not start on 2 cores in time")
                     continue
                 row, r = _util_row(kind, sampler, kind, workers, window)
                 rows.append(row)
