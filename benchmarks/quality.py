@@ -144,10 +144,10 @@ def load_references(path: Path, problems: Sequence[str], jobs: int) -> dict[str,
 
 
 # ------------------------------------------------------------------------------- the tables
-def regrets(
+def seeded_regrets(
     results: dict[Key, dict[str, Any]], refs: dict[str, Any], budget: int
-) -> dict[tuple[str, str], list[list[float]]]:
-    """Normalized regret curves per (optimizer, problem), one per seed, up to ``budget``."""
+) -> dict[Key, list[float]]:
+    """Normalized regret curve per (optimizer, problem, seed), up to ``budget``."""
     f_star: dict[str, float] = {}
     for name, prob in PROBLEMS.items():
         if prob.f_star is not None:
@@ -157,13 +157,40 @@ def regrets(
                 r["curve"][-1] for (_, p, _), r in results.items() if p == name and "curve" in r
             ]
             f_star[name] = min([refs[name]["min"], *seen]) if name in refs else math.nan
-    out: dict[tuple[str, str], list[list[float]]] = defaultdict(list)
-    for (opt, prob, _), r in sorted(results.items()):
+    out: dict[Key, list[float]] = {}
+    for (opt, prob, seed), r in sorted(results.items()):
         if "curve" not in r or prob not in refs or len(r["curve"]) < budget:
             continue
         scale = max(refs[prob]["median"] - f_star[prob], 1e-12)
-        out[opt, prob].append([max(v - f_star[prob], 0.0) / scale for v in r["curve"][:budget]])
+        out[opt, prob, seed] = [max(v - f_star[prob], 0.0) / scale for v in r["curve"][:budget]]
     return out
+
+
+def regrets(
+    results: dict[Key, dict[str, Any]], refs: dict[str, Any], budget: int
+) -> dict[tuple[str, str], list[list[float]]]:
+    """Normalized regret curves per (optimizer, problem), one per seed, up to ``budget``."""
+    out: dict[tuple[str, str], list[list[float]]] = defaultdict(list)
+    for (opt, prob, _), curve in seeded_regrets(results, refs, budget).items():
+        out[opt, prob].append(curve)
+    return out
+
+
+def paired_t(seeded: dict[Key, list[float]], a: str, b: str, prob: str, at: int) -> str:
+    """How far ``a``'s regret at ``at`` is above ``b``'s, in standard errors of the mean
+    difference over the seeds both ran (a paired t statistic; |t| < 2 is seed noise)."""
+    seeds = sorted({s for o, p, s in seeded if o == a and p == prob})
+    d = [
+        seeded[a, prob, s][at - 1] - seeded[b, prob, s][at - 1]
+        for s in seeds
+        if (b, prob, s) in seeded
+    ]
+    if len(d) < 3:
+        return "too few paired seeds"
+    sd = statistics.stdev(d)
+    if sd == 0:
+        return "identical on every seed"
+    return f"paired t = {statistics.fmean(d) / (sd / math.sqrt(len(d))):.2f} over {len(d)} seeds"
 
 
 def _ranks(values: dict[str, float]) -> dict[str, float]:
@@ -226,6 +253,7 @@ def report(
 ) -> None:
     installed = {o: all(version_of(d) for d in OPTIMIZERS[o].needs) for o in optimizers}
     checkpoints = [b for b in CHECKPOINTS if b <= budget] or [budget]
+    seeded = seeded_regrets(results, refs, budget)
     curves = regrets(results, refs, budget)
     seeds = defaultdict(set)
     errors: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -263,7 +291,7 @@ def report(
         print("\nfailed runs:")
         for (o, p), errs in sorted(errors.items()):
             print(f"  {o} on {p}: {len(errs)} ({errs[0]})")
-    print_targets(all_ranks, all_means, problems, optimizers)
+    print_targets(all_ranks, all_means, problems, optimizers, seeded)
     if plot_prefix is not None:
         plot(curves, optimizers, problems, plot_prefix)
 
@@ -273,11 +301,14 @@ def print_targets(
     means: dict[int, dict[tuple[str, str], float]],
     problems: Sequence[str],
     optimizers: Sequence[str],
+    seeded: dict[Key, list[float]],
 ) -> None:
-    """The issue's targets, as far as the results reach."""
+    """The issue's targets, as far as the results reach. A lost comparison says how far
+    the mean is off in seed-to-seed noise (a paired t statistic)."""
     print(
         "\ntargets (mean normalized regret compared per problem, lower is better; ranks among "
-        "the optimizers that ran every problem of the family)"
+        "the optimizers that ran every problem of the family; a loss shows its paired t over "
+        "the seeds, where |t| < 2 is within the noise)"
     )
     for (family, b), r in sorted(ranks.items()):
         if b in (50, 100) and "hh-auto" in r:
@@ -295,7 +326,9 @@ def print_targets(
             if not pairs:
                 continue
             lost = [
-                f"{p} ({x:.3f} vs {y:.3f})" for p, x, y in pairs if (x >= y if strict else x > y)
+                f"{p} ({x:.3f} vs {y:.3f}, {paired_t(seeded, a, b_, p, b)})"
+                for p, x, y in pairs
+                if (x >= y if strict else x > y)
             ]
             word = "beats" if strict else ">="
             verdict = "yes" if not lost else f"NO on {len(lost)}/{len(pairs)}: " + ", ".join(lost)
