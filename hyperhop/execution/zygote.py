@@ -2,7 +2,7 @@
 
 A fresh interpreter per worker costs about 0.3 s of CPU (Python, NumPy and hyperhop's
 imports), so 64 workers took 10 s to start on two cores, and longer on a busy machine.
-The zygote is one fresh interpreter (``python -m hyperhop.execution.zygote FD``) that
+The zygote is one fresh interpreter (``python -c "...zygote import main; main()" FD``) that
 imports the worker's code once and then forks a worker on each request. It never imports
 the user's ``__main__`` nor the objective (that comes to each worker afterwards, as
 before), starts no threads, and initializes no GPU, so a fork of it is as clean as a fresh
@@ -29,6 +29,7 @@ import traceback
 from typing import Any
 
 _MAX = 65536
+_MAIN = "from hyperhop.execution.zygote import main; main()"
 
 
 def _packet(sock: socket.socket, fd: int | None, obj: dict[str, Any]) -> None:
@@ -44,8 +45,9 @@ class Zygote:
 
     def __init__(self, env: dict[str, str]) -> None:
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        # -c rather than -m: the package imports this module, and runpy warns about that
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "hyperhop.execution.zygote", str(child.fileno())],
+            [sys.executable, "-c", _MAIN, str(child.fileno())],
             pass_fds=(child.fileno(),),
             env=env,
             stdin=subprocess.DEVNULL,
@@ -205,7 +207,3 @@ def main() -> None:
                 os.close(f)
             _packet(sock, None, {"pid": pid})
             _reap(sock)
-
-
-if __name__ == "__main__":
-    main()

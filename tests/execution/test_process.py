@@ -278,3 +278,29 @@ def test_a_sigkilled_driver_leaves_no_worker_or_fork_server_behind(tmp_path) -> 
         driver.wait()
     _, alive = psutil.wait_procs(family, timeout=10)
     assert not alive, f"left behind: {[p.pid for p in alive]}"
+
+
+_MAIN_SCRIPT = """
+import hyperhop as hh
+def f(cfg):
+    return (cfg["x"] - 0.3) ** 2
+if __name__ == "__main__":
+    s = hh.Study({"x": hh.float(0, 1)}, seed=0)
+    s.optimize(f, n_trials=4, n_jobs=2, executor="process", progress=False)
+    print(len(s.trials), sum(t.value is not None for t in s.trials))
+"""
+
+
+@pytest.mark.timeout(60)
+def test_an_objective_of_main_runs_on_forked_workers_without_warnings(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    script = tmp_path / "main_objective.py"
+    script.write_text(_MAIN_SCRIPT)
+    out = subprocess.run(
+        [sys.executable, "-W", "default", str(script)], capture_output=True, text=True, timeout=50
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["4", "4"]
+    assert "Warning" not in out.stderr, out.stderr
