@@ -175,20 +175,27 @@ class ProcessExecutor(Executor):
         return sum(1 for w in self._workers if w.task is not None)
 
     def submit(self, task: Task) -> None:
-        for w in self._workers:
-            if w.task is None:
-                w.task = task
-                w.started = None  # the clock starts when the worker says it began
-                w.conn.send(
-                    (
-                        "task",
-                        task.trial_id,
-                        task.number,
-                        cloudpickle.dumps(task.config),
-                        dict(task.params),
-                    )
-                )
-                return
+        msg = (
+            "task",
+            task.trial_id,
+            task.number,
+            cloudpickle.dumps(task.config),
+            dict(task.params),
+        )
+        # an idle worker may have died since the last collect() (its fork server killed, say):
+        # it is replaced, and the task goes to the next free one
+        for _ in range(len(self._workers) + 1):
+            w = next((w for w in self._workers if w.task is None), None)
+            if w is None:
+                break
+            try:
+                w.conn.send(msg)
+            except OSError:
+                self._lost(w)
+                continue
+            w.task = task
+            w.started = None  # the clock starts when the worker says it began
+            return
         raise RuntimeError("submit() called with no free worker")
 
     def _replace(self, w: _Worker) -> None:

@@ -123,6 +123,38 @@ def test_a_killed_fork_server_fails_its_trials_and_is_replaced() -> None:
     assert sum(t.state is TrialState.COMPLETE for t in study.trials) == 4
 
 
+def double(cfg: dict) -> float:
+    return 2 * cfg["x"]
+
+
+class _NoRelay:
+    def report(self, trial_id: int, step: int, value: float) -> None:
+        pass
+
+    def should_prune(self, trial_id: int) -> bool:
+        return False
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("fork_server", [True, False], ids=["forked", "fresh"])
+def test_idle_workers_that_died_are_replaced_when_a_task_comes(fork_server: bool) -> None:
+    from hyperhop.execution.base import EvalSpec, Task
+
+    ex = ProcessExecutor(2, fork_server=fork_server)
+    ex.start(EvalSpec(double), _NoRelay())
+    try:
+        for w in ex._workers:  # both die while idle, before any collect() could see it
+            w.proc.kill()
+            w.proc.wait(timeout=10)
+        ex.submit(Task(1, 0, {"x": 0.25}, {"x": 0.25}))
+        out: list = []
+        while not out:
+            out = ex.collect(timeout=10)
+        assert out[0].trial_id == 1 and out[0].result == 0.5 and out[0].error is None
+    finally:
+        ex.shutdown()
+
+
 @pytest.mark.timeout(60)
 def test_closures_lambdas_reports_and_generators_cross_the_process_boundary() -> None:
     offset = 10.0
