@@ -2,9 +2,10 @@
 
 Started as a fresh interpreter, or forked from the executor's zygote (itself a fresh
 interpreter that imported this module and nothing of the user's; see ``zygote.py``): never
-a fork of the driver, never a re-import of the user's ``__main__``. It receives the user's objective (cloudpickled by the driver that
-started it: the user's own code going to the user's own worker), then evaluates tasks
-one at a time, relaying intermediate values and pruning questions to the driver.
+a fork of the driver, never a re-import of the user's ``__main__``. It receives the user's
+objective (cloudpickled by the driver that started it: the user's own code going to the
+user's own worker), then evaluates tasks one at a time, relaying intermediate values and
+pruning questions to the driver.
 """
 
 from __future__ import annotations

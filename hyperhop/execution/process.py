@@ -5,11 +5,11 @@ Each worker runs one trial at a time in a process of its own: a fork of the exec
 zygote (a fresh interpreter that has imported the worker's code and nothing of the user's,
 ``zygote.py``), so that 64 workers start in well under a second; or, with
 ``fork_server=False`` or where ``fork`` is missing, a fresh interpreter each
-(``python -m hyperhop.execution._worker``). The driver watches every worker: a trial past ``trial_timeout`` gets
-SIGTERM, then SIGKILL after ``kill_grace`` seconds; ``memory_limit`` caps the worker's
-address space (``RLIMIT_AS``), so a runaway allocation raises ``MemoryError`` there; a
-worker that dies (segfault, ``os._exit``, a kill from outside) fails its trial with the
-reason and is replaced.
+(``python -m hyperhop.execution._worker``). The driver watches every worker: a trial past
+``trial_timeout`` gets SIGTERM, then SIGKILL after ``kill_grace`` seconds; ``memory_limit``
+caps the worker's address space (``RLIMIT_AS``), so a runaway allocation raises
+``MemoryError`` there; a worker that dies (segfault, ``os._exit``, a kill from outside)
+fails its trial with the reason and is replaced.
 """
 
 from __future__ import annotations

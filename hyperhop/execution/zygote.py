@@ -65,6 +65,7 @@ class Zygote:
         while True:
             msg = self._read(timeout=None)
             if msg is None:
+                mine.close()
                 code = self.proc.wait()
                 raise OSError(f"the process executor's fork server exited with code {code}")
             if "pid" in msg:
@@ -85,15 +86,11 @@ class Zygote:
             self.exits[int(msg["exit"])] = int(msg["code"])
         return msg
 
-    def drain(self, timeout: float = 0.0) -> bool:
+    def drain(self) -> bool:
         """File every exit notice already sent; False once the zygote is gone."""
-        while True:
-            msg = self._read(timeout)
-            if msg is None:
-                return False
-            if not msg:
-                return True
-            timeout = 0.0
+        while msg := self._read(0.0):
+            pass
+        return msg is not None
 
     def close(self) -> None:
         self.sock.close()  # the zygote sees EOF and exits; its workers die with it

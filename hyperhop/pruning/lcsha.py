@@ -25,7 +25,7 @@ from hyperhop.pruning.base import (
     rungs,
 )
 from hyperhop.pruning.curves import FAMILIES, fit_rate
-from hyperhop.pruning.sha import crossed_rungs
+from hyperhop.pruning.sha import crossed_rungs, in_top
 from hyperhop.samplers.base import History
 from hyperhop.trial import Trial
 
@@ -260,9 +260,7 @@ class CurveHalvingPruner(Pruner):
         if trial not in at_rung:
             return True
         scores = self._scores(at_rung, r, shapes, noise, target)
-        mine = loss(scores[0], direction)
-        better = sum(1 for s in scores[1:] if loss(s, direction) < mine)
-        return better < max(1, len(at_rung) // self.reduction_factor)
+        return in_top(scores[0], scores[1:], direction, self.reduction_factor)
 
     def _scores(
         self,

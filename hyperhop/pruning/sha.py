@@ -42,17 +42,16 @@ def promotable(
     own = value_at_resource(trial, r)
     if own is None:
         return True
+    others = [v for t in competitors if (v := value_at_resource(t, r)) is not None]
+    return in_top(own, others, direction, reduction_factor)
+
+
+def in_top(own: float, others: list[float], direction: str, reduction_factor: int) -> bool:
+    """Successive halving's quota: whether ``own`` is in the top ``max(1, n // eta)`` of
+    the ``n`` scores ``[own, *others]`` (ties go on)."""
     mine = loss(own, direction)
-    n = 1
-    better = 0
-    for t in competitors:
-        v = value_at_resource(t, r)
-        if v is None:
-            continue
-        n += 1
-        if loss(v, direction) < mine:
-            better += 1
-    return better < max(1, n // reduction_factor)
+    better = sum(1 for v in others if loss(v, direction) < mine)
+    return better < max(1, (len(others) + 1) // reduction_factor)
 
 
 def halving_decision(
