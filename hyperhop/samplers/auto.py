@@ -9,7 +9,11 @@ The rules (logged at INFO when a choice is made or changes):
   ranked these rules first among hyperhop's samplers on the synthetic problems (mixed
   and conditional included) at 50 and 100 evaluations, and on the scikit-learn problems
   at 50 (at 100, tpe and cbo rank a little ahead there);
-- up to 40 parameters: ``cbo`` for the first 1,000 trials, then ``tpe``;
+- up to 40 parameters: ``tpe`` for the first half of the budget, then ``anneal`` (local
+  search from the best trials) for the second half; ``tpe`` alone without a budget (ask
+  and tell). Measured on Styblinski-Tang in 20 dimensions (10 seeds, normalized regret
+  at 50 / 100 evaluations): ``cbo`` 0.614 / 0.486, ``tpe`` 0.524 / 0.444, this rule
+  0.524 / 0.40 (PyHopper 0.621 / 0.435, Optuna's TPE 0.568 / 0.460);
 - anything else: ``tpe`` (it models conditional parameters only where they are active).
 
 With several objectives (:func:`choose_multi`), the model-based samplers scalarize them
@@ -40,6 +44,8 @@ log = logging.getLogger("hyperhop.samplers")
 
 GP_MAX_DIM = 10
 GP_MAX_TRIALS = 200
+MID_MAX_DIM = 40
+MID_LOCAL_FROM = 0.5
 CBO_MAX_DIM = 40
 CBO_MAX_TRIALS = 1000
 ANNEAL_MIN_DIM = 100
@@ -47,8 +53,9 @@ MO_GP_MAX_DIM = 32
 MO_TPE_MAX_TRIALS = 1000
 
 
-def choose(space: Space, n_trials: int) -> tuple[str, str]:
-    """The sampler name ``auto`` uses for ``space`` after ``n_trials`` trials, and why."""
+def choose(space: Space, n_trials: int, progress: float | None = None) -> tuple[str, str]:
+    """The sampler name ``auto`` uses for ``space`` after ``n_trials`` trials, at
+    ``progress`` (the fraction of the budget used, None without a budget), and why."""
     kinds = [s.param.kind for s in space.params]
     arrays = any(s.param.shape is not None for s in space.params)
     if arrays or "custom" in kinds:
@@ -59,10 +66,10 @@ def choose(space: Space, n_trials: int) -> tuple[str, str]:
         if n_trials < GP_MAX_TRIALS:
             return "gp", f"{len(space.params)} parameters, {n_trials} trials so far"
         return "tpe", f"{n_trials} trials: past {GP_MAX_TRIALS}, a GP costs too much per suggestion"
-    if len(space.params) <= CBO_MAX_DIM:
-        if n_trials < CBO_MAX_TRIALS:
-            return "cbo", f"{len(space.params)} parameters, {n_trials} trials so far"
-        return "tpe", f"{n_trials} trials: past {CBO_MAX_TRIALS}"
+    if len(space.params) <= MID_MAX_DIM and progress is not None and progress >= MID_LOCAL_FROM:
+        return "anneal", (
+            f"{len(space.params)} parameters, {progress:.0%} of the budget used: local search"
+        )
     return "tpe", f"{len(space.params)} parameters"
 
 
@@ -135,8 +142,10 @@ class AutoSampler(Sampler):
         return self._current
 
     def suggest(self, history: History) -> Assignment:
-        rule = choose if len(history.directions) == 1 else choose_multi
-        name, why = rule(history.space, history.n)
+        if len(history.directions) == 1:
+            name, why = choose(history.space, history.n, history.progress)
+        else:
+            name, why = choose_multi(history.space, history.n)
         if name != self._current:
             log.info("algo='auto' uses %r from trial %d: %s", name, history.n, why)
             self._current = name

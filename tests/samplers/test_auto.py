@@ -28,7 +28,7 @@ class TestAuto(SamplerConformance):
         ({"x": hh.float(0, 1), "c": hh.choice("a", "b")}, 10, "gp"),
         ({"x": hh.float(0, 1), "c": hh.choice("a", "b")}, 5000, "tpe"),
         ({"m": hh.choice({"C": hh.float(0, 1)}, {"k": hh.int(1, 3)})}, 10, "gp"),
-        ({f"c{i}": hh.choice("a", "b") for i in range(20)}, 10, "cbo"),
+        ({f"c{i}": hh.choice("a", "b") for i in range(20)}, 10, "tpe"),
         ({f"c{i}": hh.choice("a", "b") for i in range(20)}, 5000, "tpe"),
         ({"w": hh.float(0, 1, shape=1000)}, 10, "anneal"),
         ({"c": hh.custom(sample=lambda: 1)}, 10, "anneal"),
@@ -39,6 +39,18 @@ class TestAuto(SamplerConformance):
 def test_choice_rules(template: dict, n: int, expected: str) -> None:
     name, why = choose(hh.Space(template), n)
     assert name == expected and why
+
+
+def test_mid_sized_spaces_switch_to_local_search_halfway_through_a_budget() -> None:
+    template = {f"x{i}": hh.float(-5, 5) for i in range(20)}
+    space = hh.Space(template)
+    assert choose(space, 10, 0.2)[0] == "tpe" and choose(space, 60, 0.6)[0] == "anneal"
+    assert choose(space, 5000, None)[0] == "tpe"  # ask and tell: no budget, no switch
+    study = hh.Study(template, algo="auto", seed=0)
+    study.optimize(lambda c: sum(v * v for v in c.values()), n_trials=30, progress=False)
+    assert isinstance(study.sampler, AutoSampler) and study.sampler.current == "anneal"
+    first = [t.value for t in study.trials[:15]]
+    assert min(t.value for t in study.trials[15:]) <= min(first)  # anneal starts from the best
 
 
 def test_auto_logs_what_it_picked_and_switches(caplog: pytest.LogCaptureFixture) -> None:

@@ -227,7 +227,7 @@ def test_extreme_and_infinite_values_do_not_overflow_the_model() -> None:
     import numpy as np
 
     import hyperhop as hh
-    from hyperhop.samplers.gp.sampler import standardize
+    from hyperhop.samplers.gp.targets import standardize
 
     y = np.array([1.0, 2.0, 4.0])
     z, to_z = standardize(y)

@@ -97,19 +97,30 @@ class GPParams:
         return cls(np.exp(theta[:-2]), float(np.exp(theta[-2])), float(np.exp(theta[-1])))
 
 
+SHORT_LENGTHSCALE = 0.7
+"""The prior median of the lengthscales of :attr:`Prior.short` columns."""
+
+
 @dataclass(frozen=True)
 class Prior:
     """Log-normal priors (normal on the log scale): lengthscales ``LogNormal(log(d)/2,
     sqrt3)`` (the dimension scaling of Hvarfner et al., 2024, centred at sqrt(d) rather
     than their e^sqrt2 sqrt(d), which let Branin's lengthscales run long and the search
-    stall on an edge), signal ``LogNormal(0, 1)``, noise ``LogNormal(-4, 1)``."""
+    stall on an edge), signal ``LogNormal(0, 1)``, noise ``LogNormal(-4, 1)``.
+
+    ``short`` marks columns whose lengthscale prior is centred at
+    :data:`SHORT_LENGTHSCALE` instead (see ``GPSampler``: linear floats of small spaces).
+    """
 
     dim: int
+    short: np.ndarray | None = None
 
     @property
     def mean(self) -> np.ndarray:
-        m = 0.5 * math.log(max(self.dim, 1))
-        return np.r_[np.full(self.dim, m), 0.0, -4.0]
+        m = np.full(self.dim, 0.5 * math.log(max(self.dim, 1)))
+        if self.short is not None:
+            m[self.short] = math.log(SHORT_LENGTHSCALE)
+        return np.r_[m, 0.0, -4.0]
 
     @property
     def var(self) -> np.ndarray:
@@ -185,12 +196,13 @@ def fit_params(
     init: GPParams | None = None,
     n_restarts: int = 2,
     maxiter: int = 100,
+    short: np.ndarray | None = None,
 ) -> GPParams:
     """MAP hyperparameters by L-BFGS-B from ``init`` (a warm start, if any), the prior's
     mode and ``n_restarts`` draws from the prior; the best optimum wins. With a warm start,
-    ``n_restarts < 0`` starts from ``init`` alone."""
+    ``n_restarts < 0`` starts from ``init`` alone. ``short``: see :class:`Prior`."""
     d = X.shape[1]
-    prior = Prior(d)
+    prior = Prior(d, short)
     D = sq_diffs(X, X, categorical)
     warm = init is not None and len(init.lengthscales) == d
     if warm and n_restarts < 0:
