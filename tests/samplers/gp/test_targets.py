@@ -15,7 +15,7 @@ from hyperhop.samplers.base import History
 from hyperhop.samplers.gp import GPSampler
 from hyperhop.samplers.gp.model import SHORT_LENGTHSCALE, Prior
 from hyperhop.samplers.gp.sampler import short_columns
-from hyperhop.samplers.gp.targets import warp, yeo_johnson
+from hyperhop.samplers.gp.targets import normmax, warp, yeo_johnson
 from hyperhop.samplers.modelspace import ModelSpace, observe
 
 values = st.lists(
@@ -27,6 +27,15 @@ values = st.lists(
 def test_yeo_johnson_is_scipys(lam: float) -> None:
     z = np.random.default_rng(0).normal(size=200) * 3
     assert np.allclose(yeo_johnson(z, lam), stats.yeojohnson(z, lam))
+
+
+def test_normmax_is_scipys_within_its_grid() -> None:
+    rng = np.random.default_rng(1)
+    for k in range(12):
+        z = rng.gamma(rng.uniform(1, 30), size=80) * (-1) ** k
+        z = (z - z.mean()) / z.std()
+        expected = min(max(float(stats.yeojohnson_normmax(z)), 0.0), 2.0)
+        assert abs(normmax(z) - expected) <= 0.011
 
 
 @settings(max_examples=200, deadline=None)
