@@ -41,6 +41,13 @@ def test_choice_rules(template: dict, n: int, expected: str) -> None:
     assert name == expected and why
 
 
+def test_small_spaces_end_a_budget_with_local_search() -> None:
+    space = hh.Space({"x": hh.float(0, 1), "c": hh.choice("a", "b")})
+    names = [choose(space, 10, p)[0] for p in (0.1, 0.69, 0.7, 1.0)]
+    assert names == ["gp", "gp", "anneal", "anneal"]
+    assert choose(space, 150, None)[0] == "gp" and choose(space, 500, None)[0] == "tpe"
+
+
 def test_mid_sized_spaces_switch_to_local_search_halfway_through_a_budget() -> None:
     template = {f"x{i}": hh.float(-5, 5) for i in range(20)}
     space = hh.Space(template)
