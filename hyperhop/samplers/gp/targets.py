@@ -49,32 +49,24 @@ def standardize(y: np.ndarray) -> Transform:
     return (ys - mu) / sd, lambda v: float((scaled(np.asarray(v)) - mu) / sd)
 
 
-def yeo_johnson(z: np.ndarray, lam: float) -> np.ndarray:
-    """The Yeo-Johnson transform of ``z`` with exponent ``lam`` (monotone increasing)."""
+def yeo_johnson(z: np.ndarray, lam: float | np.ndarray) -> np.ndarray:
+    """The Yeo-Johnson transform of ``z`` (monotone increasing): with an array of
+    exponents, one row per exponent, shape ``(len(lam), len(z))``.
+
+    Example:
+        >>> yeo_johnson(np.array([-1.0, 0.0, 3.0]), 0.0).round(3).tolist()
+        [-1.5, 0.0, 1.386]
+    """
     z = np.asarray(z, dtype=float)
-    out = np.empty_like(z)
-    pos = z >= 0
-    if abs(lam) > 1e-12:
-        out[pos] = np.expm1(lam * np.log1p(z[pos])) / lam
-    else:
-        out[pos] = np.log1p(z[pos])
-    if abs(lam - 2.0) > 1e-12:
-        out[~pos] = -np.expm1((2.0 - lam) * np.log1p(-z[~pos])) / (2.0 - lam)
-    else:
-        out[~pos] = -np.log1p(-z[~pos])
-    return out
-
-
-def _yeo_johnson_grid(z: np.ndarray, lams: np.ndarray) -> np.ndarray:
-    """:func:`yeo_johnson` for each exponent of ``lams`` at once, shape ``(len(lams), n)``."""
+    lams = np.atleast_1d(np.asarray(lam, dtype=float))
     pos = z >= 0
     a = np.log1p(np.abs(z))  # log1p(z) where z >= 0, log1p(-z) elsewhere
-    lam = lams[:, None]
-    e = np.where(pos, lam, 2.0 - lam)
+    e = np.where(pos, lams[:, None], 2.0 - lams[:, None])
     small = np.abs(e) < 1e-12
     with np.errstate(divide="ignore", invalid="ignore"):
         t = np.where(small, a, np.expm1(e * a) / np.where(small, 1.0, e))
-    return np.where(pos, t, -t)
+    out = np.where(pos, t, -t)
+    return out[0] if np.ndim(lam) == 0 else out
 
 
 def normmax(z: np.ndarray, bounds: tuple[float, float] = _LAMBDA_BOUNDS) -> float:
@@ -87,7 +79,7 @@ def normmax(z: np.ndarray, bounds: tuple[float, float] = _LAMBDA_BOUNDS) -> floa
     best = 1.0
     for step in (0.1, 0.01):
         lams = np.arange(lo, hi + step / 2, step)
-        var = _yeo_johnson_grid(z, lams).var(axis=1)
+        var = yeo_johnson(z, lams).var(axis=1)
         with np.errstate(divide="ignore"):
             llf = -0.5 * len(z) * np.log(var) + (lams - 1.0) * jac
         llf[~np.isfinite(llf)] = -np.inf
