@@ -5,13 +5,13 @@ The rules (logged at INFO when a choice is made or changes):
 - array-valued or custom parameters, or more than 100 parameters: ``anneal`` (local search
   scales to millions of entries; models do not);
 - up to 10 parameters (categories and conditions included): ``gp`` for the first 200
-  trials, then ``tpe`` (a GP's cost grows with n^3); in the last 30% of a budget,
-  ``anneal``'s local search from the best trials. In benchmarks/quality.py (10 seeds,
+  trials, then ``tpe`` (a GP's cost grows with n^3); in the last 30% of a budget (and
+  from trial 30), ``anneal``'s local search from the best trials. In benchmarks/quality.py (10 seeds,
   eleven optimizers), the local search lifted ``auto`` from an average rank of 4.00
   (second to ``tpe``) to 3.67 (first) on the scikit-learn problems at 100 evaluations,
   and kept it first on the synthetic ones (2.00; Nevergrad's NGOpt 3.12);
 - up to 40 parameters: ``tpe`` for the first half of the budget, then ``anneal`` (local
-  search from the best trials) for the second half; ``tpe`` alone without a budget (ask
+  search from the best trials) for the second half (from trial 30); ``tpe`` alone without a budget (ask
   and tell). Measured on Styblinski-Tang in 20 dimensions (10 seeds, normalized regret
   at 50 / 100 evaluations): ``cbo`` 0.614 / 0.486, ``tpe`` 0.524 / 0.444, this rule
   0.524 / 0.40 (PyHopper 0.621 / 0.435, Optuna's TPE 0.568 / 0.460);
@@ -46,6 +46,10 @@ log = logging.getLogger("hyperhop.samplers")
 GP_MAX_DIM = 10
 GP_MAX_TRIALS = 200
 GP_LOCAL_FROM = 0.7
+LOCAL_MIN_TRIALS = 30
+"""The local search starts from the best trials of a model phase, so never before this
+many trials. It also keeps short runs bit-for-bit the same inline and in parallel (the
+progress counts finished trials, which differ there) and resumed or not."""
 MID_MAX_DIM = 40
 MID_LOCAL_FROM = 0.5
 CBO_MAX_DIM = 40
@@ -65,14 +69,19 @@ def choose(space: Space, n_trials: int, progress: float | None = None) -> tuple[
     if len(space.params) > ANNEAL_MIN_DIM:
         return "anneal", f"the space has {len(space.params)} parameters (> {ANNEAL_MIN_DIM})"
     if len(space.params) <= GP_MAX_DIM:
-        if progress is not None and progress >= GP_LOCAL_FROM:
+        if progress is not None and progress >= GP_LOCAL_FROM and n_trials >= LOCAL_MIN_TRIALS:
             return "anneal", (
                 f"{len(space.params)} parameters, {progress:.0%} of the budget used: local search"
             )
         if n_trials < GP_MAX_TRIALS:
             return "gp", f"{len(space.params)} parameters, {n_trials} trials so far"
         return "tpe", f"{n_trials} trials: past {GP_MAX_TRIALS}, a GP costs too much per suggestion"
-    if len(space.params) <= MID_MAX_DIM and progress is not None and progress >= MID_LOCAL_FROM:
+    if (
+        len(space.params) <= MID_MAX_DIM
+        and progress is not None
+        and progress >= MID_LOCAL_FROM
+        and n_trials >= LOCAL_MIN_TRIALS
+    ):
         return "anneal", (
             f"{len(space.params)} parameters, {progress:.0%} of the budget used: local search"
         )
