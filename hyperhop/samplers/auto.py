@@ -6,13 +6,13 @@ The rules (logged at INFO when a choice is made or changes):
   scales to millions of entries; models do not);
 - up to 10 parameters (categories and conditions included): ``gp`` for the first 200
   trials, then ``tpe`` (a GP's cost grows with n^3); in the last 30% of a budget (and
-  from trial 30), ``anneal``'s local search from the best trials. In benchmarks/quality.py (10 seeds,
-  eleven optimizers), the local search lifted ``auto`` from an average rank of 4.00
+  from trial 30), ``anneal``'s local search from the best trials. In
+  benchmarks/quality.py (10 seeds, eleven optimizers), the local search lifted ``auto`` from an average rank of 4.00
   (second to ``tpe``) to 3.67 (first) on the scikit-learn problems at 100 evaluations,
   and kept it first on the synthetic ones (2.00; Nevergrad's NGOpt 3.12);
 - up to 40 parameters: ``tpe`` for the first half of the budget, then ``anneal`` (local
-  search from the best trials) for the second half (from trial 30); ``tpe`` alone without a budget (ask
-  and tell). Measured on Styblinski-Tang in 20 dimensions (10 seeds, normalized regret
+  search from the best trials) for the second half (from trial 30); ``tpe`` alone
+  without a budget (ask and tell). Measured on Styblinski-Tang in 20 dimensions (10 seeds, normalized regret
   at 50 / 100 evaluations): ``cbo`` 0.614 / 0.486, ``tpe`` 0.524 / 0.444, this rule
   0.524 / 0.40 (PyHopper 0.621 / 0.435, Optuna's TPE 0.568 / 0.460);
 - anything else: ``tpe`` (it models conditional parameters only where they are active).
@@ -66,26 +66,22 @@ def choose(space: Space, n_trials: int, progress: float | None = None) -> tuple[
     arrays = any(s.param.shape is not None for s in space.params)
     if arrays or "custom" in kinds:
         return "anneal", "the space has array-valued or custom parameters"
-    if len(space.params) > ANNEAL_MIN_DIM:
-        return "anneal", f"the space has {len(space.params)} parameters (> {ANNEAL_MIN_DIM})"
-    if len(space.params) <= GP_MAX_DIM:
-        if progress is not None and progress >= GP_LOCAL_FROM and n_trials >= LOCAL_MIN_TRIALS:
-            return "anneal", (
-                f"{len(space.params)} parameters, {progress:.0%} of the budget used: local search"
-            )
-        if n_trials < GP_MAX_TRIALS:
-            return "gp", f"{len(space.params)} parameters, {n_trials} trials so far"
-        return "tpe", f"{n_trials} trials: past {GP_MAX_TRIALS}, a GP costs too much per suggestion"
+    n = len(space.params)
+    if n > ANNEAL_MIN_DIM:
+        return "anneal", f"the space has {n} parameters (> {ANNEAL_MIN_DIM})"
+    local_from = GP_LOCAL_FROM if n <= GP_MAX_DIM else MID_LOCAL_FROM if n <= MID_MAX_DIM else None
     if (
-        len(space.params) <= MID_MAX_DIM
+        local_from is not None
         and progress is not None
-        and progress >= MID_LOCAL_FROM
+        and progress >= local_from
         and n_trials >= LOCAL_MIN_TRIALS
     ):
-        return "anneal", (
-            f"{len(space.params)} parameters, {progress:.0%} of the budget used: local search"
-        )
-    return "tpe", f"{len(space.params)} parameters"
+        return "anneal", f"{n} parameters, {progress:.0%} of the budget used: local search"
+    if n <= GP_MAX_DIM:
+        if n_trials < GP_MAX_TRIALS:
+            return "gp", f"{n} parameters, {n_trials} trials so far"
+        return "tpe", f"{n_trials} trials: past {GP_MAX_TRIALS}, a GP costs too much per suggestion"
+    return "tpe", f"{n} parameters"
 
 
 def choose_multi(space: Space, n_trials: int) -> tuple[str, str]:

@@ -79,8 +79,9 @@ class GPSampler(SerialSampler):
     point maximizing log expected improvement (or UCB) over Sobol candidates refined by
     L-BFGS-B. With one objective and no conditional parameters, the values are warped
     first (Yeo-Johnson, exponent by maximum likelihood, see
-    :mod:`hyperhop.samplers.gp.targets`). Failed trials count as the worst value seen; running trials get a constant
-    lie (the worst value by default), so parallel suggestions differ.
+    :mod:`hyperhop.samplers.gp.targets`). Failed trials count as the worst value seen;
+    running trials get a constant lie (the worst value by default), so parallel
+    suggestions differ.
 
     Several objectives are scalarized afresh for each suggestion (ParEGO, DeepHyper's
     manner): rescaled between the ideal and nadir points of the observed front, then the
