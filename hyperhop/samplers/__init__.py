@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from hyperhop.samplers.anneal import AnnealSampler
     from hyperhop.samplers.auto import AutoSampler
     from hyperhop.samplers.cbo import CBOSampler
+    from hyperhop.samplers.cobyla import CobylaSampler
     from hyperhop.samplers.gp import GPSampler
     from hyperhop.samplers.grid import GridExhaustedError, GridSampler
     from hyperhop.samplers.hyperopt_anneal import HyperoptAnnealSampler
@@ -28,6 +29,7 @@ __all__ = [
     "AnnealSampler",
     "AutoSampler",
     "CBOSampler",
+    "CobylaSampler",
     "GPSampler",
     "GridExhaustedError",
     "GridSampler",
@@ -46,6 +48,7 @@ _LAZY = {
     "AnnealSampler": "hyperhop.samplers.anneal",
     "AutoSampler": "hyperhop.samplers.auto",
     "CBOSampler": "hyperhop.samplers.cbo",
+    "CobylaSampler": "hyperhop.samplers.cobyla",
     "GPSampler": "hyperhop.samplers.gp",
     "GridExhaustedError": "hyperhop.samplers.grid",
     "GridSampler": "hyperhop.samplers.grid",
@@ -66,6 +69,7 @@ _REGISTRY: dict[str, str] = {
     "hyperopt_tpe": "HyperoptTPESampler",
     "cbo": "CBOSampler",
     "gp": "GPSampler",
+    "cobyla": "CobylaSampler",
     "nsga2": "NSGA2Sampler",
     "auto": "AutoSampler",
 }

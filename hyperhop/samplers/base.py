@@ -26,6 +26,9 @@ class History:
     progress: float | None = None
     """The fraction of the budget used so far (trials or runtime, whichever is further),
     or None outside a budgeted ``optimize`` call (e.g. under ask/tell)."""
+    goal: int | None = None
+    """The number of trials the study holds when the ``optimize`` call's ``n_trials`` are
+    done (a runtime or a target may end it sooner), or None without ``n_trials``."""
 
     @property
     def n(self) -> int:

@@ -49,6 +49,18 @@ def single_threaded_blas() -> Iterator[None]:
         yield
 
 
+def is_linear_box(space: Space) -> bool:
+    """Whether every parameter is a scalar float on a linear scale, always active: the
+    box of a black-box function rather than a hyperparameter space."""
+    return bool(space.params) and all(
+        s.param.kind == "float"
+        and s.param.shape is None
+        and not getattr(s.param, "log", False)
+        and not s.conditional
+        for s in space.params
+    )
+
+
 class ModelSpace:
     """Vectorized views of a :class:`Space` for surrogate models.
 

@@ -195,6 +195,7 @@ class Study:
         )
         self._stop = threading.Event()
         self._progress: Callable[[], float] | None = None
+        self._goal: int | None = None
         self._lag: int | None = None
         self.reap()
 
@@ -463,9 +464,8 @@ class Study:
         if self._cache.count(TrialState.QUEUED):  # enqueued by anyone, as of the last read
             trial = self.storage.claim_queued_trial(self.id, self.owner)
         if trial is None:
-            progress = self._progress() if self._progress is not None else None
             trials = self._cache.view() if self._lag is None else self._lagged_view(self._lag)
-            history = History(self.space, self.directions, trials, progress)
+            history = self._history(trials)
             params = self.sampler.suggest(history)
             trial = self.storage.create_trial(
                 self.id, state=TrialState.RUNNING, params=params, owner=self.owner
@@ -488,6 +488,11 @@ class Study:
                 self.owner,
                 self.sampler.stream,
             )
+
+    def _history(self, trials: Sequence[Trial]) -> History:
+        """What the sampler and the pruner see, with the running ``optimize`` call's budget."""
+        progress = self._progress() if self._progress is not None else None
+        return History(self.space, self.directions, trials, progress, self._goal)
 
     def _lagged_view(self, lag: int) -> list[Trial]:
         """The history for ``deterministic=True``: trials numbered below ``k - lag`` as they
@@ -759,12 +764,14 @@ class Study:
         run = OptimizeRun(self, spec, budget, list(callbacks), max_consecutive_failures, bar)
         self._stop.clear()
         self._progress = budget.progress
+        self._goal = goal
         if deterministic:
             run.lag = self._lag = executor_obj.capacity
         try:
             run.run(executor_obj)
         finally:
             self._progress = None
+            self._goal = None
             self._lag = None
             bar.update(
                 self._cache.count(*counted),
@@ -790,8 +797,7 @@ class Study:
             trial = self.storage.get_trial(trial_id)
             if trial.state is not TrialState.RUNNING:
                 return False
-        progress = self._progress() if self._progress is not None else None
-        history = History(self.space, self.directions, self._cache.view(), progress)
+        history = self._history(self._cache.view())
         try:
             return bool(self.pruner.should_prune(trial, history))
         except Exception as e:  # noqa: BLE001 - see the docstring

@@ -55,9 +55,51 @@ def test_mid_sized_spaces_switch_to_local_search_halfway_through_a_budget() -> N
     assert choose(space, 10, 0.2)[0] == "tpe" and choose(space, 60, 0.6)[0] == "anneal"
     assert choose(space, 20, 0.6)[0] == "tpe"
     assert choose(space, 5000, None)[0] == "tpe"  # ask and tell: no budget, no switch
-    study = hh.Study(template, algo="auto", seed=0)
+    logs = {f"x{i}": hh.float(1e-3, 1.0, log=True) for i in range(20)}  # not a linear box
+    study = hh.Study(logs, algo="auto", seed=0)
     study.optimize(lambda c: sum(v * v for v in c.values()), n_trials=60, progress=False)
     assert isinstance(study.sampler, AutoSampler) and study.sampler.current == "anneal"
+
+
+@pytest.mark.parametrize(
+    ("template", "goal", "expected"),
+    [
+        ({f"x{i}": hh.float(-5, 5) for i in range(10)}, 100, "cobyla"),
+        ({f"x{i}": hh.float(-5, 5) for i in range(10)}, 200, "cobyla"),
+        ({f"x{i}": hh.float(-5, 5) for i in range(10)}, 201, "gp"),  # past 20 per parameter
+        ({f"x{i}": hh.float(-5, 5) for i in range(10)}, None, "gp"),  # no trial budget
+        ({f"x{i}": hh.float(-5, 5) for i in range(4)}, 50, "gp"),  # too few parameters
+        ({f"x{i}": hh.float(-5, 5) for i in range(20)}, 60, "cobyla"),
+        ({f"x{i}": hh.float(-5, 5) for i in range(20)}, 61, "tpe"),  # past 3 per parameter
+        ({f"x{i}": hh.float(-5, 5) for i in range(40)}, 120, "cobyla"),
+        ({f"x{i}": hh.float(-5, 5) for i in range(41)}, 100, "tpe"),
+        (
+            {**{f"x{i}": hh.float(-5, 5) for i in range(9)}, "lr": hh.float(1e-4, 1, log=True)},
+            50,
+            "gp",
+        ),
+        ({**{f"x{i}": hh.float(-5, 5) for i in range(9)}, "n": hh.int(1, 9)}, 50, "gp"),
+        ({**{f"x{i}": hh.float(-5, 5) for i in range(9)}, "c": hh.choice("a", "b")}, 50, "gp"),
+    ],
+)
+def test_boxes_of_linear_floats_with_a_small_trial_budget_get_cobyla(
+    template: dict, goal: int | None, expected: str
+) -> None:
+    assert choose(hh.Space(template), 0, 0.0 if goal else None, goal)[0] == expected
+
+
+def test_the_study_tells_auto_its_trial_budget(caplog: pytest.LogCaptureFixture) -> None:
+    box = {f"x{i}": hh.float(-5, 5) for i in range(6)}
+    study = hh.Study(box, algo="auto", seed=0)
+    with caplog.at_level(logging.INFO, logger="hyperhop.samplers"):
+        study.optimize(lambda c: sum((v - 1) ** 2 for v in c.values()), n_trials=40, progress=False)
+    assert study.sampler.current == "cobyla"
+    assert "budget of 40 trials" in caplog.text
+    assert study.best_value < 0.01
+    asked = hh.Study(box, algo="auto", seed=0)  # ask and tell: no budget, the GP
+    t = asked.ask()
+    asked.tell(t, 1.0)
+    assert asked.sampler.current == "gp"
     first = [t.value for t in study.trials[:30]]
     assert min(t.value for t in study.trials[30:]) <= min(first)  # anneal starts from the best
 

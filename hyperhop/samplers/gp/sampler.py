@@ -27,6 +27,7 @@ from hyperhop.samplers.modelspace import (
     ModelSpace,
     Observations,
     fallback,
+    is_linear_box,
     observe,
     single_threaded_blas,
 )
@@ -60,12 +61,8 @@ def short_columns(ms: ModelSpace) -> np.ndarray | None:
     the fitted lengthscales of Ackley, Levy and Hartmann run long and the search stop
     short; on hyperparameter spaces (log-scaled floats, integers, categories) the short
     prior did worse (the random forest's, the mixed problem)."""
-    if ms.dim > SHORT_MAX_COLUMNS:
+    if ms.dim > SHORT_MAX_COLUMNS or not is_linear_box(ms.space):
         return None
-    for spec in ms.space.params:
-        p = spec.param
-        if p.kind != "float" or p.shape is not None or getattr(p, "log", False) or spec.conditional:
-            return None
     return np.ones(ms.dim, dtype=bool)
 
 
