@@ -47,6 +47,8 @@ def test_small_spaces_end_a_budget_with_local_search() -> None:
     assert names == ["gp", "gp", "anneal", "anneal"]
     assert choose(space, 29, 0.9)[0] == "gp"  # a model phase first
     assert choose(space, 150, None)[0] == "gp" and choose(space, 500, None)[0] == "tpe"
+    box = hh.Space({"x": hh.float(-5, 10), "y": hh.float(0, 15)})  # a black-box function
+    assert [choose(box, 40, p, 50)[0] for p in (0.1, 0.7, 1.0)] == ["gp", "gp", "gp"]
 
 
 def test_mid_sized_spaces_switch_to_local_search_halfway_through_a_budget() -> None:
