@@ -6,6 +6,7 @@ import math
 import subprocess
 import sys
 import threading
+from typing import Any
 
 import pytest
 
@@ -16,6 +17,7 @@ from hyperhop.exceptions import (
     TooManyFailuresError,
     TrialStateError,
 )
+from hyperhop.samplers import History, RandomSampler
 from hyperhop.storage import MemoryStorage
 from hyperhop.study.lease import HOST
 from hyperhop.study.progress import ProgressBar
@@ -377,3 +379,28 @@ def test_deterministic_parallel_runs_repeat_whatever_the_finishing_order() -> No
 
     first = run(True)
     assert all(run(True) == first for _ in range(2))
+
+
+class _Recorder(RandomSampler):
+    """Random search that records what each suggestion saw of the budget."""
+
+    def __init__(self, seed: int | None = None) -> None:
+        super().__init__(seed)
+        self.seen: list[tuple[int, float | None, int | None]] = []
+
+    def suggest(self, history: History) -> Any:
+        self.seen.append((history.n, history.progress, history.goal))
+        return super().suggest(history)
+
+
+def test_samplers_see_the_budget_of_the_optimize_call() -> None:
+    rec = _Recorder(0)
+    study = hh.Study(SPACE, algo=rec, seed=0)
+    study.optimize(quad, n_trials=4, progress=False)
+    assert [g for _, _, g in rec.seen] == [4, 4, 4, 4]
+    assert [p for _, p, _ in rec.seen] == [0.0, 0.25, 0.5, 0.75]
+    study.optimize(quad, n_trials=3, n_trials_mode="increment", progress=False)
+    assert [g for _, _, g in rec.seen[4:]] == [7, 7, 7]
+    t = study.ask()  # ask and tell: no budget
+    study.tell(t, 1.0)
+    assert rec.seen[-1] == (7, None, None)
