@@ -362,6 +362,7 @@ OPTIMIZERS: dict[str, Optimizer] = {
         Optimizer("hh-hyperopt-tpe", (), _hyperhop("hyperopt_tpe")),  # Hyperopt's defaults
         Optimizer("hh-cbo", (), _hyperhop("cbo")),
         Optimizer("hh-gp", (), _hyperhop("gp")),
+        Optimizer("hh-cobyla", (), _hyperhop("cobyla")),
         Optimizer("hh-anneal", (), _hyperhop("anneal")),
         Optimizer("hh-random", (), _hyperhop("random")),
         Optimizer("hh-sobol", (), _hyperhop("sobol")),
