@@ -8,8 +8,8 @@ The rules (logged at INFO when a choice is made or changes):
 
 - array-valued or custom parameters, or more than 100 parameters: ``anneal`` (local search
   scales to millions of entries; models do not);
-- a box of 5 to 40 linear floats (no log scale, integer, category or condition: a
-  black-box function) with a budget (``n_trials``; the rule needs it) of at most 20
+- a box of 5 to 40 linear floats (no log scale, integer, category, condition or
+  constraint: a black-box function) with a budget (``n_trials``; the rule needs it) of at most 20
   trials per parameter up to 10 parameters, 3 beyond: ``cobyla``, as Nevergrad's NGOpt
   picks it there. In benchmarks/quality.py (normalized regret at 50 evaluations, 10
   seeds) it beat the rules below on Hartmann-6 (0.017 against 0.021), Rosenbrock-10
@@ -91,7 +91,7 @@ def choose(
     n = len(space.params)
     if n > ANNEAL_MIN_DIM:
         return "anneal", f"the space has {n} parameters (> {ANNEAL_MIN_DIM})"
-    box = is_linear_box(space)
+    box = is_linear_box(space) and not space.constraints
     per_param = COBYLA_TRIALS_PER_PARAM if n <= GP_MAX_DIM else COBYLA_TRIALS_PER_PARAM_MID
     if goal is not None and COBYLA_MIN_DIM <= n <= MID_MAX_DIM and goal <= per_param * n and box:
         return "cobyla", (

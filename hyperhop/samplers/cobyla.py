@@ -41,7 +41,8 @@ class CobylaSampler(SerialSampler):
     ``rhobeg`` first, then one step of a linear model in a shrinking trust region per
     trial. When the trust region has shrunk to ``rhoend``, the search restarts from the
     best trial with half the previous ``rhobeg``, up to ``max_restarts`` times; then it
-    perturbs the best trial. Trials still running count as the worst value seen until they
+    perturbs the best trial. Points outside the space's constraints count as the worst
+    value seen, and are never proposed. Trials still running count as the worst value seen until they
     finish (a constant liar), so parallel workers get different points; a finished trial
     that the liar led astray stays in the history as one more point, and the solver goes
     on from the true values.
@@ -113,8 +114,7 @@ class CobylaSampler(SerialSampler):
         z = self.next_point(history, ms)
         if z is None:
             return fallback(history, ms, rng, 1, "CobylaSampler", self.max_columns)[0]
-        a = ms.decode(ms.snap(z[None, :])[0], rng)
-        return a if space.is_feasible(a) else space.sample(rng)
+        return ms.decode(ms.snap(z[None, :])[0], rng)
 
     def next_point(self, history: History, ms: ModelSpace) -> np.ndarray | None:
         """The unit-cube point the solver asks for next (None: every restart is spent)."""
@@ -122,21 +122,36 @@ class CobylaSampler(SerialSampler):
 
         obs = observe(history, ms)
         y = _one_value(obs.Y)
-        worst = float(y.max()) if y.size else 0.0
         X = np.vstack([obs.X, obs.X_failed, obs.X_pending])
-        # failed trials count as the worst value; running ones too, for now (a constant
-        # liar): the replay goes past them, so parallel workers get different points
-        values = np.concatenate([y, np.full(len(obs.X_failed) + len(obs.X_pending), worst)])
+        # failed and running trials (a constant liar: the replay goes past them, so
+        # parallel workers get different points) are NaN here: see bad() below
+        values = np.concatenate([y, np.full(len(obs.X_failed) + len(obs.X_pending), np.nan)])
+        fallback_worst = float(y.max()) if y.size else 0.0
         lookup = np.random.default_rng(0)  # decoding continuous points draws nothing
+        feasible = ms.space.is_feasible
+        answered: list[float] = []
+
+        def bad() -> float:
+            # the worst value the solver was given so far in this replay: it depends only
+            # on the points before, so every replay answers the same, and the run the
+            # solver remembers stays the run the history holds
+            return max(answered) if answered else fallback_worst
 
         def objective(z: np.ndarray) -> float:
             u = np.clip(z, 0.0, 1.0)
-            row = ms.encode([ms.decode(ms.snap(u[None, :])[0], lookup)])[0]
+            a = ms.decode(ms.snap(u[None, :])[0], lookup)
+            if not feasible(a):
+                return bad()  # outside the space's constraints: never proposed
+            row = ms.encode([a])[0]
             if len(X):
                 hit = np.flatnonzero(np.abs(X - row).max(axis=1) < _MATCH)
                 if hit.size:
                     v = float(values[hit[0]])
-                    seen.append((v, u))
+                    if v != v:
+                        v = bad()
+                    else:
+                        seen.append((v, u))
+                    answered.append(v)
                     return v
             raise _Asked(u)
 
@@ -156,7 +171,8 @@ class CobylaSampler(SerialSampler):
                     )
             except _Asked as asked:
                 return asked.z
-            x0 = min(seen, key=lambda s: s[0])[1]
+            if seen:
+                x0 = min(seen, key=lambda s: s[0])[1]
             rhobeg = max(rhobeg / 2, 2 * self.rhoend)
         return None
 

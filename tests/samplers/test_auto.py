@@ -63,6 +63,12 @@ def test_mid_sized_spaces_switch_to_local_search_halfway_through_a_budget() -> N
     assert isinstance(study.sampler, AutoSampler) and study.sampler.current == "anneal"
 
 
+def test_constrained_boxes_keep_the_gp() -> None:
+    box = {f"x{i}": hh.float(-5, 5) for i in range(6)}
+    space = hh.Space(box, constraints=[lambda c: c["x0"] <= c["x1"]])
+    assert choose(space, 0, 0.0, 50)[0] == "gp"
+
+
 @pytest.mark.parametrize(
     ("template", "goal", "expected"),
     [
