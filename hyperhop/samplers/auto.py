@@ -9,9 +9,9 @@ The rules (logged at INFO when a choice is made or changes):
 - array-valued or custom parameters, or more than 100 parameters: ``anneal`` (local search
   scales to millions of entries; models do not);
 - a box of 5 to 40 linear floats (no log scale, integer, category, condition or
-  constraint: a black-box function) with a budget (``n_trials``; the rule needs it) of at most 20
-  trials per parameter up to 10 parameters, 3 beyond: ``cobyla``, as Nevergrad's NGOpt
-  picks it there. In benchmarks/quality.py (normalized regret at 50 evaluations, 10
+  constraint: a black-box function) with a budget (``n_trials``; the rule needs it) of
+  at most 20 trials per parameter up to 10 parameters, 3 beyond: ``cobyla``, as
+  Nevergrad's NGOpt picks it there. In benchmarks/quality.py (normalized regret at 50 evaluations, 10
   seeds) it beat the rules below on Hartmann-6 (0.017 against 0.021), Rosenbrock-10
   (2.9e-4 against 0.019), Ackley-10 (0.180 against 0.724), Levy-10 (2.3e-3 against
   0.094) and Styblinski-Tang-20 (0.502 against 0.524), and at 100 on the four in 10

@@ -194,8 +194,7 @@ class Study:
             else None
         )
         self._stop = threading.Event()
-        self._progress: Callable[[], float] | None = None
-        self._goal: int | None = None
+        self._budget: Budget | None = None
         self._lag: int | None = None
         self.reap()
 
@@ -491,8 +490,10 @@ class Study:
 
     def _history(self, trials: Sequence[Trial]) -> History:
         """What the sampler and the pruner see, with the running ``optimize`` call's budget."""
-        progress = self._progress() if self._progress is not None else None
-        return History(self.space, self.directions, trials, progress, self._goal)
+        b = self._budget
+        if b is None:
+            return History(self.space, self.directions, trials)
+        return History(self.space, self.directions, trials, b.progress(), b.goal)
 
     def _lagged_view(self, lag: int) -> list[Trial]:
         """The history for ``deterministic=True``: trials numbered below ``k - lag`` as they
@@ -763,15 +764,13 @@ class Study:
         bar = ProgressBar(progress, goal, seconds)
         run = OptimizeRun(self, spec, budget, list(callbacks), max_consecutive_failures, bar)
         self._stop.clear()
-        self._progress = budget.progress
-        self._goal = goal
+        self._budget = budget
         if deterministic:
             run.lag = self._lag = executor_obj.capacity
         try:
             run.run(executor_obj)
         finally:
-            self._progress = None
-            self._goal = None
+            self._budget = None
             self._lag = None
             bar.update(
                 self._cache.count(*counted),
