@@ -4,7 +4,8 @@ A 10-dimensional space (6 uniform floats, 2 log-uniform floats, 2 integers) with
 and 5,000 completed trials. For hyperhop the history is built with a memory study (random
 search, ask/tell) and only ``sampler.suggest(history)`` is timed, each call on a history one
 trial longer than the last (as in a real study, so incremental caches pay for one new trial
-each time). Optuna: ``study.ask()`` with its default ``TPESampler`` on a study filled with
+each time); for ``cobyla``, which replays its solver against the history, the history is
+the trajectory that solver takes (:func:`_cobyla_study`). Optuna: ``study.ask()`` with its default ``TPESampler`` on a study filled with
 ``add_trials``. Hyperopt: ``tpe.suggest`` on a filled ``Trials``. Medians over several
 calls; every case runs in its own process with a timeout; a missing peer shows as
 "not installed".
@@ -29,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-HYPERHOP = ("random", "tpe", "tpe-mv", "anneal", "hyperopt_anneal", "grid", "sobol")
+HYPERHOP = ("random", "tpe", "tpe-mv", "anneal", "hyperopt_anneal", "cobyla", "grid", "sobol")
 PEERS = ("optuna-tpe", "hyperopt-tpe")
 
 
@@ -64,16 +65,64 @@ def _make(name: str, seed: int) -> Any:
     return make_sampler(name, space, seed)
 
 
+def _cobyla_study(space: Any, n: int) -> Any:
+    """A study of ``n`` trials that ``cobyla`` itself would have run (SciPy's COBYLA from the
+    centre, restarts from the best with half the radius, random points once they are
+    spent), so that its replay walks the whole history, as in a real study."""
+    from scipy.optimize import minimize
+
+    import hyperhop as hh
+    from hyperhop.samplers.cobyla import CobylaSampler
+    from hyperhop.samplers.modelspace import ModelSpace
+
+    defaults = CobylaSampler()
+    ms = ModelSpace(space)
+    study = hh.Study(space, algo="random", seed=0)
+    rng = np.random.default_rng(0)
+
+    class Full(Exception):
+        pass
+
+    def f(z: np.ndarray) -> float:
+        if len(study.trials) >= n:
+            raise Full
+        u = np.clip(z, 0.0, 1.0)
+        study.enqueue(space.to_config(ms.decode(ms.snap(u[None, :])[0], rng)), key=None)
+        t = study.ask()
+        value = _objective(t.config)
+        study.tell(t, value)
+        seen.append((value, u))
+        return value
+
+    x0, rhobeg = np.full(ms.dim, 0.5), defaults.rhobeg
+    try:
+        for _ in range(defaults.max_restarts + 1):
+            seen: list[tuple[float, np.ndarray]] = []
+            options = {"rhobeg": rhobeg, "maxiter": 100_000}
+            minimize(f, x0, method="COBYLA", options=options, tol=defaults.rhoend)
+            x0 = min(seen, key=lambda s: s[0])[1] if seen else x0
+            rhobeg = max(rhobeg / 2, 2 * defaults.rhoend)
+    except Full:
+        pass
+    while len(study.trials) < n:
+        t = study.ask()
+        study.tell(t, _objective(t.config))
+    return study
+
+
 def run_hyperhop(name: str, n: int, calls: int) -> list[float]:
     import hyperhop as hh
     from hyperhop.samplers import History
 
     space = _hyperhop_space()
-    study = hh.Study(space, algo="random", seed=0)
-    rng = np.random.default_rng(0)
-    for _ in range(n + calls):
-        t = study.ask()
-        study.tell(t, float(rng.random()))
+    if name == "cobyla":
+        study = _cobyla_study(space, n + calls)
+    else:
+        study = hh.Study(space, algo="random", seed=0)
+        rng = np.random.default_rng(0)
+        for _ in range(n + calls):
+            t = study.ask()
+            study.tell(t, float(rng.random()))
     trials = list(study.trials)
     sampler = _make(name, 1)
     # warm up on a shorter history (fills any cache, as the study's earlier asks would)
