@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from scipy import special
 
 import hyperhop as hh
 from hyperhop.samplers import (
@@ -17,6 +18,7 @@ from hyperhop.samplers import (
     make_sampler,
 )
 from hyperhop.samplers.tpe import linear_gamma, parzen
+from hyperhop.samplers.tpe import multivariate as mv
 from hyperhop.samplers.tpe.columns import compile_plan
 from hyperhop.samplers.tpe.observations import TrialTable
 from hyperhop.trial import TrialState
@@ -272,6 +274,42 @@ def test_joint_modes_model_the_right_groups() -> None:
     assert {c.spec.label for c in top[0].numeric} == {"lr", "layers", "units", "drop"}
     assert {c.spec.label for c in top[0].categorical} == {"opt", "model"}
     assert len(plan.groups) == 6
+
+
+def test_joint_bandwidths_break_ties_by_time_order() -> None:
+    # each observation's bandwidth is the larger gap to its sorted neighbours; among equal
+    # values the earlier trial comes first (the range ends count for the inner ones only)
+    obs = np.array([[0.5, 0.2], [0.1, 0.2], [0.5, 0.9], [0.8, 0.2], [0.5, 0.4]])
+    lo, hi, width = np.zeros(2), np.ones(2), np.ones(2)
+
+    def by_hand(col: np.ndarray) -> np.ndarray:
+        order = sorted(range(len(col)), key=lambda i: (col[i], i))
+        ext = [0.0] + [col[i] for i in order] + [1.0]
+        out = np.empty(len(col))
+        for r, i in enumerate(order):
+            left, right = ext[r + 1] - ext[r], ext[r + 2] - ext[r + 1]
+            out[i] = right if r == 0 else left if r == len(col) - 1 else max(left, right)
+        return np.clip(out, 1.0 / min(100.0, 2.0 + len(col)), 1.0)
+
+    got = mv.neighbour_sigmas(obs, lo, hi, width)
+    want = np.stack([by_hand(obs[:, 0]), by_hand(obs[:, 1])], axis=1)
+    np.testing.assert_array_equal(got, want)
+    # the tied 0.5s: the first gets the gap below, the last the gap above
+    assert got[0, 0] == pytest.approx(0.4) and got[4, 0] == pytest.approx(0.3)
+
+
+def test_joint_kernel_mass_inside_the_bounds() -> None:
+    space = hh.Space({"x": hh.float(0.0, 1.0), "y": hh.float(0.0, 1.0)})
+    group = compile_plan(space).groups[0]
+    xn = np.random.default_rng(0).uniform(0.2, 0.8, size=(200, 2))
+    xn[0] = [0.001, 0.5]
+    kern = mv.fit_joint(group, xn, np.zeros((200, 0)), 1.0, None)
+    a = (group.lo - kern.mu) / kern.sigma
+    b = (group.hi - kern.mu) / kern.sigma
+    want = np.log(special.ndtr(b) - special.ndtr(a))
+    np.testing.assert_array_equal(kern.log_z, want)
+    # the narrow kernels well inside [0, 1] keep all their mass; the one at 0.001 about half
+    assert (kern.log_z[2:] == 0.0).mean() > 0.95 and kern.log_z[1, 0] < -0.5
 
 
 @pytest.mark.parametrize(

@@ -49,8 +49,13 @@ def neighbour_sigmas(
     n, c = obs.shape
     if n == 0:
         return np.zeros((0, c))
-    order = np.argsort(obs, axis=0, kind="stable")
+    order = np.argsort(obs, axis=0)
     srt = np.take_along_axis(obs, order, axis=0)
+    tied = (srt[1:] == srt[:-1]).any(axis=0)
+    if tied.any():
+        # ties are broken by time order (a stable sort), which is slower: only where needed
+        order[:, tied] = np.argsort(obs[:, tied], axis=0, kind="stable")
+        srt[:, tied] = np.take_along_axis(obs[:, tied], order[:, tied], axis=0)
     ext = np.vstack(
         [
             np.where(np.isfinite(lo), lo, srt[0] - width)[None, :],
@@ -85,7 +90,12 @@ def fit_joint(
         bw = neighbour_sigmas(obs, group.lo, group.hi, ps)
     mu = np.vstack([group.prior_mu[None, :], obs])
     sigma = np.vstack([ps[None, :], bw])
-    z = special.ndtr((group.hi - mu) / sigma) - special.ndtr((group.lo - mu) / sigma)
+    a, b = (group.lo - mu) / sigma, (group.hi - mu) / sigma
+    # a kernel 9 sigmas inside both bounds has all its mass in them (ndtr rounds to 0
+    # and 1 exactly there): the CDF is computed only for the others
+    edge = (a > -9.0) | (b < 9.0)
+    log_z = np.zeros_like(mu)
+    log_z[edge] = np.log(np.maximum(special.ndtr(b[edge]) - special.ndtr(a[edge]), TINY))
     probs = []
     for j, cat in enumerate(group.categorical):
         p = np.full((k, cat.n), prior_weight / k)
@@ -93,7 +103,7 @@ def fit_joint(
             p[np.arange(1, k), xc[:, j].astype(np.intp)] += 1.0
         p[0] = cat.p
         probs.append(p / p.sum(axis=1, keepdims=True))
-    return JointKernels(log_w, mu, sigma, np.log(np.maximum(z, TINY)), probs)
+    return JointKernels(log_w, mu, sigma, log_z, probs)
 
 
 def sample_joint(
