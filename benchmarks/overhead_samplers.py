@@ -13,6 +13,7 @@ calls; every case runs in its own process with a timeout; a missing peer shows a
     .venv-bench/bin/python benchmarks/overhead_samplers.py            # 100, 1,000, 5,000
     .venv-bench/bin/python benchmarks/overhead_samplers.py --quick    # 100, 1,000
     .venv-bench/bin/python benchmarks/overhead_samplers.py --samplers tpe,optuna-tpe
+    .venv-bench/bin/python benchmarks/overhead_samplers.py --stretch  # 1,000 trials, 40 floats
 
 Run it with the benchmark venv (`make bench-env`), where the peers are installed.
 """
@@ -202,9 +203,50 @@ def run_hyperopt(n: int, calls: int) -> list[float]:
     return times
 
 
+STRETCH_DIM = 40
+STRETCH_TRIALS = 1000
+
+
+def run_stretch(lib: str) -> list[float]:
+    """CPU seconds of the optimizer over a whole study of ``STRETCH_TRIALS`` trials on
+    ``STRETCH_DIM`` uniform floats (asks and tells, not the objective), each round."""
+    names = [f"x{i}" for i in range(STRETCH_DIM)]
+    spent = 0.0
+    if lib == "optuna-tpe":
+        import optuna
+
+        optuna.logging.set_verbosity(optuna.logging.WARNING)
+        dists = {k: optuna.distributions.FloatDistribution(-5.0, 5.0) for k in names}
+        study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=0))
+        for _ in range(STRETCH_TRIALS):
+            t0 = time.process_time()
+            trial = study.ask(dists)
+            spent += time.process_time() - t0
+            value = _objective(trial.params)
+            t0 = time.process_time()
+            study.tell(trial, value)
+            spent += time.process_time() - t0
+        return [spent]
+    import hyperhop as hh
+
+    space = hh.Space({k: hh.float(-5.0, 5.0) for k in names})
+    hstudy = hh.Study(space, algo=lib, seed=0)
+    for _ in range(STRETCH_TRIALS):
+        t0 = time.process_time()
+        t = hstudy.ask()
+        spent += time.process_time() - t0
+        value = _objective(t.config)
+        t0 = time.process_time()
+        hstudy.tell(t, value)
+        spent += time.process_time() - t0
+    return [spent]
+
+
 def one_case(case: str) -> dict[str, Any]:
     lib, n_text, calls_text = case.split(":")
     n, calls = int(n_text), int(calls_text)
+    if n == 0:
+        return {"case": case, "ms": [1000 * t for t in run_stretch(lib)]}
     if lib == "optuna-tpe":
         times = run_optuna(n, calls)
     elif lib == "hyperopt-tpe":
@@ -250,10 +292,18 @@ def main() -> int:
     )
     p.add_argument("--samplers", default=",".join(HYPERHOP + PEERS), help="comma-separated")
     p.add_argument("--timeout", type=float, default=900)
+    p.add_argument(
+        "--stretch",
+        action="store_true",
+        help=f"only the issue's stretch case: optimizer CPU time of a whole study of "
+        f"{STRETCH_TRIALS:,} trials on {STRETCH_DIM} floats, tpe beside Optuna's TPE",
+    )
     args = p.parse_args()
     if args.case:
         print(json.dumps(one_case(args.case)))
         return 0
+    if args.stretch:
+        return stretch(args.rounds, args.timeout)
 
     sizes = (100, 1000) if args.quick else (100, 1000, 5000)
     names = [s for s in args.samplers.split(",") if s]
@@ -307,6 +357,28 @@ def main() -> int:
         print(
             f"\nGrowth from {lo:,} to {hi:,} trials (x{hi / lo:.0f} trials): " + ", ".join(growth)
         )
+    return 0
+
+
+def stretch(rounds: int, timeout: float) -> int:
+    libs = ["tpe", "optuna-tpe"] if have("optuna") else ["tpe"]
+    totals: dict[str, list[float]] = {lib: [] for lib in libs}
+    for rnd in range(rounds):
+        for lib in libs:
+            r = run_case(f"{lib}:0:0", timeout)
+            if "ms" in r:
+                totals[lib].extend(t / 1000 for t in r["ms"])
+            shown = f"{totals[lib][-1]:.2f} s" if "ms" in r else r.get("error", "failed")
+            print(f"  round {rnd + 1}: {lib}: {shown}", file=sys.stderr, flush=True)
+    print(
+        f"\nOptimizer CPU seconds for a study of {STRETCH_TRIALS:,} trials on {STRETCH_DIM} "
+        f"floats (median of {rounds} rounds; the issue's stretch target is 1.5 s for tpe)"
+    )
+    for lib, ts in totals.items():
+        print(f"  {lib:12s} {statistics.median(ts):.2f} s" if ts else f"  {lib:12s} failed")
+    a, b = totals.get("optuna-tpe"), totals["tpe"]
+    if a and b:
+        print(f"  optuna-tpe / tpe: {statistics.median(a) / statistics.median(b):.1f}x")
     return 0
 
 
