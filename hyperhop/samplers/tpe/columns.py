@@ -93,6 +93,8 @@ class NumericColumn:
     # -------------------------------------------------------------- raw <-> latent
     def latent(self, raw: Any) -> np.ndarray:
         """The observation (``m`` latents) for a raw value."""
+        if self.kind == "plain" and not self.log and type(raw) is float:
+            return min(max(raw, self.lo), self.hi)  # type: ignore[return-value]
         v = np.asarray(raw, dtype=float).reshape(-1)
         iv = self.int_values
         if iv is not None:
