@@ -91,10 +91,10 @@ class NumericColumn:
             return np.where((c >= lo) & (c <= hi), c, mid)
 
     # -------------------------------------------------------------- raw <-> latent
-    def latent(self, raw: Any) -> np.ndarray:
+    def latent(self, raw: Any) -> np.ndarray | float:
         """The observation (``m`` latents) for a raw value."""
         if self.kind == "plain" and not self.log and type(raw) is float:
-            return min(max(raw, self.lo), self.hi)  # type: ignore[return-value]
+            return min(max(raw, self.lo), self.hi)
         v = np.asarray(raw, dtype=float).reshape(-1)
         iv = self.int_values
         if iv is not None:
