@@ -207,39 +207,35 @@ STRETCH_DIM = 40
 STRETCH_TRIALS = 1000
 
 
+def _study_cpu(ask: Any, tell: Any, params_of: Any) -> float:
+    """CPU seconds in ``ask`` and ``tell`` over ``STRETCH_TRIALS`` trials (not the objective)."""
+    spent = 0.0
+    for _ in range(STRETCH_TRIALS):
+        t0 = time.process_time()
+        trial = ask()
+        spent += time.process_time() - t0
+        value = _objective(params_of(trial))
+        t0 = time.process_time()
+        tell(trial, value)
+        spent += time.process_time() - t0
+    return spent
+
+
 def run_stretch(lib: str) -> list[float]:
     """CPU seconds of the optimizer over a whole study of ``STRETCH_TRIALS`` trials on
-    ``STRETCH_DIM`` uniform floats (asks and tells, not the objective), each round."""
+    ``STRETCH_DIM`` uniform floats (asks and tells, not the objective)."""
     names = [f"x{i}" for i in range(STRETCH_DIM)]
-    spent = 0.0
     if lib == "optuna-tpe":
         import optuna
 
         optuna.logging.set_verbosity(optuna.logging.WARNING)
         dists = {k: optuna.distributions.FloatDistribution(-5.0, 5.0) for k in names}
         study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=0))
-        for _ in range(STRETCH_TRIALS):
-            t0 = time.process_time()
-            trial = study.ask(dists)
-            spent += time.process_time() - t0
-            value = _objective(trial.params)
-            t0 = time.process_time()
-            study.tell(trial, value)
-            spent += time.process_time() - t0
-        return [spent]
+        return [_study_cpu(lambda: study.ask(dists), study.tell, lambda t: t.params)]
     import hyperhop as hh
 
-    space = hh.Space({k: hh.float(-5.0, 5.0) for k in names})
-    hstudy = hh.Study(space, algo=lib, seed=0)
-    for _ in range(STRETCH_TRIALS):
-        t0 = time.process_time()
-        t = hstudy.ask()
-        spent += time.process_time() - t0
-        value = _objective(t.config)
-        t0 = time.process_time()
-        hstudy.tell(t, value)
-        spent += time.process_time() - t0
-    return [spent]
+    hstudy = hh.Study(hh.Space({k: hh.float(-5.0, 5.0) for k in names}), algo=lib, seed=0)
+    return [_study_cpu(hstudy.ask, hstudy.tell, lambda t: t.config)]
 
 
 def one_case(case: str) -> dict[str, Any]:
