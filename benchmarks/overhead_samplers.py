@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-HYPERHOP = ("random", "tpe", "tpe-mv", "anneal", "hyperopt_anneal", "cobyla", "grid", "sobol")
+HYPERHOP = ("random", "tpe", "hyperopt_tpe", "anneal", "hyperopt_anneal", "cobyla", "grid", "sobol")
 PEERS = ("optuna-tpe", "hyperopt-tpe")
 
 
@@ -57,10 +57,6 @@ def _make(name: str, seed: int) -> Any:
     from hyperhop.samplers import make_sampler
 
     space = _hyperhop_space()
-    if name == "tpe-mv":
-        from hyperhop.samplers.tpe import TPESampler
-
-        return TPESampler(seed, multivariate=True)
     if name == "grid":
         return make_sampler(name, space, seed).__class__(seed, resolution=4)
     return make_sampler(name, space, seed)
