@@ -43,9 +43,9 @@ def test_choice_rules(template: dict, n: int, expected: str) -> None:
 
 def test_small_spaces_end_a_budget_with_local_search() -> None:
     space = hh.Space({"x": hh.float(0, 1), "c": hh.choice("a", "b")})
-    names = [choose(space, 40, p)[0] for p in (0.1, 0.69, 0.7, 1.0)]
+    names = [choose(space, 80, p)[0] for p in (0.1, 0.69, 0.7, 1.0)]
     assert names == ["gp", "gp", "anneal", "anneal"]
-    assert choose(space, 29, 0.9)[0] == "gp"  # a model phase first
+    assert choose(space, 69, 0.9)[0] == "gp"  # a model phase first: at 50, GP to the end
     assert choose(space, 150, None)[0] == "gp" and choose(space, 500, None)[0] == "tpe"
     box = hh.Space({"x": hh.float(-5, 10), "y": hh.float(0, 15)})  # a black-box function
     assert [choose(box, 40, p, 50)[0] for p in (0.1, 0.7, 1.0)] == ["gp", "gp", "gp"]
