@@ -45,10 +45,11 @@ class TPESampler(SerialSampler):
       kernel per trial over all of them, so l(x) keeps their interactions); a parameter
       of a conditional branch is modelled on its own, on the trials where it is active.
 
-    benchmarks/quality.py measured it (30 seeds, the eight synthetic problems): lower mean
-    regret than Hyperopt's defaults on every problem at 25, 50 and 100 evaluations, and
-    the same average over the problems as Optuna's TPE (0.318 against 0.320 at 25, 0.239
-    against 0.241 at 50, 0.188 against 0.187 at 100). :class:`HyperoptTPESampler` (``algo="hyperopt_tpe"``) keeps Hyperopt's
+    benchmarks/quality.py measured it (30 seeds, the eight synthetic problems and the
+    three scikit-learn ones): lower mean regret than Hyperopt's defaults on every problem
+    at 25, 50 and 100 evaluations, and the same average over the synthetic problems as
+    Optuna's TPE (0.318 against 0.320 at 25, 0.239 against 0.241 at 50, 0.188 against
+    0.187 at 100). :class:`HyperoptTPESampler` (``algo="hyperopt_tpe"``) keeps Hyperopt's
     defaults, for results that match Hyperopt's ``tpe.suggest``. ``group=True`` models
     every set of co-active parameters of a conditional space jointly.
 
