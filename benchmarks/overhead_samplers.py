@@ -63,16 +63,13 @@ def _make(name: str, seed: int) -> Any:
 
 
 def _cobyla_study(space: Any, n: int) -> Any:
-    """A study of ``n`` trials that ``cobyla`` itself would have run (SciPy's COBYLA from the
-    centre, restarts from the best with half the radius, random points once they are
-    spent), so that its replay walks the whole history, as in a real study."""
-    from scipy.optimize import minimize
-
+    """A study of ``n`` trials that ``cobyla`` itself would have run (its solver driven
+    directly by ``CobylaSampler.run_solver``, random points once its restarts are spent),
+    so that its replay walks the whole history, as in a real study."""
     import hyperhop as hh
     from hyperhop.samplers.cobyla import CobylaSampler
     from hyperhop.samplers.modelspace import ModelSpace
 
-    defaults = CobylaSampler()
     ms = ModelSpace(space)
     study = hh.Study(space, algo="random", seed=0)
     rng = np.random.default_rng(0)
@@ -80,25 +77,17 @@ def _cobyla_study(space: Any, n: int) -> Any:
     class Full(Exception):
         pass
 
-    def f(z: np.ndarray) -> float:
+    def f(u: np.ndarray) -> tuple[float, bool]:
         if len(study.trials) >= n:
             raise Full
-        u = np.clip(z, 0.0, 1.0)
         study.enqueue(space.to_config(ms.decode(ms.snap(u[None, :])[0], rng)), key=None)
         t = study.ask()
         value = _objective(t.config)
         study.tell(t, value)
-        seen.append((value, u))
-        return value
+        return value, True
 
-    x0, rhobeg = np.full(ms.dim, 0.5), defaults.rhobeg
     try:
-        for _ in range(defaults.max_restarts + 1):
-            seen: list[tuple[float, np.ndarray]] = []
-            options = {"rhobeg": rhobeg, "maxiter": 100_000}
-            minimize(f, x0, method="COBYLA", options=options, tol=defaults.rhoend)
-            x0 = min(seen, key=lambda s: s[0])[1] if seen else x0
-            rhobeg = max(rhobeg / 2, 2 * defaults.rhoend)
+        CobylaSampler().run_solver(f, ms.dim)
     except Full:
         pass
     while len(study.trials) < n:

@@ -13,6 +13,7 @@ linearly with the trials: the method is for budgets of a few hundred.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 
 import numpy as np
 
@@ -113,8 +114,6 @@ class CobylaSampler(SerialSampler):
 
     def next_point(self, history: History, ms: ModelSpace) -> np.ndarray | None:
         """The unit-cube point the solver asks for next (None: every restart is spent)."""
-        from scipy.optimize import minimize  # imported when first needed (slow)
-
         obs = observe(history, ms)
         y = _one_value(obs.Y)
         X = np.vstack([obs.X, obs.X_failed, obs.X_pending])
@@ -132,44 +131,60 @@ class CobylaSampler(SerialSampler):
             # solver remembers stays the run the history holds
             return max(answered) if answered else fallback_worst
 
-        def objective(z: np.ndarray) -> float:
-            u = np.clip(z, 0.0, 1.0)
+        def objective(u: np.ndarray) -> tuple[float, bool]:
             a = ms.decode(ms.snap(u[None, :])[0], lookup)
             if not feasible(a):
-                return bad()  # outside the space's constraints: never proposed
+                return bad(), False  # outside the space's constraints: never proposed
             row = ms.encode([a])[0]
             if len(X):
                 hit = np.flatnonzero(np.abs(X - row).max(axis=1) < _MATCH)
                 if hit.size:
                     v = float(values[hit[0]])
-                    if v != v:
+                    measured = v == v
+                    if not measured:
                         v = bad()
-                    else:
-                        seen.append((v, u))
                     answered.append(v)
-                    return v
+                    return v, measured
             raise _Asked(u)
 
-        x0 = np.full(ms.dim, 0.5)
+        try:
+            self.run_solver(objective, ms.dim)
+        except _Asked as asked:
+            return asked.z
+        return None
+
+    def run_solver(self, objective: Callable[[np.ndarray], tuple[float, bool]], dim: int) -> None:
+        """SciPy's COBYLA on ``objective`` from the centre of the unit cube, then restarts
+        from the best measured point with half the radius. ``objective`` gets a point of
+        the unit cube and returns its value and whether it was measured (a trial's own
+        value, which may become a restart point); an exception it raises ends the run."""
+        from scipy.optimize import minimize  # imported when first needed (slow)
+
+        seen: list[tuple[float, np.ndarray]] = []  # the measured points of the current run
+
+        def f(z: np.ndarray) -> float:
+            u = np.clip(z, 0.0, 1.0)
+            v, measured = objective(u)
+            if measured:
+                seen.append((v, u))
+            return v
+
+        x0 = np.full(dim, 0.5)
         rhobeg = self.rhobeg
         for _ in range(self.max_restarts + 1):
-            seen: list[tuple[float, np.ndarray]] = []
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    minimize(
-                        objective,
-                        x0,
-                        method="COBYLA",
-                        options={"rhobeg": rhobeg, "maxiter": 100_000},
-                        tol=self.rhoend,
-                    )
-            except _Asked as asked:
-                return asked.z
+            seen.clear()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                minimize(
+                    f,
+                    x0,
+                    method="COBYLA",
+                    options={"rhobeg": rhobeg, "maxiter": 100_000},
+                    tol=self.rhoend,
+                )
             if seen:
                 x0 = min(seen, key=lambda s: s[0])[1]
             rhobeg = max(rhobeg / 2, 2 * self.rhoend)
-        return None
 
 
 def _one_value(Y: np.ndarray) -> np.ndarray:
