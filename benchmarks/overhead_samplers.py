@@ -5,10 +5,11 @@ and 5,000 completed trials. For hyperhop the history is built with a memory stud
 search, ask/tell) and only ``sampler.suggest(history)`` is timed, each call on a history one
 trial longer than the last (as in a real study, so incremental caches pay for one new trial
 each time); for ``cobyla``, which replays its solver against the history, the history is
-the trajectory that solver takes (:func:`_cobyla_study`). Optuna: ``study.ask()`` with its default ``TPESampler`` on a study filled with
-``add_trials``. Hyperopt: ``tpe.suggest`` on a filled ``Trials``. Medians over several
-calls; every case runs in its own process with a timeout; a missing peer shows as
-"not installed".
+the trajectory that solver takes (:func:`_cobyla_study`). Optuna: ``study.ask()`` with
+its default ``TPESampler`` on a study filled with ``add_trials``. Hyperopt:
+``tpe.suggest`` on a filled ``Trials``. Medians over several calls; every case runs in its
+own process with a timeout; a missing peer shows as "not installed". ``--stretch`` times
+whole studies instead (its cases have 0 trials and 0 calls in the case string).
 
     .venv-bench/bin/python benchmarks/overhead_samplers.py            # 100, 1,000, 5,000
     .venv-bench/bin/python benchmarks/overhead_samplers.py --quick    # 100, 1,000
