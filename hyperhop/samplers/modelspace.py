@@ -78,6 +78,7 @@ class ModelSpace:
         self.n_cells = np.zeros(self.dim, dtype=np.int64)
         self._encoders: list[tuple[str, Any, slice, str]] = []
         self._tables: dict[str, dict[Any, float]] = {}
+        self._rounding: list[tuple[slice, Any]] = []
         conditional: list[tuple[slice, list[list[tuple[int, int, int]]]]] = []
         for spec in space.params:
             cols = spec.columns
@@ -101,6 +102,8 @@ class ModelSpace:
                 mode = "vector" if p.shape is None else "rows"
             else:
                 mode = "vector" if p.shape is None and cols.stop - cols.start == 1 else "rows"
+                if getattr(p, "rounds", False):
+                    self._rounding.append((cols, p))
             self._encoders.append((spec.label, p, cols, mode))
             if spec.conditions:
                 conds = [
@@ -174,12 +177,15 @@ class ModelSpace:
         return M
 
     def snap(self, Z: np.ndarray) -> np.ndarray:
-        """Move discrete columns to the centre of their cell (what decode + encode would give)."""
+        """What decode + encode would give: discrete columns to the centre of their cell,
+        rounded ones (log-scaled ints, quantized floats) to their value's encoding."""
         Z = np.clip(Z, 0.0, 1.0)
         d = self.discrete
         if d.any():
             n = self.n_cells[d]
             Z[:, d] = (np.clip(np.floor(Z[:, d] * n), 0, n - 1) + 0.5) / n
+        for cols, p in self._rounding:
+            Z[:, cols] = p.round_trip(Z[:, cols])
         return Z
 
     def model_matrix(self, Z: np.ndarray) -> np.ndarray:

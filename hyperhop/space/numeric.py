@@ -88,6 +88,22 @@ class _Numeric(Parameter):
         return v.reshape(self.shape) if self.shape is not None else float(v.reshape(-1)[0])
 
     @property
+    def rounds(self) -> bool:
+        """Whether decoding rounds (a grid or a precision), so that encoding the decoded
+        value can give another encoding than the one decoded."""
+        return False
+
+    def round_trip(self, x: np.ndarray) -> np.ndarray:
+        """The encodings of the values that the encodings ``x`` decode to (what decode
+        then encode gives, entry by entry, for any shape of ``x``).
+
+        A surrogate model must be scored where the values it proposes encode, not where
+        its optimizer left them: a log-scaled int decodes the whole cell around a value
+        to it, but that value encodes at one point of the cell.
+        """
+        return np.asarray(x, dtype=float)
+
+    @property
     def n_columns(self) -> int:
         return 1 if self.shape is None else int(np.prod(self.shape))
 
@@ -206,6 +222,17 @@ class Float(_Numeric):
     def decode(self, x: np.ndarray) -> Raw:
         u = self._a + np.asarray(x, dtype=float) * (self._b - self._a)
         return self._pack(self._from_latent(u))
+
+    @property
+    def rounds(self) -> bool:
+        return self.q is not None or self.precision is not None
+
+    def round_trip(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, dtype=float)
+        if not self.rounds:
+            return x
+        v = self._from_latent(self._a + x.reshape(-1) * (self._b - self._a))
+        return self.encode(v).reshape(x.shape)
 
     def contains(self, value: Raw) -> bool:
         if self.shape is not None:
@@ -427,13 +454,25 @@ class Int(_Numeric):
         return (self._index(value) + 0.5) / self._n
 
     def decode(self, x: np.ndarray) -> Raw:
-        x = np.asarray(x, dtype=float)
+        return self._pack_int(self._values(self._cells(np.asarray(x, dtype=float))))
+
+    def _cells(self, x: np.ndarray) -> np.ndarray:
+        """The grid index each encoding decodes to."""
         if self.log and not self._power:
             v = np.exp(self._la + x * (self._lb - self._la))
-            k = np.clip(np.round((v - self._base) / self._s), 0, self._n - 1).astype(np.int64)
-        else:
-            k = np.clip(np.floor(x * self._n), 0, self._n - 1).astype(np.int64)
-        return self._pack_int(self._values(k))
+            return np.clip(np.round((v - self._base) / self._s), 0, self._n - 1).astype(np.int64)
+        return np.clip(np.floor(x * self._n), 0, self._n - 1).astype(np.int64)
+
+    @property
+    def rounds(self) -> bool:
+        return True
+
+    def round_trip(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, dtype=float)
+        k = self._cells(x.reshape(-1))
+        if self.log and not self._power:
+            return self.encode(self._values(k)).reshape(x.shape)
+        return ((k + 0.5) / self._n).reshape(x.shape)
 
     def mutate(self, value: Raw, temperature: float, rng: np.random.Generator) -> Raw:
         if self._n == 1:
@@ -539,6 +578,19 @@ class Normal(_Numeric):
         from scipy import special
 
         return float(self._finish(self.mu + self.sigma * special.ndtri(e)).reshape(-1)[0])
+
+    @property
+    def rounds(self) -> bool:
+        return self.q is not None
+
+    def round_trip(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, dtype=float)
+        if not self.rounds:
+            return x
+        from scipy import special
+
+        e = np.clip(x.reshape(-1), 1e-15, 1.0 - 1e-15)
+        return self.encode(self._finish(self.mu + self.sigma * special.ndtri(e))).reshape(x.shape)
 
     def contains(self, value: Raw) -> bool:
         if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):

@@ -71,8 +71,9 @@ class GPSampler(SerialSampler):
 
     Scrambled Sobol points first (``max(10, 2 * n_params + 1)``); then a GP with an ARD Matérn-5/2
     kernel on the unit-cube encoding (categorical parameters by a Hamming distance with a
-    lengthscale each, integers relaxed and rounded), targets standardized, hyperparameters
-    by maximum a posteriori (L-BFGS-B, warm-started from the previous fit), and the next
+    lengthscale each, integers relaxed, and every candidate scored where its rounded value
+    encodes), targets standardized, hyperparameters by maximum a posteriori (L-BFGS-B,
+    warm-started from the previous fit), and the next
     point maximizing log expected improvement (or UCB) over Sobol candidates refined by
     L-BFGS-B. With one objective and no conditional parameters, the values are warped
     first (Yeo-Johnson, exponent by maximum likelihood, see
