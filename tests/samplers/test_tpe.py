@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import special
 
 import hyperhop as hh
@@ -19,8 +21,10 @@ from hyperhop.samplers import (
 )
 from hyperhop.samplers.tpe import linear_gamma, parzen
 from hyperhop.samplers.tpe import multivariate as mv
+from hyperhop.samplers.tpe import sampler as tpe_sampler
 from hyperhop.samplers.tpe.columns import compile_plan
 from hyperhop.samplers.tpe.observations import TrialTable
+from hyperhop.samplers.tpe.ordering import MAX_INSERTS, ColumnOrder
 from hyperhop.trial import TrialState
 from tests.samplers.conformance import SamplerConformance, key, mixed_space, quadratic
 
@@ -296,6 +300,70 @@ def test_joint_bandwidths_break_ties_by_time_order() -> None:
     np.testing.assert_array_equal(got, want)
     # the tied 0.5s: the first gets the gap below, the last the gap above
     assert got[0, 0] == pytest.approx(0.4) and got[4, 0] == pytest.approx(0.3)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None)
+@given(st.integers(0, 2**32 - 1))
+def test_column_order_is_a_stable_argsort_of_any_subset(seed: int) -> None:
+    # rows arrive a few at a time (inserted, or sorted afresh past MAX_INSERTS), with
+    # ties, infinities and NaN; any subset's order is what a stable argsort gives
+    rng = np.random.default_rng(seed)
+    c = int(rng.integers(1, 5))
+    X = np.empty((0, c))
+    co = ColumnOrder()
+    for _ in range(int(rng.integers(1, 12))):
+        k = int(rng.choice([1, 1, 2, MAX_INSERTS + 1]))
+        new = rng.integers(0, 6, size=(k, c)).astype(float)
+        new[rng.random((k, c)) < 0.1] = np.nan
+        new[rng.random((k, c)) < 0.05] = -np.inf
+        X = np.vstack([X, new])
+        co.update(X)
+        rows = np.flatnonzero(rng.random(len(X)) < 0.6)
+        want = np.argsort(X[rows], axis=0, kind="stable")
+        np.testing.assert_array_equal(co.order(rows), want)
+
+
+def test_column_order_starts_afresh_when_rows_change() -> None:
+    co = ColumnOrder()
+    co.update(np.array([[1.0], [2.0]]), epoch=0)
+    other = np.array([[3.0], [0.0], [1.0]])  # another history: its rows are not the old ones
+    co.update(other, epoch=1)
+    np.testing.assert_array_equal(co.order(np.arange(3)), [[1], [2], [0]])
+
+
+def test_trial_table_epoch_moves_when_a_row_changes() -> None:
+    space = hh.Space({"x": hh.float(0.0, 1.0)})
+    table = TrialTable(compile_plan(space))
+
+    def history(xs: list[float]) -> History:
+        study = hh.Study(space, seed=0)
+        for x in xs:
+            study.enqueue({"x": x}, key=None)
+            study.tell(study.ask(), x)
+        return History(space, study.directions, list(study.trials))
+
+    table.update(history([0.1, 0.2]))
+    e = table.epoch
+    table.update(history([0.1, 0.2, 0.3]))  # new snapshots of the same rows, one more row
+    assert table.epoch == e
+    table.update(history([0.5, 0.2, 0.3]))
+    assert table.epoch != e
+
+
+def test_joint_fits_are_the_same_with_the_kept_column_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # integers tie often; the kept order and a fresh sort must give the same trials
+    space = {"i": hh.int(0, 6), "j": hh.int(-3, 3), "x": hh.float(0.0, 1.0)}
+
+    def trials() -> list[object]:
+        study = hh.Study(space, algo=TPESampler(seed=3), seed=3)
+        study.optimize(lambda c: (c["i"] - 2) ** 2 + c["j"] ** 2 + c["x"], 120, progress=False)
+        return [t.params for t in study.trials]
+
+    kept = trials()
+    monkeypatch.setattr(tpe_sampler, "MIN_SUBSET", 10**9)
+    assert trials() == kept
 
 
 def test_joint_kernel_mass_inside_the_bounds() -> None:

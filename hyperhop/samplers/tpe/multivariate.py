@@ -42,41 +42,56 @@ BANDWIDTH = "adaptive"
 
 
 def neighbour_sigmas(
-    obs: np.ndarray, lo: np.ndarray, hi: np.ndarray, width: np.ndarray
+    obs: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    width: np.ndarray,
+    order: np.ndarray | None = None,
 ) -> np.ndarray:
     """Per-dimension bandwidths (n, C): the larger distance to the sorted neighbours, the
-    range ends counting as neighbours except for the outermost observations (Optuna 5)."""
+    range ends counting as neighbours except for the outermost observations (Optuna 5).
+    ``order``: each column's stable argsort, when known (see :mod:`.ordering`)."""
     n, c = obs.shape
     if n == 0:
         return np.zeros((0, c))
-    order = np.argsort(obs, axis=0)
-    srt = np.take_along_axis(obs, order, axis=0)
-    tied = (srt[1:] == srt[:-1]).any(axis=0)
-    if tied.any():
-        # ties are broken by time order (a stable sort), which is slower: only where needed
-        order[:, tied] = np.argsort(obs[:, tied], axis=0, kind="stable")
-        srt[:, tied] = np.take_along_axis(obs[:, tied], order[:, tied], axis=0)
-    ext = np.vstack(
-        [
-            np.where(np.isfinite(lo), lo, srt[0] - width)[None, :],
-            srt,
-            np.where(np.isfinite(hi), hi, srt[-1] + width)[None, :],
-        ]
-    )
-    d = np.diff(ext, axis=0)
+    obs = np.ascontiguousarray(obs)
+    if order is None:
+        order = np.argsort(obs, axis=0)
+        srt = np.take_along_axis(obs, order, axis=0)
+        tied = (srt[1:] == srt[:-1]).any(axis=0)
+        if tied.any():
+            # ties are broken by time order (a stable sort), which is slower: only where needed
+            order[:, tied] = np.argsort(obs[:, tied], axis=0, kind="stable")
+    flat = order * c
+    flat += np.arange(c)
+    srt = np.take(obs, flat)
+    ext = np.empty((n + 2, c))
+    ext[0] = np.where(np.isfinite(lo), lo, srt[0] - width)
+    ext[1:-1] = srt
+    ext[-1] = np.where(np.isfinite(hi), hi, srt[-1] + width)
+    d = ext[1:] - ext[:-1]
     ss = np.maximum(d[:-1], d[1:])
     if n >= 2:
         ss[0] = d[1]
         ss[-1] = d[-2]
-    sig = np.empty_like(ss)
-    np.put_along_axis(sig, order, ss, axis=0)
-    return np.clip(sig, width / min(100.0, 2.0 + n), width)
+    sig = np.empty(n * c)
+    sig[flat.ravel()] = ss.ravel()
+    sig = sig.reshape(n, c)
+    np.maximum(sig, width / min(100.0, 2.0 + n), out=sig)
+    np.minimum(sig, width, out=sig)
+    return sig
 
 
 def fit_joint(
-    group: Group, xn: np.ndarray, xc: np.ndarray, prior_weight: float, lf: int | None
+    group: Group,
+    xn: np.ndarray,
+    xc: np.ndarray,
+    prior_weight: float,
+    lf: int | None,
+    order: np.ndarray | None = None,
 ) -> JointKernels:
-    """Kernels from observations ``xn`` (n, C numeric) and ``xc`` (n, categorical) in time order."""
+    """Kernels from observations ``xn`` (n, C numeric) and ``xc`` (n, categorical) in time
+    order; ``order``: the columns' stable argsort of ``xn``, when known."""
     n = xn.shape[0] if xn.size else xc.shape[0]
     k = n + 1
     w = np.concatenate([[prior_weight], linear_forgetting_weights(n, lf)])
@@ -87,7 +102,7 @@ def fit_joint(
         bw = SIGMA0 * max(n, 1) ** (-1.0 / (group.dim + 4)) * ps
         bw = np.broadcast_to(np.clip(bw, ps / min(100.0, 1.0 + k), ps), (n, len(ps)))
     else:
-        bw = neighbour_sigmas(obs, group.lo, group.hi, ps)
+        bw = neighbour_sigmas(obs, group.lo, group.hi, ps, order)
     mu = np.vstack([group.prior_mu[None, :], obs])
     sigma = np.vstack([ps[None, :], bw])
     a, b = (group.lo - mu) / sigma, (group.hi - mu) / sigma
@@ -159,13 +174,19 @@ def log_density_joint(
     total = (kern.log_w - kern.log_z.sum(axis=1))[None, :].repeat(x.shape[0], axis=0)
     cont = group.continuous
     if len(cont):
+        every = len(cont) == kern.mu.shape[1]  # then cont is 0, 1, ...: views, not copies
         centre = group.prior_mu[cont]
         scale = group.prior_sigma[cont]
-        xs = (x[:, cont] - centre) / scale
-        m = (kern.mu[:, cont] - centre) / scale
-        i2 = (scale / kern.sigma[:, cont]) ** 2
-        total += (xs * xs) @ (-0.5 * i2).T + xs @ (i2 * m).T
-        total += (-0.5 * i2 * m * m + np.log(scale / kern.sigma[:, cont])).sum(axis=1)[None, :]
+        xs = ((x if every else x[:, cont]) - centre) / scale
+        m = ((kern.mu if every else kern.mu[:, cont]) - centre) / scale
+        r = scale / (kern.sigma if every else kern.sigma[:, cont])
+        i2 = r * r
+        a = -0.5 * i2
+        total += (xs * xs) @ a.T + xs @ (i2 * m).T
+        a *= m
+        a *= m
+        a += np.log(r)
+        total += a.sum(axis=1)[None, :]
     for col, pos in group.quantized:
         lo, hi = col.bins(col.grid_index(x[:, pos]))
         for r, i in enumerate(pos.tolist()):

@@ -46,6 +46,9 @@ class TrialTable:
         self.violation = np.zeros(0)
         """The total outcome-constraint violation (0: feasible or no constraints)."""
         self.state = np.zeros(0, dtype=np.int8)
+        self.epoch = 0
+        """Changes whenever a row already read gets other latent values (another study's
+        history), so that what is derived from the rows knows to start afresh."""
 
     def _grow(self, n: int) -> None:
         cap = len(self._ids)
@@ -74,16 +77,20 @@ class TrialTable:
         changed = np.flatnonzero(ids != self._ids[:n])
         encoders = self.plan.encoders
         X = self.X
+        seen = self.n
         for i in changed.tolist():
             t = trials[i]
             self._objs[i] = t
             row = X[i]
+            before = row.copy() if i < seen else None
             row[:] = np.nan
             params = t.params
             for label, sl, latent in encoders:
                 v = params.get(label, _MISSING)
                 if v is not _MISSING:
                     row[sl] = latent(v)
+            if before is not None and not np.array_equal(before, row, equal_nan=True):
+                self.epoch += 1
             self.state[i] = _STATE_CODE[t.state]
             vals = t.values
             done = t.state is TrialState.COMPLETE and bool(vals)
@@ -94,6 +101,7 @@ class TrialTable:
         # rows beyond n (a shorter history: a different study) are forgotten
         if n < self.n:
             self._ids[n : self.n] = 0
+            self.epoch += 1
         self.n = n
 
     def trial(self, i: int) -> Any:

@@ -15,6 +15,7 @@ from hyperhop.samplers.tpe import multivariate as mv
 from hyperhop.samplers.tpe import parzen
 from hyperhop.samplers.tpe.columns import Group, Plan, compile_plan
 from hyperhop.samplers.tpe.observations import COMPLETE, TrialTable
+from hyperhop.samplers.tpe.ordering import MIN_SUBSET, ColumnOrder
 from hyperhop.space import Assignment, Space
 
 
@@ -149,6 +150,8 @@ class TPESampler(SerialSampler):
         self.objective_scaler = objective_scaler
         self._plan: Plan | None = None
         self._table: TrialTable | None = None
+        self._orders: dict[int, ColumnOrder] = {}
+        """Per joint group, its numeric columns sorted (the bandwidths need them)."""
 
     def __repr__(self) -> str:
         mode = ", group=True" if self.group else f", multivariate={self.multivariate}"
@@ -163,6 +166,7 @@ class TPESampler(SerialSampler):
         if self._plan is None or self._plan.space is not space:
             self._plan = compile_plan(space)
             self._table = TrialTable(self._plan)
+            self._orders = {}
         table = self._table
         assert table is not None
         table.update(history)
@@ -178,7 +182,7 @@ class TPESampler(SerialSampler):
         good, bad = table.split(direction, self.gamma, self.max_good, loss, eligible)
         fits: dict[int, Any] = {}
         for _ in range(20):
-            a = self._draw(self._plan, table.X, good, bad, fits, rng)
+            a = self._draw(self._plan, table.X[: table.n], good, bad, fits, rng)
             if space.is_feasible(a):
                 return a
         return space.sample(rng)
@@ -231,7 +235,7 @@ class TPESampler(SerialSampler):
                 gb = bad[~np.isnan(X[bad, grp.probe])]
                 joint = self.group or (self.multivariate and not grp.first.conditions)
                 fit = fits[gi] = (
-                    self._fit_joint(grp, X[gl], X[gb]) if joint else self._fit(grp, X[gl], X[gb])
+                    self._fit_joint(gi, grp, X, gl, gb) if joint else self._fit(grp, X[gl], X[gb])
                 )
             if fit[0] == "joint":
                 self._pick_joint(grp, fit, chosen, rng)
@@ -291,13 +295,21 @@ class TPESampler(SerialSampler):
             chosen[col.spec.label] = col.raw(best[sl])
 
     # ------------------------------------------------------------------ joint
-    def _fit_joint(self, grp: Group, xl: np.ndarray, xg: np.ndarray) -> tuple[Any, ...]:
+    def _fit_joint(
+        self, gi: int, grp: Group, X: np.ndarray, gl: np.ndarray, gb: np.ndarray
+    ) -> tuple[Any, ...]:
         pw, lf = self.prior_weight, self.linear_forgetting
         cat_cols = [c.col for c in grp.categorical]
+        orders: list[np.ndarray | None] = [None, None]
+        if len(grp.cols) and max(len(gl), len(gb)) >= MIN_SUBSET:
+            co = self._orders.setdefault(gi, ColumnOrder())
+            co.update(X[:, grp.cols], self._table.epoch if self._table is not None else 0)
+            orders = [co.order(r) if len(r) >= MIN_SUBSET else None for r in (gl, gb)]
+        xl, xg = X[gl], X[gb]
         return (
             "joint",
-            mv.fit_joint(grp, xl[:, grp.cols], xl[:, cat_cols], pw, lf),
-            mv.fit_joint(grp, xg[:, grp.cols], xg[:, cat_cols], pw, lf),
+            mv.fit_joint(grp, xl[:, grp.cols], xl[:, cat_cols], pw, lf, orders[0]),
+            mv.fit_joint(grp, xg[:, grp.cols], xg[:, cat_cols], pw, lf, orders[1]),
         )
 
     def _pick_joint(
