@@ -50,32 +50,33 @@ def neighbour_sigmas(
 ) -> np.ndarray:
     """Per-dimension bandwidths (n, C): the larger distance to the sorted neighbours, the
     range ends counting as neighbours except for the outermost observations (Optuna 5).
-    ``order``: each column's stable argsort, when known (see :mod:`.ordering`)."""
+    ``order``: each column's stable argsort, one row per column (C, n), when known (see
+    :mod:`.ordering`). The work runs column by column on contiguous rows."""
     n, c = obs.shape
     if n == 0:
         return np.zeros((0, c))
     obs = np.ascontiguousarray(obs)
     if order is None:
-        order = np.argsort(obs, axis=0)
-        srt = np.take_along_axis(obs, order, axis=0)
-        tied = (srt[1:] == srt[:-1]).any(axis=0)
+        cols = obs.T.copy()
+        order = np.argsort(cols, axis=1)
+        srt = np.take_along_axis(cols, order, axis=1)
+        tied = (srt[:, 1:] == srt[:, :-1]).any(axis=1)
         if tied.any():
             # ties are broken by time order (a stable sort), which is slower: only where needed
-            order[:, tied] = np.argsort(obs[:, tied], axis=0, kind="stable")
+            order[tied] = np.argsort(cols[tied], axis=1, kind="stable")
     flat = order * c
-    flat += np.arange(c)
-    srt = np.take(obs, flat)
-    ext = np.empty((n + 2, c))
-    ext[0] = np.where(np.isfinite(lo), lo, srt[0] - width)
-    ext[1:-1] = srt
-    ext[-1] = np.where(np.isfinite(hi), hi, srt[-1] + width)
-    d = ext[1:] - ext[:-1]
-    ss = np.maximum(d[:-1], d[1:])
+    flat += np.arange(c)[:, None]
+    ext = np.empty((c, n + 2))
+    ext[:, 1:-1] = np.take(obs, flat)
+    ext[:, 0] = np.where(np.isfinite(lo), lo, ext[:, 1] - width)
+    ext[:, -1] = np.where(np.isfinite(hi), hi, ext[:, -2] + width)
+    d = ext[:, 1:] - ext[:, :-1]
+    ss = np.maximum(d[:, :-1], d[:, 1:])
     if n >= 2:
-        ss[0] = d[1]
-        ss[-1] = d[-2]
+        ss[:, 0] = d[:, 1]
+        ss[:, -1] = d[:, -2]
     sig = np.empty(n * c)
-    sig[flat.ravel()] = ss.ravel()
+    sig[flat] = ss
     sig = sig.reshape(n, c)
     np.maximum(sig, width / min(100.0, 2.0 + n), out=sig)
     np.minimum(sig, width, out=sig)
@@ -91,7 +92,7 @@ def fit_joint(
     order: np.ndarray | None = None,
 ) -> JointKernels:
     """Kernels from observations ``xn`` (n, C numeric) and ``xc`` (n, categorical) in time
-    order; ``order``: the columns' stable argsort of ``xn``, when known."""
+    order; ``order``: the columns' stable argsorts of ``xn``, one row each (C, n), if known."""
     n = xn.shape[0] if xn.size else xc.shape[0]
     k = n + 1
     w = np.concatenate([[prior_weight], linear_forgetting_weights(n, lf)])

@@ -27,8 +27,8 @@ class ColumnOrder:
         >>> co = ColumnOrder()
         >>> co.update(np.array([[3.0, 1.0], [1.0, 1.0]]))
         >>> co.update(np.array([[3.0, 1.0], [1.0, 1.0], [2.0, 0.0]]))  # one row inserted
-        >>> co.order(np.array([0, 1, 2])).tolist()
-        [[1, 2], [2, 0], [0, 1]]
+        >>> co.order(np.array([0, 1, 2])).tolist()  # column 0, then column 1
+        [[1, 2, 0], [2, 0, 1]]
     """
 
     def __init__(self) -> None:
@@ -73,11 +73,11 @@ class ColumnOrder:
 
     def order(self, rows: np.ndarray) -> np.ndarray:
         """For the rows ``rows`` (increasing indices), each column's argsort within them,
-        shape ``(len(rows), columns)``: what ``np.argsort(X[rows], axis=0, kind="stable")``
-        gives."""
+        one row per column, shape ``(columns, len(rows))``: what
+        ``np.argsort(X[rows].T, axis=1, kind="stable")`` gives."""
         k = len(rows)
         c = self._order.shape[0]
         local = np.full(self._order.shape[1], -1, dtype=np.intp)
         local[rows] = np.arange(k)
         L = local[self._order]
-        return L[L >= 0].reshape(c, k).T
+        return L[L >= 0].reshape(c, k)
