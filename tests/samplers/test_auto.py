@@ -51,6 +51,23 @@ def test_small_spaces_end_a_budget_with_local_search() -> None:
     assert [choose(box, 40, p, 50)[0] for p in (0.1, 0.7, 1.0)] == ["gp", "gp", "gp"]
 
 
+def test_spaces_of_mostly_integers_end_a_budget_with_trees() -> None:
+    # the random forest's space: 3 integers, 1 float, 2 booleans
+    forest = {
+        "trees": hh.int(4, 24),
+        "depth": hh.int(1, 12),
+        "features": hh.float(0.05, 1.0),
+        "leaf": hh.int(1, 16, log=True),
+        "criterion": hh.choice("gini", "entropy"),
+        "bootstrap": hh.choice(True, False),
+    }
+    space = hh.Space(forest)
+    assert [choose(space, 80, p)[0] for p in (0.5, 0.7, 1.0)] == ["gp", "cbo", "cbo"]
+    assert choose(space, 69, 0.9)[0] == "gp"
+    ties = hh.Space({"x": hh.float(0, 1), "n": hh.int(1, 9), "c": hh.choice("a", "b", "c")})
+    assert choose(ties, 80, 0.8)[0] == "anneal"  # as many floats as integers
+
+
 def test_mid_sized_spaces_switch_to_local_search_halfway_through_a_budget() -> None:
     template = {f"x{i}": hh.float(-5, 5) for i in range(20)}
     space = hh.Space(template)
