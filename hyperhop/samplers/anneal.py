@@ -33,8 +33,9 @@ class AnnealSampler(SerialSampler):
        start: 15 % of the budget, not PyHopper's 25 % (``seeding="random"`` and
        ``seeding_ratio=0.25`` are PyHopper's; see the note below).
     3. Local search: ``space.perturb(best, T)`` around the best completed trial, with the
-       temperature ``T`` falling linearly from ``start_temperature`` (1.0) to
-       ``end_temperature`` (0.2) over the rest of the budget. A selected unordered choice
+       temperature ``T`` linear in the fraction of the whole budget used, from
+       ``start_temperature`` (1.0) to ``end_temperature`` (0.2), as PyHopper's (so the
+       local search starts at 0.88 after a 15 % phase). A selected unordered choice
        is drawn again from its prior, as PyHopper does (so it keeps its option with
        probability 1/n; always switching was measured worse on the mixed problem). A candidate equal to any
        trial so far (running ones included) is not proposed: the temperature is raised by
