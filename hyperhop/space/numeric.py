@@ -220,8 +220,11 @@ class Float(_Numeric):
         return np.clip((v - self._a) / (self._b - self._a), 0.0, 1.0)
 
     def decode(self, x: np.ndarray) -> Raw:
-        u = self._a + np.asarray(x, dtype=float) * (self._b - self._a)
-        return self._pack(self._from_latent(u))
+        return self._pack(self._decoded(np.asarray(x, dtype=float)))
+
+    def _decoded(self, x: np.ndarray) -> np.ndarray:
+        """The values of the encodings ``x``, unpacked."""
+        return self._from_latent(self._a + x * (self._b - self._a))
 
     @property
     def rounds(self) -> bool:
@@ -231,8 +234,7 @@ class Float(_Numeric):
         x = np.asarray(x, dtype=float)
         if not self.rounds:
             return x
-        v = self._from_latent(self._a + x.reshape(-1) * (self._b - self._a))
-        return self.encode(v).reshape(x.shape)
+        return self.encode(self._decoded(x.reshape(-1))).reshape(x.shape)
 
     def contains(self, value: Raw) -> bool:
         if self.shape is not None:
@@ -469,10 +471,7 @@ class Int(_Numeric):
 
     def round_trip(self, x: np.ndarray) -> np.ndarray:
         x = np.asarray(x, dtype=float)
-        k = self._cells(x.reshape(-1))
-        if self.log and not self._power:
-            return self.encode(self._values(k)).reshape(x.shape)
-        return ((k + 0.5) / self._n).reshape(x.shape)
+        return self.encode(self._values(self._cells(x.reshape(-1)))).reshape(x.shape)
 
     def mutate(self, value: Raw, temperature: float, rng: np.random.Generator) -> Raw:
         if self._n == 1:
@@ -574,10 +573,14 @@ class Normal(_Numeric):
         return np.asarray(special.ndtr((v - self.mu) / self.sigma), dtype=float)
 
     def decode(self, x: np.ndarray) -> Raw:
-        e = np.clip(np.asarray(x, dtype=float), 1e-15, 1.0 - 1e-15)
+        return float(self._decoded(np.asarray(x, dtype=float)).reshape(-1)[0])
+
+    def _decoded(self, x: np.ndarray) -> np.ndarray:
+        """The values of the encodings ``x``, unpacked."""
         from scipy import special
 
-        return float(self._finish(self.mu + self.sigma * special.ndtri(e)).reshape(-1)[0])
+        e = np.clip(x, 1e-15, 1.0 - 1e-15)
+        return np.asarray(self._finish(self.mu + self.sigma * special.ndtri(e)))
 
     @property
     def rounds(self) -> bool:
@@ -587,10 +590,7 @@ class Normal(_Numeric):
         x = np.asarray(x, dtype=float)
         if not self.rounds:
             return x
-        from scipy import special
-
-        e = np.clip(x.reshape(-1), 1e-15, 1.0 - 1e-15)
-        return self.encode(self._finish(self.mu + self.sigma * special.ndtri(e))).reshape(x.shape)
+        return self.encode(self._decoded(x.reshape(-1))).reshape(x.shape)
 
     def contains(self, value: Raw) -> bool:
         if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):

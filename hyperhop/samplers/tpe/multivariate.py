@@ -175,18 +175,19 @@ def log_density_joint(
     total = (kern.log_w - kern.log_z.sum(axis=1))[None, :].repeat(x.shape[0], axis=0)
     cont = group.continuous
     if len(cont):
-        every = len(cont) == kern.mu.shape[1]  # then cont is 0, 1, ...: views, not copies
-        centre = group.prior_mu[cont]
-        scale = group.prior_sigma[cont]
-        xs = ((x if every else x[:, cont]) - centre) / scale
-        m = ((kern.mu if every else kern.mu[:, cont]) - centre) / scale
-        r = scale / (kern.sigma if every else kern.sigma[:, cont])
-        i2 = r * r
+        # every column continuous: cont is 0, 1, ..., and a slice takes views, not copies
+        sel = slice(None) if len(cont) == kern.mu.shape[1] else cont
+        centre = group.prior_mu[sel]
+        scale = group.prior_sigma[sel]
+        xs = (x[:, sel] - centre) / scale
+        m = (kern.mu[:, sel] - centre) / scale
+        ratio = scale / kern.sigma[:, sel]
+        i2 = ratio * ratio
         a = -0.5 * i2
         total += (xs * xs) @ a.T + xs @ (i2 * m).T
         a *= m
         a *= m
-        a += np.log(r)
+        a += np.log(ratio)
         total += a.sum(axis=1)[None, :]
     for col, pos in group.quantized:
         lo, hi = col.bins(col.grid_index(x[:, pos]))

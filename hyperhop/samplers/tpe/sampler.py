@@ -303,7 +303,8 @@ class TPESampler(SerialSampler):
         orders: list[np.ndarray | None] = [None, None]
         if len(grp.cols) and max(len(gl), len(gb)) >= MIN_SUBSET:
             co = self._orders.setdefault(gi, ColumnOrder())
-            co.update(X[:, grp.cols], self._table.epoch if self._table is not None else 0)
+            assert self._table is not None  # set by _suggest before any fit
+            co.update(X[:, grp.cols], self._table.epoch)
             orders = [co.order(r) if len(r) >= MIN_SUBSET else None for r in (gl, gb)]
         xl, xg = X[gl], X[gb]
         return (
