@@ -10,15 +10,13 @@ that switches a branch on finds its parameters ready.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import threadpoolctl
 
 from hyperhop.multiobjective.constraints import violations
 from hyperhop.samplers.base import History
@@ -35,18 +33,6 @@ CONTINUOUS, DISCRETE, CATEGORICAL = 0, 1, 2
 """Column kinds: continuous; ordered with ``n`` cells (ints, ordinal choices); unordered."""
 
 _MISSING = object()
-_controller: threadpoolctl.ThreadpoolController | None = None
-
-
-@contextlib.contextmanager
-def single_threaded_blas() -> Iterator[None]:
-    """Run BLAS on one thread: the matrices of one suggestion are small (hundreds of rows),
-    and a thread pool costs more than it saves there, a great deal more on a busy machine."""
-    global _controller
-    if _controller is None:
-        _controller = threadpoolctl.ThreadpoolController()
-    with _controller.limit(limits=1, user_api="blas"):
-        yield
 
 
 def is_linear_box(space: Space) -> bool:

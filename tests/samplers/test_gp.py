@@ -12,6 +12,7 @@ from scipy import integrate, special
 
 import hyperhop as hh
 from hyperhop.samplers import GPSampler, History, Sampler
+from hyperhop.samplers.blas import single_threaded_blas
 from hyperhop.samplers.gp.acquisition import d_log_h, log_ei, log_ei_grad, log_h, ucb_grad
 from hyperhop.samplers.gp.model import (
     JITTER,
@@ -23,7 +24,6 @@ from hyperhop.samplers.gp.model import (
     scaled_sq_dist,
     sq_diffs,
 )
-from hyperhop.samplers.modelspace import single_threaded_blas
 from tests.samplers.conformance import SamplerConformance, mixed_objective, mixed_space
 from tests.samplers.test_cbo import BRANIN_MIN, BRANIN_SPACE, branin, filled, history_of
 

@@ -10,6 +10,7 @@ import numpy as np
 
 from hyperhop.multiobjective.scalarization import penalize
 from hyperhop.samplers.base import History, SerialSampler
+from hyperhop.samplers.blas import single_threaded_blas
 from hyperhop.samplers.cbo.acquisition import Schedule, make_schedule, ucbd
 from hyperhop.samplers.cbo.optimizer import GeneticOptimizer
 from hyperhop.samplers.cbo.surrogate import FailureModel, ForestSurrogate
@@ -20,7 +21,6 @@ from hyperhop.samplers.modelspace import (
     minmax,
     observe,
     scalarize,
-    single_threaded_blas,
 )
 from hyperhop.space import Assignment, Space
 

@@ -12,6 +12,7 @@ from hyperhop.multiobjective.constraints import constraints_of
 from hyperhop.multiobjective.scalarization import SCALERS, check_scalarization
 from hyperhop.multiobjective.scalarization import scalarize as mo_scalarize
 from hyperhop.samplers.base import History, SerialSampler
+from hyperhop.samplers.blas import single_threaded_blas
 from hyperhop.samplers.gp.acquisition import (
     log_ei,
     log_ei_grad,
@@ -29,7 +30,6 @@ from hyperhop.samplers.modelspace import (
     fallback,
     is_linear_box,
     observe,
-    single_threaded_blas,
 )
 from hyperhop.space import Assignment, Space
 

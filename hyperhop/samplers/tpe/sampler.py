@@ -10,6 +10,7 @@ import numpy as np
 
 from hyperhop.multiobjective.scalarization import SCALERS, check_scalarization, scalarize
 from hyperhop.samplers.base import History, SerialSampler
+from hyperhop.samplers.blas import single_threaded_blas
 from hyperhop.samplers.fidelity import budget_values
 from hyperhop.samplers.tpe import multivariate as mv
 from hyperhop.samplers.tpe import parzen
@@ -163,6 +164,11 @@ class TPESampler(SerialSampler):
         rng = self.rng_for(history.n)
         if history.n < self.n_startup:
             return space.sample(rng)
+        with single_threaded_blas():
+            return self._model_suggest(history, rng)
+
+    def _model_suggest(self, history: History, rng: np.random.Generator) -> Assignment:
+        space = history.space
         if self._plan is None or self._plan.space is not space:
             self._plan = compile_plan(space)
             self._table = TrialTable(self._plan)
