@@ -25,6 +25,7 @@ from hyperhop.samplers.tpe import sampler as tpe_sampler
 from hyperhop.samplers.tpe.columns import compile_plan
 from hyperhop.samplers.tpe.observations import TrialTable
 from hyperhop.samplers.tpe.ordering import MAX_INSERTS, ColumnOrder
+from hyperhop.samplers.tpe.workspace import Workspace
 from hyperhop.trial import TrialState
 from tests.samplers.conformance import SamplerConformance, key, mixed_space, quadratic
 
@@ -378,6 +379,51 @@ def test_joint_kernel_mass_inside_the_bounds() -> None:
     np.testing.assert_array_equal(kern.log_z, want)
     # the narrow kernels well inside [0, 1] keep all their mass; the one at 0.001 about half
     assert (kern.log_z[2:] == 0.0).mean() > 0.95 and kern.log_z[1, 0] < -0.5
+
+
+@settings(max_examples=40, deadline=None, derandomize=True, database=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 150))
+def test_workspace_changes_no_number(seed: int, n: int) -> None:
+    # the kernels, bandwidths, orders and densities computed in a reused Workspace (twice,
+    # the second time over memory the first left behind) are those computed without one
+    rng = np.random.default_rng(seed)
+    space = hh.Space(
+        {"x": hh.float(0.0, 1.0), "y": hh.float(1e-3, 1.0, log=True), "k": hh.choice(1, 2, 3)}
+    )
+    plan = compile_plan(space)
+    group = plan.groups[0]
+    ws = Workspace()
+    for _ in range(2):
+        xn = np.round(rng.uniform(0.0, 1.0, size=(n, 2)), 1)  # ties too
+        xn[:, 1] = np.log(np.maximum(xn[:, 1], 1e-3))
+        xc = rng.integers(0, 3, size=(n, 1)).astype(float)
+        co = ColumnOrder()
+        co.update(xn)
+        rows = np.arange(n)
+        order = co.order(rows, ws, "g.")
+        np.testing.assert_array_equal(order, co.order(rows))
+        plain = mv.fit_joint(group, xn, xc, 1.0, 25, co.order(rows))
+        kept = mv.fit_joint(group, xn, xc, 1.0, 25, order, ws, "g.")
+        for name in ("log_w", "mu", "sigma", "log_z"):
+            np.testing.assert_array_equal(getattr(kept, name), getattr(plain, name))
+        x, cats = mv.sample_joint(group, plain, 24, rng)
+        np.testing.assert_array_equal(
+            mv.log_density_joint(group, kept, x, cats, ws),
+            mv.log_density_joint(group, plain, x, cats),
+        )
+
+
+def test_suggestions_reuse_the_workspace_memory() -> None:
+    # past the first suggestions, a suggestion allocates none of the large arrays afresh
+    space = {f"x{i}": hh.float(-1.0, 1.0) for i in range(8)}
+    study = hh.Study(space, algo=TPESampler(seed=0), seed=0)
+    study.optimize(lambda c: sum(v * v for v in c.values()), 150, progress=False)
+    sampler = study.sampler
+    assert isinstance(sampler, TPESampler)
+    before = {k: id(v) for k, v in sampler._ws._buffers.items()}
+    assert {"0g.mu", "0g.sigma", "0g.log_z", "0g.order", "ratio"} <= set(before)
+    study.optimize(lambda c: sum(v * v for v in c.values()), 5, progress=False)
+    assert {k: id(v) for k, v in sampler._ws._buffers.items()} == before
 
 
 @pytest.mark.parametrize(

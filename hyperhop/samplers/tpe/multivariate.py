@@ -17,6 +17,7 @@ from scipy import special
 
 from hyperhop.samplers.tpe.columns import Group
 from hyperhop.samplers.tpe.parzen import TINY, linear_forgetting_weights
+from hyperhop.samplers.tpe.workspace import Workspace, scratch
 
 SIGMA0 = 0.2
 """Optuna's bandwidth factor for multivariate kernels."""
@@ -47,11 +48,14 @@ def neighbour_sigmas(
     hi: np.ndarray,
     width: np.ndarray,
     order: np.ndarray | None = None,
+    out: np.ndarray | None = None,
+    ws: Workspace | None = None,
 ) -> np.ndarray:
     """Per-dimension bandwidths (n, C): the larger distance to the sorted neighbours, the
     range ends counting as neighbours except for the outermost observations (Optuna 5).
     ``order``: each column's stable argsort, one row per column (C, n), when known (see
-    :mod:`.ordering`). The work runs column by column on contiguous rows."""
+    :mod:`.ordering`). The work runs column by column on contiguous rows, in ``out`` (a
+    C-contiguous (n, C) array) and ``ws``'s scratch arrays when given."""
     n, c = obs.shape
     if n == 0:
         return np.zeros((0, c))
@@ -64,20 +68,20 @@ def neighbour_sigmas(
         if tied.any():
             # ties are broken by time order (a stable sort), which is slower: only where needed
             order[tied] = np.argsort(cols[tied], axis=1, kind="stable")
-    flat = order * c
+    flat = np.multiply(order, c, out=scratch(ws, "flat", (c, n), np.intp))
     flat += np.arange(c)[:, None]
-    ext = np.empty((c, n + 2))
-    ext[:, 1:-1] = np.take(obs, flat)
+    ext = scratch(ws, "ext", (c, n + 2))
+    np.take(obs, flat, out=ext[:, 1:-1], mode="wrap")  # "wrap": unbuffered; all in range
     ext[:, 0] = np.where(np.isfinite(lo), lo, ext[:, 1] - width)
     ext[:, -1] = np.where(np.isfinite(hi), hi, ext[:, -2] + width)
-    d = ext[:, 1:] - ext[:, :-1]
-    ss = np.maximum(d[:, :-1], d[:, 1:])
+    d = np.subtract(ext[:, 1:], ext[:, :-1], out=scratch(ws, "diff", (c, n + 1)))
+    ss = np.maximum(d[:, :-1], d[:, 1:], out=ext[:, 1:-1])
     if n >= 2:
         ss[:, 0] = d[:, 1]
         ss[:, -1] = d[:, -2]
-    sig = np.empty(n * c)
-    sig[flat] = ss
-    sig = sig.reshape(n, c)
+    sig = np.empty((n, c)) if out is None else out
+    assert sig.flags.c_contiguous  # so that the flat view below writes into it
+    sig.reshape(-1)[flat] = ss
     np.maximum(sig, width / min(100.0, 2.0 + n), out=sig)
     np.minimum(sig, width, out=sig)
     return sig
@@ -90,28 +94,41 @@ def fit_joint(
     prior_weight: float,
     lf: int | None,
     order: np.ndarray | None = None,
+    ws: Workspace | None = None,
+    key: str = "",
 ) -> JointKernels:
     """Kernels from observations ``xn`` (n, C numeric) and ``xc`` (n, categorical) in time
-    order; ``order``: the columns' stable argsorts of ``xn``, one row each (C, n), if known."""
+    order; ``order``: the columns' stable argsorts of ``xn``, one row each (C, n), if known.
+    With ``ws``, the kernels' arrays live in it under names starting with ``key`` (valid
+    until the next fit under that key)."""
     n = xn.shape[0] if xn.size else xc.shape[0]
     k = n + 1
     w = np.concatenate([[prior_weight], linear_forgetting_weights(n, lf)])
     log_w = np.log(w / w.sum())
     ps = group.prior_sigma
-    obs = xn.reshape(n, len(ps))
+    c = len(ps)
+    obs = xn.reshape(n, c)
+    mu = scratch(ws, key + "mu", (k, c))
+    mu[0] = group.prior_mu
+    mu[1:] = obs
+    sigma = scratch(ws, key + "sigma", (k, c))
+    sigma[0] = ps
     if BANDWIDTH == "scott":
         bw = SIGMA0 * max(n, 1) ** (-1.0 / (group.dim + 4)) * ps
-        bw = np.broadcast_to(np.clip(bw, ps / min(100.0, 1.0 + k), ps), (n, len(ps)))
-    else:
-        bw = neighbour_sigmas(obs, group.lo, group.hi, ps, order)
-    mu = np.vstack([group.prior_mu[None, :], obs])
-    sigma = np.vstack([ps[None, :], bw])
-    a, b = (group.lo - mu) / sigma, (group.hi - mu) / sigma
+        sigma[1:] = np.clip(bw, ps / min(100.0, 1.0 + k), ps)
+    elif n:
+        neighbour_sigmas(obs, group.lo, group.hi, ps, order, out=sigma[1:], ws=ws)
+    a = np.subtract(group.lo, mu, out=scratch(ws, "a", (k, c)))
+    a /= sigma
+    b = np.subtract(group.hi, mu, out=scratch(ws, "b", (k, c)))
+    b /= sigma
     # a kernel 9 sigmas inside both bounds has all its mass in them (ndtr rounds to 0
     # and 1 exactly there): the CDF is computed only for the others
     edge = (a > -9.0) | (b < 9.0)
-    log_z = np.zeros_like(mu)
-    log_z[edge] = np.log(np.maximum(special.ndtr(b[edge]) - special.ndtr(a[edge]), TINY))
+    mass = special.ndtr(b[edge]) - special.ndtr(a[edge])
+    log_z = scratch(ws, key + "log_z", (k, c))
+    log_z.fill(0.0)
+    log_z[edge] = np.log(np.maximum(mass, TINY))
     probs = []
     for j, cat in enumerate(group.categorical):
         p = np.full((k, cat.n), prior_weight / k)
@@ -164,7 +181,11 @@ def _log_bin_mass(lo: np.ndarray, hi: np.ndarray, mu: np.ndarray, sigma: np.ndar
 
 
 def log_density_joint(
-    group: Group, kern: JointKernels, x: np.ndarray, cats: np.ndarray
+    group: Group,
+    kern: JointKernels,
+    x: np.ndarray,
+    cats: np.ndarray,
+    ws: Workspace | None = None,
 ) -> np.ndarray:
     """Log density of candidates (K,) under the kernel mixture (up to a constant).
 
@@ -180,14 +201,19 @@ def log_density_joint(
         centre = group.prior_mu[sel]
         scale = group.prior_sigma[sel]
         xs = (x[:, sel] - centre) / scale
-        m = (kern.mu[:, sel] - centre) / scale
-        ratio = scale / kern.sigma[:, sel]
-        i2 = ratio * ratio
-        a = -0.5 * i2
-        total += (xs * xs) @ a.T + xs @ (i2 * m).T
+        shape = (kern.mu.shape[0], len(centre))
+        m = np.subtract(kern.mu[:, sel], centre, out=scratch(ws, "m", shape))
+        m /= scale
+        ratio = np.divide(scale, kern.sigma[:, sel], out=scratch(ws, "ratio", shape))
+        i2 = np.multiply(ratio, ratio, out=scratch(ws, "i2", shape))
+        a = np.multiply(i2, -0.5, out=scratch(ws, "a", shape))
+        quad = (xs * xs) @ a.T
+        i2 *= m
+        quad += xs @ i2.T
+        total += quad
         a *= m
         a *= m
-        a += np.log(ratio)
+        a += np.log(ratio, out=ratio)
         total += a.sum(axis=1)[None, :]
     for col, pos in group.quantized:
         lo, hi = col.bins(col.grid_index(x[:, pos]))

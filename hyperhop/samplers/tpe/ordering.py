@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from hyperhop.samplers.tpe.workspace import Workspace, scratch
+
 MAX_INSERTS = 8
 """More new rows than this at once: sort afresh rather than insert one by one."""
 MIN_SUBSET = 64
@@ -22,6 +24,10 @@ MIN_SUBSET = 64
 
 class ColumnOrder:
     """Row indices of a growing matrix, sorted per column by (value, row); NaN last.
+
+    The sorted arrays have spare capacity, so an insertion shifts each column's tail in
+    place: no array of the table's size is allocated per trial (allocating and freeing
+    them costs page faults, more than the shifts themselves).
 
     Example:
         >>> co = ColumnOrder()
@@ -35,9 +41,9 @@ class ColumnOrder:
         self._n = 0
         self._epoch: int | None = None
         self._order = np.zeros((0, 0), dtype=np.intp)
-        """(columns, rows): row indices, sorted per column."""
+        """(columns, capacity): row indices, sorted per column in the first ``_n`` slots."""
         self._values = np.zeros((0, 0))
-        """(columns, rows): the sorted values."""
+        """(columns, capacity): the sorted values."""
 
     def update(self, X: np.ndarray, epoch: int = 0) -> None:
         """Bring the order in line with ``X`` (rows in time order). The rows already seen
@@ -48,36 +54,46 @@ class ColumnOrder:
         if epoch != self._epoch or self._order.shape[0] != c or m > n:
             m = 0
         if m == 0 or n - m > MAX_INSERTS:
-            self._order = np.argsort(X.T, axis=1, kind="stable")
-            self._values = np.take_along_axis(X.T, self._order, axis=1)
+            cap = max(2 * n, 64)
+            self._order = np.empty((c, cap), dtype=np.intp)
+            self._values = np.empty((c, cap))
+            self._order[:, :n] = np.argsort(X.T, axis=1, kind="stable")
+            self._values[:, :n] = np.take_along_axis(X.T, self._order[:, :n], axis=1)
         else:
+            if n > self._order.shape[1]:
+                self._grow(2 * n)
             for i in range(m, n):
-                self._insert(X[i], i)
+                self._insert(X[i], i, i)
         self._n, self._epoch = n, epoch
 
-    def _insert(self, v: np.ndarray, row: int) -> None:
-        c, m = self._values.shape
-        # after every value <= v (ties keep time order); a NaN goes last, as argsort puts it
-        pos = np.where(np.isnan(v), m, (self._values <= v[:, None]).sum(axis=1))
-        j = np.arange(m)
-        dest = (np.arange(c) * (m + 1))[:, None] + j + (j >= pos[:, None])
-        at = np.arange(c) * (m + 1) + pos
-        values = np.empty(c * (m + 1))
-        values[dest.ravel()] = self._values.ravel()
-        values[at] = v
-        order = np.empty(c * (m + 1), dtype=np.intp)
-        order[dest.ravel()] = self._order.ravel()
-        order[at] = row
-        self._values = values.reshape(c, m + 1)
-        self._order = order.reshape(c, m + 1)
+    def _grow(self, cap: int) -> None:
+        c, m = self._order.shape[0], self._n
+        order, values = np.empty((c, cap), dtype=np.intp), np.empty((c, cap))
+        order[:, :m], values[:, :m] = self._order[:, :m], self._values[:, :m]
+        self._order, self._values = order, values
 
-    def order(self, rows: np.ndarray) -> np.ndarray:
+    def _insert(self, v: np.ndarray, row: int, m: int) -> None:
+        """Insert row ``row`` with values ``v`` among the first ``m`` sorted slots."""
+        values, order = self._values, self._order
+        # after every value <= v (ties keep time order); a NaN goes last, as argsort puts it
+        pos = np.where(np.isnan(v), m, (values[:, :m] <= v[:, None]).sum(axis=1))
+        for j, (p, x) in enumerate(zip(pos.tolist(), v.tolist(), strict=True)):
+            vj, oj = values[j], order[j]
+            vj[p + 1 : m + 1] = vj[p:m]
+            vj[p] = x
+            oj[p + 1 : m + 1] = oj[p:m]
+            oj[p] = row
+
+    def order(self, rows: np.ndarray, ws: Workspace | None = None, key: str = "") -> np.ndarray:
         """For the rows ``rows`` (increasing indices), each column's argsort within them,
         one row per column, shape ``(columns, len(rows))``: what
-        ``np.argsort(X[rows].T, axis=1, kind="stable")`` gives."""
-        k = len(rows)
+        ``np.argsort(X[rows].T, axis=1, kind="stable")`` gives. With ``ws``, the result
+        lives there under ``key`` (valid until the next call with that key)."""
+        k, n = len(rows), self._n
         c = self._order.shape[0]
-        local = np.full(self._order.shape[1], -1, dtype=np.intp)
+        local = np.full(n, -1, dtype=np.intp)
         local[rows] = np.arange(k)
-        L = local[self._order]
-        return L[L >= 0].reshape(c, k)
+        L = np.take(local, self._order[:, :n], out=scratch(ws, "local", (c, n), np.intp))
+        keep = np.greater_equal(L, 0, out=scratch(ws, "keep", (c, n), bool))
+        out = scratch(ws, key + "order", (c * k,), np.intp)
+        return np.compress(keep.reshape(-1), L.reshape(-1), out=out).reshape(c, k)

@@ -17,6 +17,7 @@ from hyperhop.samplers.tpe import parzen
 from hyperhop.samplers.tpe.columns import Group, Plan, compile_plan
 from hyperhop.samplers.tpe.observations import COMPLETE, TrialTable
 from hyperhop.samplers.tpe.ordering import MIN_SUBSET, ColumnOrder
+from hyperhop.samplers.tpe.workspace import Workspace
 from hyperhop.space import Assignment, Space
 
 
@@ -153,6 +154,12 @@ class TPESampler(SerialSampler):
         self._table: TrialTable | None = None
         self._orders: dict[int, ColumnOrder] = {}
         """Per joint group, its numeric columns sorted (the bandwidths need them)."""
+        self._ws = Workspace()
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = super().__getstate__()
+        state["_ws"] = Workspace()  # scratch memory: not worth carrying
+        return state
 
     def __repr__(self) -> str:
         mode = ", group=True" if self.group else f", multivariate={self.multivariate}"
@@ -304,27 +311,34 @@ class TPESampler(SerialSampler):
     def _fit_joint(
         self, gi: int, grp: Group, X: np.ndarray, gl: np.ndarray, gb: np.ndarray
     ) -> tuple[Any, ...]:
-        pw, lf = self.prior_weight, self.linear_forgetting
+        pw, lf, ws = self.prior_weight, self.linear_forgetting, self._ws
         cat_cols = [c.col for c in grp.categorical]
+        keys = (f"{gi}l.", f"{gi}g.")
         orders: list[np.ndarray | None] = [None, None]
         if len(grp.cols) and max(len(gl), len(gb)) >= MIN_SUBSET:
             co = self._orders.setdefault(gi, ColumnOrder())
             assert self._table is not None  # set by _suggest before any fit
             co.update(X[:, grp.cols], self._table.epoch)
-            orders = [co.order(r) if len(r) >= MIN_SUBSET else None for r in (gl, gb)]
-        xl, xg = X[gl], X[gb]
-        return (
-            "joint",
-            mv.fit_joint(grp, xl[:, grp.cols], xl[:, cat_cols], pw, lf, orders[0]),
-            mv.fit_joint(grp, xg[:, grp.cols], xg[:, cat_cols], pw, lf, orders[1]),
-        )
+            orders = [
+                co.order(r, ws, key) if len(r) >= MIN_SUBSET else None
+                for r, key in zip((gl, gb), keys, strict=True)
+            ]
+        fits = []
+        for r, key, order in zip((gl, gb), keys, orders, strict=True):
+            rows = np.take(X, r, axis=0, out=ws.array(key + "rows", (len(r), X.shape[1])))
+            xn = rows if len(grp.cols) == X.shape[1] else rows[:, grp.cols]
+            fits.append(mv.fit_joint(grp, xn, rows[:, cat_cols], pw, lf, order, ws, key))
+        return ("joint", *fits)
 
     def _pick_joint(
         self, grp: Group, fit: tuple[Any, ...], chosen: dict[str, Any], rng: np.random.Generator
     ) -> None:
         _, kl, kg = fit
         x, cats = mv.sample_joint(grp, kl, self.n_ei_candidates, rng)
-        score = mv.log_density_joint(grp, kl, x, cats) - mv.log_density_joint(grp, kg, x, cats)
+        ws = self._ws
+        score = mv.log_density_joint(grp, kl, x, cats, ws) - mv.log_density_joint(
+            grp, kg, x, cats, ws
+        )
         i = int(np.argmax(score))
         for j, cat in enumerate(grp.categorical):
             chosen[cat.spec.label] = cat.raw(int(cats[i, j]))
