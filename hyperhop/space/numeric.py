@@ -70,6 +70,15 @@ class _Numeric(Parameter):
         step = max(float(temperature), 0.0) * rng.uniform(-0.5, 0.5, size=e.shape)
         return self.decode(reflect_unit(e + step))
 
+    def local_step(self, value: Raw, temperature: float, rng: np.random.Generator) -> Raw:
+        """One move of up to ``temperature`` x half the range, as PyHopper mutates: unlike
+        :meth:`mutate`, a quantized value (an int) may round back onto itself, so a small
+        temperature leaves it where it is most of the time (temperature 1: a fresh sample).
+        """
+        if temperature >= 1.0:
+            return self.sample(rng)
+        return self._step(value, temperature, rng)
+
     def mutate(self, value: Raw, temperature: float, rng: np.random.Generator) -> Raw:
         if temperature >= 1.0:
             return self.sample(rng)

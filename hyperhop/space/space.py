@@ -21,7 +21,7 @@ from hyperhop._validation import check_label, describe
 from hyperhop.exceptions import InfeasibleSpaceError, InvalidAssignmentError, InvalidSpaceError
 from hyperhop.space.base import Expr, Parameter, callable_name
 from hyperhop.space.categorical import Choice, describe_template
-from hyperhop.space.numeric import Float
+from hyperhop.space.numeric import Float, Int, Normal
 
 Assignment = dict[str, Any]
 Condition = tuple[tuple[str, int], ...]
@@ -489,6 +489,7 @@ class Space:
         rng: RngLike = None,
         *,
         redraw_choices: bool = False,
+        may_stay: bool = False,
     ) -> Assignment:
         """A neighbour for local search: a random subset of about ``temperature`` x the active
         parameters moves (at least one); temperature 1 gives a fresh sample. Parameters that
@@ -496,7 +497,9 @@ class Space:
 
         ``redraw_choices``: a selected unordered ``choice`` is drawn again from its prior
         (PyHopper's rule: it keeps its option with probability 1/n) instead of always moving
-        to another option."""
+        to another option. ``may_stay``: a selected int (or other quantized number) takes one
+        step (:meth:`~hyperhop.space.numeric.Float.local_step`), which may round back onto its value,
+        as PyHopper's do, instead of being pushed until it moves."""
         gen = as_rng(rng)
         t = float(temperature)
 
@@ -504,6 +507,8 @@ class Space:
             p = spec.param
             if redraw_choices and isinstance(p, Choice) and not p.ordinal:
                 return p.sample(gen)
+            if may_stay and isinstance(p, (Float, Int, Normal)):
+                return p.local_step(v, t, gen)
             return p.mutate(v, t, gen)
 
         def draw() -> Assignment:

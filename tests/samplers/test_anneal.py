@@ -97,6 +97,22 @@ def test_local_search_redraws_choices_as_pyhopper() -> None:
     )
 
 
+def test_local_search_steps_ints_as_pyhopper(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the local phase asks Space.perturb for PyHopper's moves: choices redrawn, and ints
+    # that may round back onto their value (measured better on the mixed problem)
+    calls: list[dict[str, object]] = []
+    original = hh.Space.perturb
+
+    def spy(self: hh.Space, *args: object, **kwargs: object) -> object:
+        calls.append(kwargs)
+        return original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(hh.Space, "perturb", spy)
+    study = hh.Study(quadratic_space(3), algo=AnnealSampler(0), seed=0)
+    study.optimize(quadratic, n_trials=30, progress=False)
+    assert calls and all(c == {"redraw_choices": True, "may_stay": True} for c in calls)
+
+
 def test_without_a_budget_the_random_phase_counts_trials() -> None:
     space = quadratic_space(6)  # n_random = max(10, 2 * 6) = 12
     s = AnnealSampler(1, seeding="random")

@@ -159,13 +159,15 @@ def test_from_config_inverts_to_config(template: Any, seed: int) -> None:
 
 
 @SETTINGS
-@given(templates(), seeds, st.floats(0.0, 1.5))
-def test_perturb_returns_valid_assignments(template: Any, seed: int, temperature: float) -> None:
+@given(templates(), seeds, st.floats(0.0, 1.5), st.booleans())
+def test_perturb_returns_valid_assignments(
+    template: Any, seed: int, temperature: float, pyhopper: bool
+) -> None:
     space = hh.Space(template)
     rng = np.random.default_rng(seed)
     a = space.sample(rng)
     for _ in range(5):
-        b = space.perturb(a, temperature, rng)
+        b = space.perturb(a, temperature, rng, redraw_choices=pyhopper, may_stay=pyhopper)
         space.validate(b)
         a = b
 

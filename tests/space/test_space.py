@@ -335,6 +335,22 @@ def test_perturb_moves_about_temperature_times_the_parameters() -> None:
         assert sum(a[k] != b[k] for k in a) == n
 
 
+def test_perturb_may_leave_a_selected_int_in_place_as_pyhopper() -> None:
+    # one int of 21 values at temperature 0.05: a step of at most 0.05 x 10.5 values
+    # rounds back onto the value most of the time; mutate (the default) always moves it
+    space = hh.Space({"k": hh.int(0, 20), "x": hh.float(0.0, 1.0)})
+    rng = np.random.default_rng(12)
+    a = {"k": 10, "x": 0.5}
+    kept = [space.perturb(a, 0.05, rng, may_stay=True)["k"] == 10 for _ in range(2000)]
+    moved = [space.perturb(a, 0.05, rng)["k"] != 10 for _ in range(2000)]
+    # "k" is the selected one of the two half the time; a step of 0.05 * U(-10.5, 10.5)
+    # values leaves its cell only beyond +-0.5, 1 time in 21: kept 0.5 + 0.5 * 20 / 21
+    assert np.mean(kept) == pytest.approx(0.976, abs=0.012)
+    assert np.mean(moved) == pytest.approx(0.5, abs=0.04)
+    b = [space.perturb(a, 0.05, rng, may_stay=True)["k"] for _ in range(500)]
+    assert set(b) <= {9, 10, 11}
+
+
 def test_perturb_resamples_parameters_that_become_active() -> None:
     space = hh.Space({"m": hh.choice("off", {"k": hh.int(0, 9)})})
     rng = np.random.default_rng(10)
