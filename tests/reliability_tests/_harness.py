@@ -139,11 +139,24 @@ def spawn_worker(
     err = folder / f"worker-{n}.err"
     with open(out, "wb") as fo, open(err, "wb") as fe:
         proc = subprocess.Popen(
-            argv, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=fo, stderr=fe
+            argv,
+            cwd=REPO_ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=fo,
+            stderr=fe,
+            preexec_fn=_default_sigint,
         )
     worker = Worker(proc, out, err, argv)
     _LIVE.append(worker)
     return worker
+
+
+def _default_sigint() -> None:
+    # A test run started in the background by a non-interactive shell inherits SIGINT
+    # ignored, and Python then installs no KeyboardInterrupt handler: the workers would
+    # not hear the Ctrl+C the scenarios send. A driver in a terminal has the default.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def kill_leftovers() -> None:
