@@ -19,6 +19,10 @@ class Workspace:
     """Named arrays, grown geometrically and reused: :meth:`array` returns a view that
     stays valid until the next request under the same name.
 
+    The convention in tpe: a name with a key prefix (``"0g.mu"``: group 0, non-good set)
+    holds a result that outlives the call that made it (the kernels, until the next fit
+    of that set); a bare name (``"a"``, ``"flat"``) is scratch within one call.
+
     Example:
         >>> ws = Workspace()
         >>> a = ws.array("a", (2, 3))
