@@ -80,9 +80,9 @@ class _Numeric(Parameter):
         return self._step(value, temperature, rng)
 
     def mutate(self, value: Raw, temperature: float, rng: np.random.Generator) -> Raw:
+        out = self.local_step(value, temperature, rng)
         if temperature >= 1.0:
-            return self.sample(rng)
-        out = self._step(value, temperature, rng)
+            return out
         # A quantized value (or an int array) can round back onto itself: widen the step
         # until it moves (a continuous value moves at the first try).
         t = max(float(temperature), 1e-6)
@@ -487,7 +487,7 @@ class Int(_Numeric):
             return value
         if self.shape is not None or temperature >= 1.0:
             return super().mutate(value, temperature, rng)
-        out = self._step(value, temperature, rng)
+        out = self.local_step(value, temperature, rng)
         if out == value:
             k = int(self._index(np.array([value]))[0])
             k = k + 1 if k == 0 else k - 1 if k == self._n - 1 else k + int(rng.choice((-1, 1)))

@@ -21,7 +21,7 @@ from hyperhop._validation import check_label, describe
 from hyperhop.exceptions import InfeasibleSpaceError, InvalidAssignmentError, InvalidSpaceError
 from hyperhop.space.base import Expr, Parameter, callable_name
 from hyperhop.space.categorical import Choice, describe_template
-from hyperhop.space.numeric import Float, Int, Normal
+from hyperhop.space.numeric import Float, _Numeric
 
 Assignment = dict[str, Any]
 Condition = tuple[tuple[str, int], ...]
@@ -507,7 +507,7 @@ class Space:
             p = spec.param
             if redraw_choices and isinstance(p, Choice) and not p.ordinal:
                 return p.sample(gen)
-            if may_stay and isinstance(p, (Float, Int, Normal)):
+            if may_stay and isinstance(p, _Numeric):
                 return p.local_step(v, t, gen)
             return p.mutate(v, t, gen)
 

@@ -63,7 +63,7 @@ class ColumnOrder:
             if n > self._order.shape[1]:
                 self._grow(2 * n)
             for i in range(m, n):
-                self._insert(X[i], i, i)
+                self._insert(X[i], i)
         self._n, self._epoch = n, epoch
 
     def _grow(self, cap: int) -> None:
@@ -72,8 +72,9 @@ class ColumnOrder:
         order[:, :m], values[:, :m] = self._order[:, :m], self._values[:, :m]
         self._order, self._values = order, values
 
-    def _insert(self, v: np.ndarray, row: int, m: int) -> None:
-        """Insert row ``row`` with values ``v`` among the first ``m`` sorted slots."""
+    def _insert(self, v: np.ndarray, m: int) -> None:
+        """Insert row ``m`` (values ``v``) among the first ``m`` sorted slots: the rows
+        come in order, so the new row's index is the count of rows already sorted."""
         values, order = self._values, self._order
         # after every value <= v (ties keep time order); a NaN goes last, as argsort puts it
         pos = np.where(np.isnan(v), m, (values[:, :m] <= v[:, None]).sum(axis=1))
@@ -82,7 +83,7 @@ class ColumnOrder:
             vj[p + 1 : m + 1] = vj[p:m]
             vj[p] = x
             oj[p + 1 : m + 1] = oj[p:m]
-            oj[p] = row
+            oj[p] = m
 
     def order(self, rows: np.ndarray, ws: Workspace | None = None, key: str = "") -> np.ndarray:
         """For the rows ``rows`` (increasing indices), each column's argsort within them,
