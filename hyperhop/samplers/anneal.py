@@ -33,9 +33,9 @@ class AnnealSampler(SerialSampler):
        start: 15 % of the budget, not PyHopper's 25 % (``seeding="random"`` and
        ``seeding_ratio=0.25`` are PyHopper's; see the note below).
     3. Local search: ``space.perturb(best, T)`` around the best completed trial, with the
-       temperature ``T`` linear in the fraction of the whole budget used, from
-       ``start_temperature`` (1.0) to ``end_temperature`` (0.2), as PyHopper's (so the
-       local search starts at 0.88 after a 15 % phase). A selected unordered choice
+       temperature ``T`` linear in the fraction of the whole budget used, as PyHopper's,
+       from ``start_temperature`` (0.8; PyHopper's 1.0, see the note below) to
+       ``end_temperature`` (0.2), so the local search starts at 0.71 after a 15 % phase. A selected unordered choice
        is drawn again from its prior, as PyHopper does (so it keeps its option with
        probability 1/n; always switching was measured worse on the mixed problem), and a
        selected int takes one step that may round back onto its value, as PyHopper's do
@@ -55,7 +55,13 @@ class AnnealSampler(SerialSampler):
     Note: benchmarks/quality.py (10 seeds, 100 evaluations, the synthetic problems)
     measured Sobol' seeding and the 15 % phase better than PyHopper's schedule on most
     problems at 25 and 50 evaluations (a better start for the local search), and the
-    same at 100.
+    same at 100. Starting at 0.8 instead of PyHopper's 1.0 was measured on the whole
+    suite (the quality script's runs of 100 evaluations read at 25, 50 and 100, 80
+    seeds): better in 32 of the 33 cells, by up to 6.3 standard errors of the paired
+    difference (conditional at 100: 1.2 worse, within the noise). At 1.0 the first local
+    steps move nearly every parameter by up to half its range, which is close to another
+    random point. ``AnnealSampler(seeding="random", seeding_ratio=0.25,
+    start_temperature=1.0)`` is PyHopper's schedule exactly.
 
     Args:
         seed: makes the suggestions reproducible.
@@ -63,8 +69,8 @@ class AnnealSampler(SerialSampler):
         seeding: ``"sobol"`` (scrambled Sobol' points) or ``"random"`` (independent
             draws, as PyHopper) for the random phase.
         n_random: random trials when the study has no budget.
-        start_temperature: the temperature when the local search starts.
-        end_temperature: the temperature at the end of the budget.
+        start_temperature: the temperature at the start of the budget (PyHopper: 1.0).
+        end_temperature: the temperature at the end of the budget (PyHopper: 0.2).
         start_from: configurations (full or partial) to evaluate first, instead of the
             random phase.
         start_at_default: evaluate the space's central point first.
@@ -88,7 +94,7 @@ class AnnealSampler(SerialSampler):
         seeding_ratio: float = 0.15,
         seeding: str = "sobol",
         n_random: int | None = None,
-        start_temperature: float = 1.0,
+        start_temperature: float = 0.8,
         end_temperature: float = 0.2,
         start_from: Sequence[Any] | None = None,
         start_at_default: bool = True,
@@ -143,13 +149,14 @@ class AnnealSampler(SerialSampler):
     def temperature(self, progress: float | None, rng: np.random.Generator) -> float:
         """The temperature at a fraction of the budget (random without a budget).
 
-        As PyHopper's code: linear in the fraction of the *whole* budget, so the local
-        phase starts at 0.8 after a 25 % random phase. (Rescaling to start at 1.0 when
-        the local phase starts was measured worse: mean best 0.72 against 0.33 on a
-        5-dimensional sphere in 100 trials, 20 seeds.)
+        As PyHopper's code: linear in the fraction of the *whole* budget, so with
+        PyHopper's 1.0 to 0.2 the local phase starts at 0.8 after a 25 % random phase.
+        (Rescaling to start at the start temperature when the local phase starts was
+        measured worse: mean best 0.72 against 0.33 on a 5-dimensional sphere in 100
+        trials, 20 seeds.)
 
         Example:
-            >>> s = AnnealSampler(seed=0)
+            >>> s = AnnealSampler(seed=0, start_temperature=1.0)
             >>> [round(s.temperature(p, None), 2) for p in (0.0, 0.25, 0.5, 1.0)]
             [1.0, 0.8, 0.6, 0.2]
         """

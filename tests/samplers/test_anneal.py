@@ -26,16 +26,45 @@ class TestAnneal(SamplerConformance):
 def test_temperature_falls_linearly_over_the_budget() -> None:
     s = AnnealSampler(0)
     rng = np.random.default_rng(0)
-    assert [round(s.temperature(p, rng), 6) for p in (0.0, 0.25, 0.625, 1.0)] == [
+    # the default schedule, 0.8 to 0.2 (PyHopper's starts at 1.0)
+    assert [round(s.temperature(p, rng), 6) for p in (0.0, 0.15, 0.5, 1.0)] == [
+        0.8,
+        0.71,
+        0.5,
+        0.2,
+    ]
+    pyhopper = AnnealSampler(0, start_temperature=1.0)
+    assert [round(pyhopper.temperature(p, rng), 6) for p in (0.0, 0.25, 0.625, 1.0)] == [
         1.0,
         0.8,
         0.5,
         0.2,
     ]
-    hot = AnnealSampler(0, start_temperature=0.5, end_temperature=0.1)
-    assert [round(hot.temperature(p, rng), 6) for p in (0.0, 0.5, 1.0)] == [0.5, 0.3, 0.1]
+    cold = AnnealSampler(0, start_temperature=0.5, end_temperature=0.1)
+    assert [round(cold.temperature(p, rng), 6) for p in (0.0, 0.5, 1.0)] == [0.5, 0.3, 0.1]
     free = [s.temperature(None, rng) for _ in range(200)]
-    assert 0.2 <= min(free) < 0.3 and 0.9 < max(free) <= 1.0
+    assert 0.2 <= min(free) < 0.3 and 0.7 < max(free) <= 0.8
+
+
+def test_a_cooler_start_takes_smaller_steps() -> None:
+    """The temperature sets how many parameters move and how far: at the start of the
+    budget the default (0.8) moves fewer parameters, by less, than PyHopper's 1.0."""
+    space = hh.Space({f"x{i}": hh.float(0.0, 1.0) for i in range(10)})
+    base = {f"x{i}": 0.5 for i in range(10)}
+
+    def moves(sampler: AnnealSampler) -> tuple[set[int], float]:
+        rng = np.random.default_rng(5)
+        t = sampler.temperature(0.0, rng)
+        steps = [
+            np.abs(np.array(list(space.perturb(base, t, rng, may_stay=True).values())) - 0.5)
+            for _ in range(300)
+        ]
+        return {int(np.count_nonzero(d)) for d in steps}, float(np.max(steps))
+
+    cool = moves(AnnealSampler(0))
+    hot = moves(AnnealSampler(0, start_temperature=1.0))
+    assert cool[0] == {8} and hot[0] == {10}  # round(T x 10) parameters move
+    assert cool[1] <= 0.4 < hot[1] <= 0.5  # a step is at most T x half the range
 
 
 def test_pyhopper_schedule_random_phase_is_the_first_quarter_of_the_budget() -> None:
@@ -160,9 +189,9 @@ def test_start_from_given_configurations() -> None:
     assert trials[0].params == starts[0]
     assert trials[1].params["x0"] == 2.0
     best = trials[0].params
-    # no random phase: the third trial is a neighbour of the best start (at T = 1 - 0.8 * 2/12,
-    # round(0.87 * 10) = 9 of the 10 parameters move)
-    assert sum(trials[2].params[k] == best[k] for k in best) == 1
+    # no random phase: the third trial is a neighbour of the best start (at
+    # T = 0.8 - 0.6 * 2/12 = 0.7, round(7.0) = 7 of the 10 parameters move)
+    assert sum(trials[2].params[k] == best[k] for k in best) == 3
 
 
 def test_start_from_must_be_a_list() -> None:

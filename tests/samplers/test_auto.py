@@ -8,6 +8,7 @@ import pytest
 
 import hyperhop as hh
 from hyperhop.samplers import Sampler
+from hyperhop.samplers.anneal import AnnealSampler
 from hyperhop.samplers.auto import AutoSampler, choose
 from tests.samplers.conformance import SamplerConformance
 
@@ -78,6 +79,11 @@ def test_mid_sized_spaces_switch_to_local_search_halfway_through_a_budget() -> N
     study = hh.Study(logs, algo="auto", seed=0)
     study.optimize(lambda c: sum(v * v for v in c.values()), n_trials=60, progress=False)
     assert isinstance(study.sampler, AutoSampler) and study.sampler.current == "anneal"
+    # auto's rules were measured with PyHopper's temperatures, not anneal's own defaults
+    local = study.sampler._samplers["anneal"]
+    assert isinstance(local, AnnealSampler)
+    assert (local.start_temperature, local.end_temperature) == (1.0, 0.2)
+    assert AnnealSampler(0).start_temperature == 0.8
 
 
 def test_constrained_boxes_keep_the_gp() -> None:
