@@ -35,14 +35,15 @@ class AnnealSampler(SerialSampler):
     3. Local search: ``space.perturb(best, T)`` around the best completed trial, with the
        temperature ``T`` linear in the fraction of the whole budget used, as PyHopper's,
        from ``start_temperature`` (0.8; PyHopper's 1.0, see the note below) to
-       ``end_temperature`` (0.2), so the local search starts at 0.71 after a 15 % phase. A selected unordered choice
-       is drawn again from its prior, as PyHopper does (so it keeps its option with
-       probability 1/n; always switching was measured worse on the mixed problem), and a
-       selected int takes one step that may round back onto its value, as PyHopper's do
-       (``Space.perturb(may_stay=True)``; pushing every selected int off its value was
-       measured worse on the mixed problem, 80 seeds). A candidate equal to any
-       trial so far (running ones included) is not proposed: the temperature is raised by
-       5 % (capped at 1; PyHopper's ``max`` there is a known bug) and another is drawn.
+       ``end_temperature`` (0.2), so the local search starts at 0.71 after a 15 % phase.
+       A selected unordered choice is drawn again from its prior, as PyHopper does (so
+       it keeps its option with probability 1/n; always switching was measured worse on
+       the mixed problem), and a selected int takes one step that may round back onto
+       its value, as PyHopper's do (``Space.perturb(may_stay=True)``; pushing every
+       selected int off its value was measured worse on the mixed problem, 80 seeds). A
+       candidate equal to any trial so far (running ones included) is not proposed: the
+       temperature is raised by 5 % (capped at 1; PyHopper's ``max`` there is a known
+       bug) and another is drawn.
        Without a budget, T is drawn uniformly between the two and a quarter of the
        suggestions are random, as PyHopper's endless mode.
 
