@@ -5,7 +5,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: demo test lint typecheck pytest bench clean
+.PHONY: demo test lint typecheck docs pytest bench clean
 
 $(VENV)/.core: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,16 +27,20 @@ lint: $(VENV)/.dev
 typecheck: $(VENV)/.dev
 	$(VENV)/bin/mypy
 
+# The documentation site (Sphinx + MyST), warnings as errors; open docs/_build/html/index.html.
+docs: $(VENV)/.dev
+	$(PY) -m sphinx -b html -q -W --keep-going docs docs/_build/html
+
 pytest: $(VENV)/.dev
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-test: lint typecheck pytest
+test: lint typecheck docs pytest
 
 bench: bench-env
 	.venv-bench/bin/python benchmarks/space.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis runs
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis runs docs/_build
 
 # The peers that benchmarks/ compares hyperhop with, in a virtual environment of their own
 # (never hyperhop dependencies): hyperhop itself plus benchmarks/requirements-peers.txt.
