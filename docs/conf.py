@@ -12,7 +12,7 @@ import hyperhop  # noqa: E402
 
 project = "hyperhop"
 author = "hyperhop developers"
-copyright = "2026, hyperhop developers"  # noqa: A001
+copyright = "2026, hyperhop developers"
 release = hyperhop.__version__
 version = release
 
