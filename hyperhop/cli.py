@@ -6,6 +6,7 @@ hyperhop export  --storage sqlite:///runs.db --study exp1 --format csv --output 
 hyperhop delete  --storage sqlite:///runs.db --study exp1 --yes
 hyperhop worker  --storage postgresql://db/hh --study exp1 --objective train:objective --n-trials 500
                  [--pruner sha:reduction_factor=3] [--fidelity epochs:1:81]
+hyperhop dashboard --storage sqlite:///runs.db [--host 127.0.0.1] [--port 8080]
 """
 
 from __future__ import annotations
@@ -263,10 +264,27 @@ def build_parser() -> argparse.ArgumentParser:
         "config[NAME] = MAX and yields one value per unit). Default: the study's own",
     )
     work.add_argument("--progress", action="store_true", help="show a progress bar")
+    dash = add("dashboard", "serve a live, read-only web dashboard of a storage", study=False)
+    dash.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    dash.add_argument("--port", type=int, default=8080, help="port (default 8080; 0 picks one)")
+    dash.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow a --host other than localhost; every request then needs the token",
+    )
+    dash.add_argument("--token", help="the token remote browsers must give (default: generated)")
     return p
 
 
+def cmd_dashboard(store: Storage, args: argparse.Namespace, out: TextIO) -> int:
+    from hyperhop.dashboard import serve
+
+    serve(store, args.host, args.port, allow_remote=args.allow_remote, token=args.token)
+    return 0
+
+
 COMMANDS = {
+    "dashboard": cmd_dashboard,
     "studies": cmd_studies,
     "show": cmd_show,
     "export": cmd_export,
