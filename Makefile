@@ -21,8 +21,8 @@ demo: $(VENV)/.core
 	$(PY) examples/demo.py
 
 lint: $(VENV)/.dev
-	$(VENV)/bin/ruff check hyperhop tests benchmarks examples docs
-	$(VENV)/bin/ruff format --check hyperhop tests benchmarks examples docs
+	$(VENV)/bin/ruff check hyperhop tests benchmarks examples docs/conf.py
+	$(VENV)/bin/ruff format --check hyperhop tests benchmarks examples docs/conf.py
 
 typecheck: $(VENV)/.dev
 	$(VENV)/bin/mypy
