@@ -49,8 +49,8 @@ def iso(ts: float | None) -> str | None:
 
 
 def params_of(trial: Trial) -> dict[str, Any]:
-    """The parameters a person reads for ``trial``, flat by label."""
-    return dict(trial.params)
+    """The parameters a person reads for ``trial``, flat by label (not to be modified)."""
+    return trial.params
 
 
 def _sortable(v: Any) -> tuple[int, Any]:
@@ -90,7 +90,8 @@ class StudyView:
             self.seq = max(self.seq, seq)
             return changed
 
-    def _cached(self, key: Any, make: Any) -> Any:
+    def cached(self, key: Any, make: Any) -> Any:
+        """``make()``, computed once per change of the study (``key`` names it)."""
         cache = self._cache
         if key not in cache:
             cache[key] = make()
@@ -98,7 +99,7 @@ class StudyView:
 
     def ordered(self) -> list[Trial]:
         """Every trial, by number."""
-        return self._cached("ordered", lambda: [self.trials[n] for n in sorted(self.trials)])
+        return self.cached("ordered", lambda: [self.trials[n] for n in sorted(self.trials)])
 
     # -- summary -----------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
@@ -134,7 +135,7 @@ class StudyView:
         return max(stamps) if stamps else None
 
     def summary(self) -> dict[str, Any]:
-        return self._cached("summary", self._summary)
+        return self.cached("summary", self._summary)
 
     def _summary(self) -> dict[str, Any]:
         return {
@@ -179,12 +180,23 @@ class StudyView:
         numeric parameter (or ``value``) lies in ``[low, high]``.
         """
         size = max(1, min(int(size), MAX_PAGE))
-        rows = self._sorted(sort, descending)
-        wanted = {s.upper() for s in states}
-        if wanted:
-            rows = [t for t in rows if t.state.name in wanted]
-        for key, (low, high) in (ranges or {}).items():
-            rows = [t for t in rows if _within(_field(t, key), low, high)]
+        wanted = frozenset(s.upper() for s in states)
+        bounds = tuple(sorted((ranges or {}).items()))
+
+        def select() -> list[Trial]:
+            rows = self._sorted(sort, descending)
+            if wanted:
+                rows = [t for t in rows if t.state.name in wanted]
+            for key, (low, high) in bounds:
+                _check_key(key)
+                rows = [t for t in rows if _within(_field(t, key), low, high)]
+            return rows
+
+        rows = (
+            self.cached(("table", sort, descending, wanted, bounds), select)
+            if (wanted or bounds)
+            else self._sorted(sort, descending)
+        )
         total = len(rows)
         pages = max(1, math.ceil(total / size))
         page = max(0, min(int(page), pages - 1))
@@ -211,7 +223,7 @@ class StudyView:
             present.sort(key=lambda kt: (kt[0], kt[1].number), reverse=descending)
             return [t for _, t in present] + [t for k, t in keyed if k[0] == 2]
 
-        return self._cached(("sorted", sort, descending), make)
+        return self.cached(("sorted", sort, descending), make)
 
     def page_of(self, number: int, size: int = 50) -> int:
         """The page (sorted by number) that holds trial ``number``, for 'jump to'."""
@@ -221,6 +233,9 @@ class StudyView:
 
     def csv(self) -> str:
         """Every trial as CSV: number, state, values, parameters by label, times."""
+        return self.cached("csv", self._csv)
+
+    def _csv(self) -> str:
         out = io.StringIO()
         writer = csv.writer(out)
         n_obj = len(self.info.directions)
@@ -268,7 +283,7 @@ class StudyView:
     # -- charts --------------------------------------------------------------------------
     def series(self) -> dict[str, Any]:
         """The charts' data (see :meth:`_series`), computed once per change of the study."""
-        return self._cached("series", self._series)
+        return self.cached("series", self._series)
 
     def _series(self) -> dict[str, Any]:
         """The data of the study page's charts, thinned past ``MAX_POINTS`` trials.

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from hyperhop.dashboard import pages
-from hyperhop.dashboard.data import StudyView, iso, jsonable
+from hyperhop.dashboard.data import StudyView
 from hyperhop.exceptions import StudyNotFoundError
 from hyperhop.storage import Storage, get_storage
 
@@ -109,8 +109,8 @@ class Dashboard:
     def studies(self) -> dict[str, Any]:
         rows = []
         for s in self.storage.list_studies():
-            v = self.view(s.info.id)
-            best = v.best(1)
+            summary = self.view(s.info.id).summary()
+            best = summary["best"]
             rows.append(
                 {
                     "id": s.info.id,
@@ -118,8 +118,8 @@ class Dashboard:
                     "directions": list(s.info.directions),
                     "n_trials": s.n_trials,
                     "counts": s.counts,
-                    "best": jsonable(list(best[0].values)) if best and best[0].values else None,
-                    "last_activity": iso(v.last_activity()),
+                    "best": best[0]["values"] if best else None,
+                    "last_activity": summary["last_activity"],
                 }
             )
         return {"storage": self.storage.url, "studies": rows}
@@ -151,8 +151,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def _json(self, data: Any) -> None:
-        body = json.dumps(data, allow_nan=False, separators=(",", ":")).encode()
-        self._send(200, body, "application/json", {"Cache-Control": "no-store"})
+        self._send(200, encode(data), "application/json", {"Cache-Control": "no-store"})
 
     def _html(self, text: str, extra: dict[str, str] | None = None) -> None:
         self._send(200, text.encode(), "text/html; charset=utf-8", extra)
@@ -265,7 +264,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         )
 
     def api_series(self, sid: str, *, query: Any) -> None:
-        self._json(self.server.dashboard.view(int(sid)).series())
+        v = self.server.dashboard.view(int(sid))
+        body = v.cached("series.json", lambda: encode(v.series()))
+        self._send(200, body, "application/json", {"Cache-Control": "no-store"})
 
     def api_trials(self, sid: str, *, query: Any) -> None:
         v = self.server.dashboard.view(int(sid))
@@ -299,6 +300,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self._json(v.trial(int(number)))
         except KeyError as e:
             raise HTTPError(404, f"Study {v.info.name!r} has no trial {number}.") from e
+
+
+def encode(data: Any) -> bytes:
+    """Compact JSON (non-finite floats were made strings by :func:`jsonable`)."""
+    return json.dumps(data, allow_nan=False, separators=(",", ":")).encode()
 
 
 def _int(query: dict[str, list[str]], key: str, default: int) -> int:
