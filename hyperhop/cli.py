@@ -26,6 +26,7 @@ from hyperhop.pruning.serialize import (
     pruner_from_dict,
     read_record,
 )
+from hyperhop.space.serialize import space_for_reading
 from hyperhop.storage import Storage, get_storage
 from hyperhop.study.trials import TrialList
 from hyperhop.trial import Trial, TrialState
@@ -58,9 +59,11 @@ def best_trials(trials: Sequence[Trial], direction: str, top: int) -> list[Trial
 
 
 def _trials(store: Storage, name: str) -> tuple[Any, TrialList]:
+    """The study and its trials, which show their parameters as values (``trial.params``)."""
     info = store.get_study(name)
     trials, _ = store.get_trials(info.id)
-    return info, TrialList(trials)
+    space = space_for_reading(info.space)
+    return info, TrialList(t.attach(space) for t in trials)
 
 
 def cmd_studies(store: Storage, args: argparse.Namespace, out: TextIO) -> int:

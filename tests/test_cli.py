@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import csv
 import io
 import json
 import subprocess
@@ -85,3 +86,21 @@ def test_console_script_runs_with_core_dependencies(store: str) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert "Best" in proc.stdout
+
+
+def test_show_and_exports_give_choices_as_values(store: str) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "hyperhop.cli", "show", "--storage", store, "--study", "exp1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    lines = proc.stdout.splitlines()
+    header = next(line.split() for line in lines if line.startswith("#"))
+    rows = [line.split() for line in lines if line[:1].isdigit()]
+    assert rows and {r[header.index("k")] for r in rows} <= {"a", "b"}
+    _, text = run("export", "--storage", store, "--study", "exp1", "--format", "csv")
+    csv_rows = list(csv.DictReader(io.StringIO(text)))
+    assert {r["params.k"] for r in csv_rows} <= {"a", "b"} and len(csv_rows) == 8
+    _, text = run("export", "--storage", store, "--study", "exp1", "--format", "json")
+    assert {t["params"]["k"] for t in json.loads(text)} <= {"a", "b"}
