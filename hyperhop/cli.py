@@ -63,7 +63,7 @@ def _trials(store: Storage, name: str) -> tuple[Any, TrialList]:
     info = store.get_study(name)
     trials, _ = store.get_trials(info.id)
     space = space_for_reading(info.space)
-    return info, TrialList(t.attach(space) for t in trials)
+    return info, TrialList((t.attach(space) for t in trials), space=space)
 
 
 def cmd_studies(store: Storage, args: argparse.Namespace, out: TextIO) -> int:

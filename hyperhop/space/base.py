@@ -109,6 +109,12 @@ class Parameter(Arithmetic, abc.ABC):
         value the objective sees)."""
         return self.to_value(value)
 
+    def display_values(self, values: list[Raw]) -> list[Any]:
+        """:meth:`display_value` of each raw value (None stays None: an inactive parameter);
+        a subclass whose raw values read as they are returns the list itself."""
+        show = self.display_value
+        return [None if v is None else show(v) for v in values]
+
     def default(self) -> Raw | None:
         """A central raw value (PyHopper's initial solution), or None when there is none."""
         return None

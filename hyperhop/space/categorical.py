@@ -203,6 +203,13 @@ class Choice(_Categorical):
             return consts or i
         return i if self._nested[i] else opt
 
+    def display_values(self, values: list[Raw]) -> list[Any]:
+        table = [self.display_value(i) for i in range(self._n)]
+        try:  # every trial has this choice (the common case)
+            return list(map(table.__getitem__, values))
+        except TypeError:
+            return [None if v is None else table[v] for v in values]
+
     def index_of(self, value: Any) -> int | None:
         """The index of a constant option equal to ``value`` (None when there is none)."""
         for i, opt in enumerate(self.options):

@@ -277,6 +277,11 @@ class Float(_Numeric):
             return value.astype(np.int64) if self.as_int else value
         return int(value) if self.as_int else float(value)
 
+    def display_values(self, values: list[Raw]) -> list[Any]:
+        if self.shape is None and not self.as_int:
+            return values
+        return super().display_values(values)
+
     def from_value(self, value: Any) -> Raw:
         if self.shape is not None:
             return np.asarray(value, dtype=float)
@@ -512,6 +517,9 @@ class Int(_Numeric):
     def to_value(self, value: Raw) -> Any:
         return value if self.shape is not None else int(value)
 
+    def display_values(self, values: list[Raw]) -> list[Any]:
+        return values if self.shape is None else super().display_values(values)
+
     def from_value(self, value: Any) -> Raw:
         if self.shape is not None:
             return np.asarray(value, dtype=np.int64)
@@ -611,6 +619,9 @@ class Normal(_Numeric):
 
     def to_value(self, value: Raw) -> Any:
         return float(value)
+
+    def display_values(self, values: list[Raw]) -> list[Any]:
+        return values
 
     def from_value(self, value: Any) -> Raw:
         return float(value) if isinstance(value, (int, float, np.integer, np.floating)) else value

@@ -309,7 +309,7 @@ class Study:
     def trials(self) -> TrialList:
         """Every trial, ordered by number (fresh from storage)."""
         self._cache.refresh()
-        return TrialList(t.attach(self.space) for t in self._cache.all())
+        return TrialList((t.attach(self.space) for t in self._cache.all()), space=self.space)
 
     @property
     def best(self) -> Trial:
