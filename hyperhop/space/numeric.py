@@ -232,8 +232,11 @@ class Float(_Numeric):
         return self._pack(self._decoded(np.asarray(x, dtype=float)))
 
     def _decoded(self, x: np.ndarray) -> np.ndarray:
-        """The values of the encodings ``x``, unpacked."""
-        return self._from_latent(self._a + x * (self._b - self._a))
+        """The values of the encodings ``x``, unpacked; 0 and 1 decode to the exact bounds
+        (the arithmetic alone gives ``exp(log(1e-6))``, not ``1e-6``)."""
+        u = self._a + x * (self._b - self._a)
+        v = np.exp(u) if self.log else u
+        return self._finish(np.where(x <= 0.0, self.low, np.where(x >= 1.0, self.high, v)))
 
     @property
     def rounds(self) -> bool:
