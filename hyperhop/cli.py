@@ -17,6 +17,7 @@ import zlib
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from hyperhop import __version__
 from hyperhop.exceptions import HyperhopError
 from hyperhop.pruning import make_pruner
 from hyperhop.pruning.serialize import (
@@ -76,6 +77,7 @@ def cmd_studies(store: Storage, args: argparse.Namespace, out: TextIO) -> int:
                 ",".join(s.info.directions),
                 s.n_trials,
                 c.get("COMPLETE", 0),
+                c.get("PRUNED", 0),
                 c.get("FAILED", 0),
                 c.get("RUNNING", 0),
                 c.get("QUEUED", 0),
@@ -86,7 +88,8 @@ def cmd_studies(store: Storage, args: argparse.Namespace, out: TextIO) -> int:
         return 0
     print(
         format_table(
-            rows, ["study", "directions", "trials", "complete", "failed", "running", "queued"]
+            rows,
+            ["study", "directions", "trials", "complete", "pruned", "failed", "running", "queued"],
         ),
         file=out,
     )
@@ -111,6 +114,7 @@ def cmd_show(store: Storage, args: argparse.Namespace, out: TextIO) -> int:
     best = best_trials(trials, info.directions[0], args.top)
     if not best:
         print("No completed trial yet.", file=out)
+        _print_failures(trials, out)
         return 0
     labels = sorted({k for t in best for k in t.params})
     rows = [
@@ -120,6 +124,27 @@ def cmd_show(store: Storage, args: argparse.Namespace, out: TextIO) -> int:
     print(f"Best {len(best)} trial(s):", file=out)
     print(format_table(rows, ["#", "value", *labels, "seconds"]), file=out)
     return 0
+
+
+def _print_failures(trials: Sequence[Trial], out: TextIO, top: int = 5) -> None:
+    """Why the failed trials failed (the commonest reasons first) and the last traceback."""
+    failed = [t for t in trials if t.state is TrialState.FAILED and t.error is not None]
+    if not failed:
+        return
+    reasons: dict[str, list[int]] = {}
+    for t in failed:
+        reasons.setdefault(str(t.error), []).append(t.number)
+    print(f"{len(failed)} trial(s) failed; the reasons, commonest first:", file=out)
+    ranked = sorted(reasons.items(), key=lambda kv: (-len(kv[1]), kv[1][0]))
+    for reason, numbers in ranked[:top]:
+        shown = ", ".join(f"#{n}" for n in numbers[:5]) + (", ..." if len(numbers) > 5 else "")
+        print(f"  {len(numbers)} x {reason}  (trials {shown})", file=out)
+    if len(ranked) > top:
+        print(f"  ... and {len(ranked) - top} other reason(s)", file=out)
+    last = next((t for t in reversed(failed) if t.error and t.error.traceback), None)
+    if last is not None and last.error is not None and last.error.traceback:
+        print(f"Traceback of the last failed trial (#{last.number}):", file=out)
+        print(last.error.traceback.rstrip(), file=out)
 
 
 def _pruning_line(definition: Any) -> str | None:
@@ -217,6 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="hyperhop", description="Look at, export and delete hyperhop studies."
     )
     p.add_argument("-v", "--verbose", action="store_true", help="log at INFO level")
+    p.add_argument("--version", action="version", version=f"hyperhop {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
 
     def add(name: str, help_: str, study: bool = True) -> argparse.ArgumentParser:
