@@ -299,7 +299,7 @@ def test_progress_bar() -> None:
     bar = ProgressBar(True, total=10, runtime=None, stream=Tty())
     line = bar.line(5, 0.125, failed=1)
     assert "5/10" in line and "best 0.125" in line and "1 failed" in line and "50%" in line
-    assert not ProgressBar(True, 10, None, stream=io.StringIO()).enabled  # not a terminal
+    assert ProgressBar(True, 10, None, stream=io.StringIO()).mode == "plain"  # not a terminal
     assert not ProgressBar(False, 10, None, stream=Tty()).enabled
 
 
