@@ -18,7 +18,7 @@ $(VENV)/.dev: $(VENV)/.core pyproject.toml scripts/setup-system.sh
 	touch $@
 
 demo: $(VENV)/.core
-	$(PY) examples/demo.py
+	$(PY) examples/demo.py $(ARGS)
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check hyperhop tests benchmarks examples docs/conf.py

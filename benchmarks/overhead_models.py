@@ -95,7 +95,7 @@ def time_optuna_gp(h: History, n: int, repeats: int) -> tuple[list[float], list[
     study.add_trials(
         [
             optuna.trial.create_trial(
-                params={k: t.params[k] for k in dists}, distributions=dists, value=t.value
+                params={k: t.assignment[k] for k in dists}, distributions=dists, value=t.value
             )
             for t in h.trials[: n - 1]
         ]
@@ -110,7 +110,7 @@ def time_optuna_gp(h: History, n: int, repeats: int) -> tuple[list[float], list[
         t = h.trials[n - 1 + k]
         study.add_trial(
             optuna.trial.create_trial(
-                params={k: t.params[k] for k in dists}, distributions=dists, value=t.value
+                params={k: t.assignment[k] for k in dists}, distributions=dists, value=t.value
             )
         )
     return wall[1:], cpu[1:]

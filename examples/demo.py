@@ -3,9 +3,11 @@
 Tunes one of three classifiers (an SVM, a random forest, logistic regression; each with
 its own conditional hyperparameters) on scikit-learn's breast-cancer data set by 3-fold
 cross-validated accuracy. Every trial is stored in ``runs/demo.db``; run it again and it
-resumes (``--trials`` is the total; ``--more 20`` adds twenty).
+resumes (``--trials`` is the total; ``--more 20`` adds twenty). It ends with the command that
+shows the results, spelled so that it works in the shell it was started from.
 
     python examples/demo.py [--trials 40] [--more N] [--storage sqlite:///runs/demo.db]
+    make demo ARGS="--more 20"
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import shlex
+import shutil
 import sys
 from typing import Any
 
@@ -75,6 +79,26 @@ def describe(cfg: dict[str, Any]) -> str:
     return f"{m['kind']}({', '.join(parts)}){' +scale' if cfg['scale'] else ''}"
 
 
+def _here(path: str) -> str:
+    """``path`` as typed from the current directory (relative when it is below it)."""
+    rel = os.path.relpath(path)
+    return rel if not rel.startswith("..") else os.path.abspath(path)
+
+
+def hyperhop_command() -> str:
+    """How to run the ``hyperhop`` command from this shell: plain ``hyperhop`` when the one
+    on the PATH is this environment's, else its path (``.venv/bin/hyperhop``), else
+    ``python -m hyperhop.cli`` with this interpreter."""
+    bindir = os.path.dirname(sys.executable)  # not resolved: a venv's python is a link
+    script = os.path.join(bindir, "hyperhop")
+    if os.path.exists(script):
+        on_path = shutil.which("hyperhop")
+        if on_path and os.path.realpath(on_path) == os.path.realpath(script):
+            return "hyperhop"
+        return _here(script)
+    return f"{_here(sys.executable)} -m hyperhop.cli"
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--trials", type=int, default=40, help="total trials in the study (default 40)")
@@ -91,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     study = hh.Study(SPACE, direction="max", storage=args.storage, name=args.name, seed=args.seed)
     before = len(study.trials)
     if before:
-        print(f"Resuming study {study.name!r}: {before} trials already in {study.storage.url}")
+        print(f"Resumed study {study.name!r}: {before} trials already in {study.storage.url}")
     if args.more:
         study.optimize(objective, n_trials=args.more, n_trials_mode="increment")
     else:
@@ -108,7 +132,20 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(format_table(rows, ["#", "accuracy", "configuration", "seconds"]))
     print(f"\nBest: {describe(study.best.config)} with accuracy {study.best.value:.4f}")
-    print(f"Look again with: hyperhop show --storage {args.storage} --study {args.name}")
+    if before and len(trials) == before:
+        print(
+            f"Nothing new ran: the study already has the {args.trials} trials asked for "
+            "(--trials is the total). To add twenty more:\n"
+            f'    make demo ARGS="--more 20"      (or: {_here(sys.executable)} '
+            f"{_here(os.path.abspath(__file__))} --more 20)"
+        )
+    cli = hyperhop_command()
+    storage, name = shlex.quote(args.storage), shlex.quote(args.name)
+    print(f"\nResults are in {study.storage.url}. To look at them:")
+    print(f"    {cli} show --storage {storage} --study {name}")
+    if cli != "hyperhop" and "-m" not in cli:
+        activate = os.path.join(os.path.dirname(cli), "activate")
+        print(f"    (or run 'source {activate}' once, then 'hyperhop show ...')")
     return 0
 
 

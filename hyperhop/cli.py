@@ -18,6 +18,7 @@ import zlib
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from hyperhop import __version__
 from hyperhop.exceptions import HyperhopError
 from hyperhop.pruning import make_pruner
 from hyperhop.pruning.serialize import (
@@ -27,6 +28,7 @@ from hyperhop.pruning.serialize import (
     pruner_from_dict,
     read_record,
 )
+from hyperhop.space.serialize import space_for_reading
 from hyperhop.storage import Storage, get_storage
 from hyperhop.study.trials import TrialList
 from hyperhop.trial import Trial, TrialState
@@ -59,9 +61,11 @@ def best_trials(trials: Sequence[Trial], direction: str, top: int) -> list[Trial
 
 
 def _trials(store: Storage, name: str) -> tuple[Any, TrialList]:
+    """The study and its trials, which show their parameters as values (``trial.params``)."""
     info = store.get_study(name)
     trials, _ = store.get_trials(info.id)
-    return info, TrialList(trials)
+    space = space_for_reading(info.space)
+    return info, TrialList((t.attach(space) for t in trials), space=space)
 
 
 def cmd_studies(store: Storage, args: argparse.Namespace, out: TextIO) -> int:
@@ -74,6 +78,7 @@ def cmd_studies(store: Storage, args: argparse.Namespace, out: TextIO) -> int:
                 ",".join(s.info.directions),
                 s.n_trials,
                 c.get("COMPLETE", 0),
+                c.get("PRUNED", 0),
                 c.get("FAILED", 0),
                 c.get("RUNNING", 0),
                 c.get("QUEUED", 0),
@@ -84,7 +89,8 @@ def cmd_studies(store: Storage, args: argparse.Namespace, out: TextIO) -> int:
         return 0
     print(
         format_table(
-            rows, ["study", "directions", "trials", "complete", "failed", "running", "queued"]
+            rows,
+            ["study", "directions", "trials", "complete", "pruned", "failed", "running", "queued"],
         ),
         file=out,
     )
@@ -109,6 +115,7 @@ def cmd_show(store: Storage, args: argparse.Namespace, out: TextIO) -> int:
     best = best_trials(trials, info.directions[0], args.top)
     if not best:
         print("No completed trial yet.", file=out)
+        _print_failures(trials, out)
         return 0
     labels = sorted({k for t in best for k in t.params})
     rows = [
@@ -118,6 +125,27 @@ def cmd_show(store: Storage, args: argparse.Namespace, out: TextIO) -> int:
     print(f"Best {len(best)} trial(s):", file=out)
     print(format_table(rows, ["#", "value", *labels, "seconds"]), file=out)
     return 0
+
+
+def _print_failures(trials: Sequence[Trial], out: TextIO, top: int = 5) -> None:
+    """Why the failed trials failed (the commonest reasons first) and the last traceback."""
+    failed = [t for t in trials if t.state is TrialState.FAILED and t.error is not None]
+    if not failed:
+        return
+    reasons: dict[str, list[int]] = {}
+    for t in failed:
+        reasons.setdefault(str(t.error), []).append(t.number)
+    print(f"{len(failed)} trial(s) failed; the reasons, commonest first:", file=out)
+    ranked = sorted(reasons.items(), key=lambda kv: (-len(kv[1]), kv[1][0]))
+    for reason, numbers in ranked[:top]:
+        shown = ", ".join(f"#{n}" for n in numbers[:5]) + (", ..." if len(numbers) > 5 else "")
+        print(f"  {len(numbers)} x {reason}  (trials {shown})", file=out)
+    if len(ranked) > top:
+        print(f"  ... and {len(ranked) - top} other reason(s)", file=out)
+    last = next((t for t in reversed(failed) if t.error and t.error.traceback), None)
+    if last is not None and last.error is not None and last.error.traceback:
+        print(f"Traceback of the last failed trial (#{last.number}):", file=out)
+        print(last.error.traceback.rstrip(), file=out)
 
 
 def _pruning_line(definition: Any) -> str | None:
@@ -215,6 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="hyperhop", description="Look at, export and delete hyperhop studies."
     )
     p.add_argument("-v", "--verbose", action="store_true", help="log at INFO level")
+    p.add_argument("--version", action="version", version=f"hyperhop {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
 
     def add(name: str, help_: str, study: bool = True) -> argparse.ArgumentParser:

@@ -91,15 +91,18 @@ class TrialError:
 class Trial:
     """An immutable snapshot of one trial, as read from storage.
 
-    ``params`` is the flat assignment (label -> raw value); ``config`` is the nested config
-    the objective received (available when the trial came from a study).
+    ``params`` shows the parameters as a person reads them (flat, by label, values: a
+    choice's option rather than its index); ``config`` is the nested config the objective
+    received; ``assignment`` is the raw form samplers and storages work with (label -> raw
+    value; a choice's option index). ``params`` and ``config`` need the study's space, which
+    every trial a study returns has.
     """
 
     id: int
     number: int
     study_id: int
     state: TrialState
-    params: dict[str, Any]
+    assignment: dict[str, Any]
     values: tuple[float, ...] | None = None
     intermediate: dict[int, float] = field(default_factory=dict)
     user_attrs: dict[str, Any] = field(default_factory=dict)
@@ -132,26 +135,49 @@ class Trial:
         return self.owner
 
     @property
+    def params(self) -> dict[str, Any]:
+        """The parameters by label, as values (a choice's option, not its index)."""
+        cached = self.__dict__.get("_params")
+        if cached is None:
+            cached = self._need_space("params").values(self.assignment)
+            object.__setattr__(self, "_params", cached)
+        return cached
+
+    @property
     def config(self) -> Any:
-        """The config the objective received, rebuilt from ``params`` through the space."""
-        space: Space | None = self.__dict__.get("_space")
-        if space is None:
-            raise AttributeError("This trial is not attached to a study's space; use trial.params.")
+        """The config the objective received, rebuilt from the assignment through the space."""
         cached = self.__dict__.get("_config", _UNSET)
         if cached is _UNSET:
-            cached = space.to_config(self.params)
+            cached = self._need_space("config").to_config(self.assignment)
             object.__setattr__(self, "_config", cached)
         return cached
 
+    def _need_space(self, what: str) -> Space:
+        space: Space | None = self.__dict__.get("_space")
+        if space is None:
+            raise AttributeError(
+                f"trial.{what} needs the study's space, and this trial came straight from a "
+                "storage; read it through the study (study.trials, study.best), or use "
+                "trial.assignment (label -> raw value, a choice's option index)."
+            )
+        return space
+
     def attach(self, space: Space) -> Trial:
         """Let :attr:`config` use ``space`` (done by the study for every trial it returns)."""
-        object.__setattr__(self, "_space", space)
+        if self.__dict__.get("_space") is not space:
+            object.__setattr__(self, "_space", space)
+            self.__dict__.pop("_params", None)
+            self.__dict__.pop("_config", None)
         return self
 
     def __repr__(self) -> str:
         v = "" if self.values is None else f", value={self.value!r}"
         e = "" if self.error is None else f", error={self.error.reason!r}"
-        return f"Trial(number={self.number}, state={self.state.name}{v}{e}, params={self.params!r})"
+        if "_space" in self.__dict__:
+            shown = f"params={self.params!r}"
+        else:
+            shown = f"assignment={self.assignment!r}"
+        return f"Trial(number={self.number}, state={self.state.name}{v}{e}, {shown})"
 
 
 _UNSET = object()

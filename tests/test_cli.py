@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import csv
 import io
 import json
 import subprocess
@@ -85,3 +86,66 @@ def test_console_script_runs_with_core_dependencies(store: str) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert "Best" in proc.stdout
+
+
+def test_show_and_exports_give_choices_as_values(store: str) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "hyperhop.cli", "show", "--storage", store, "--study", "exp1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    lines = proc.stdout.splitlines()
+    header = next(line.split() for line in lines if line.startswith("#"))
+    rows = [line.split() for line in lines if line[:1].isdigit()]
+    assert rows and {r[header.index("k")] for r in rows} <= {"a", "b"}
+    _, text = run("export", "--storage", store, "--study", "exp1", "--format", "csv")
+    csv_rows = list(csv.DictReader(io.StringIO(text)))
+    assert {r["params.k"] for r in csv_rows} <= {"a", "b"} and len(csv_rows) == 8
+    _, text = run("export", "--storage", store, "--study", "exp1", "--format", "json")
+    assert {t["params"]["k"] for t in json.loads(text)} <= {"a", "b"}
+
+
+def cli(*argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "hyperhop.cli", *argv], capture_output=True, text=True, timeout=60
+    )
+
+
+def test_version() -> None:
+    proc = cli("--version")
+    assert proc.returncode == 0 and proc.stdout.strip() == f"hyperhop {hh.__version__}"
+
+
+def test_studies_counts_pruned_trials(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/p.db"
+    study = hh.Study({"x": hh.float(0, 1)}, storage=url, name="pruned")
+    for i in range(5):
+        t = study.ask()
+        if i < 2:
+            study.tell(t, hh.TrialState.PRUNED)
+        else:
+            study.tell(t, 1.0)
+    proc = cli("studies", "--storage", url)
+    header, _, row = proc.stdout.splitlines()[:3]
+    assert dict(zip(header.split(), row.split(), strict=True))["pruned"] == "2"
+    assert dict(zip(header.split(), row.split(), strict=True))["complete"] == "3"
+
+
+def _broken(cfg: dict) -> float:
+    return cfg["lrr"]  # a typo: every trial fails
+
+
+def test_show_explains_a_study_whose_trials_all_failed(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/f.db"
+    study = hh.Study({"lr": hh.float(0, 1)}, storage=url, name="broken")
+    with pytest.raises(Exception):  # noqa: B017 (how a broken study stops is not tested here)
+        study.optimize(_broken, n_trials=3, max_consecutive_failures=3, progress=False)
+    n = len(study.trials)
+    proc = cli("show", "--storage", url, "--study", "broken")
+    assert proc.returncode == 0, proc.stderr
+    text = proc.stdout
+    assert "No completed trial yet." in text
+    assert f"{n} x exception (KeyError): 'lrr'" in text
+    assert f"Traceback of the last failed trial (#{n - 1}):" in text
+    assert 'return cfg["lrr"]' in text and text.rstrip().endswith("KeyError: 'lrr'")

@@ -36,6 +36,7 @@ class Task:
     number: int
     config: Any
     params: Mapping[str, Any]
+    """The parameters by label, as values (``trial.params``)."""
 
 
 @dataclass

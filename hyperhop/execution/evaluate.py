@@ -33,8 +33,9 @@ class Pruned(Exception):
 
 
 class TrialContext:
-    """What ``objective(config, trial)`` receives: the trial's number, config and params,
-    and ``report``/``should_prune``, which reach the study wherever the objective runs."""
+    """What ``objective(config, trial)`` receives: the trial's number, config and params (by
+    label, as values), and ``report``/``should_prune``, which reach the study wherever the
+    objective runs."""
 
     def __init__(self, task: Task, relay: Relay) -> None:
         self.id = task.trial_id

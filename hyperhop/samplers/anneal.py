@@ -201,7 +201,7 @@ class AnnealSampler(SerialSampler):
             )
         if history.progress is None and rng.random() < self.seeding_ratio:
             return self._fresh(lambda _t: space.sample(rng), 1.0, digests.seen, space, rng)
-        base = digests.trial(best).params
+        base = digests.trial(best).assignment
         t = self.temperature(history.progress, rng)
         return self._fresh(
             lambda t: space.perturb(base, t, rng, redraw_choices=True, may_stay=True),

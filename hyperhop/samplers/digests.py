@@ -104,8 +104,8 @@ class TrialDigests:
         for i in np.flatnonzero(ids != self._ids[:n]).tolist():
             t = trials[i]
             old = self._objs[i]
-            if old is None or old.params is not t.params:
-                d = digest(t.params, self.labels)
+            if old is None or old.assignment is not t.assignment:
+                d = digest(t.assignment, self.labels)
                 if i < self.n and d != self.digests[i]:
                     rebuild = True
                 self.digests[i] = d

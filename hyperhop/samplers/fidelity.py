@@ -16,7 +16,7 @@ Example:
     >>> from hyperhop.samplers.base import History
     >>> from hyperhop.trial import Trial, TrialState
     >>> def t(n, curve, state):
-    ...     return Trial(n + 1, n, 1, TrialState[state], params={"x": 0.5},
+    ...     return Trial(n + 1, n, 1, TrialState[state], assignment={"x": 0.5},
     ...                  values=(curve[-1],), intermediate=dict(enumerate(curve)))
     >>> trials = [t(0, [3.0, 2.0, 1.0], "COMPLETE"), t(1, [2.5], "PRUNED"),
     ...           t(2, [2.8], "PRUNED")]

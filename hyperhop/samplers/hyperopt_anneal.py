@@ -98,7 +98,8 @@ class HyperoptAnnealSampler(SerialSampler):
             col = cols.get(spec.label)
             if col is None:
                 rows = np.array(
-                    [i for i in range(table.n) if spec.label in table.trial(i).params], dtype=int
+                    [i for i in range(table.n) if spec.label in table.trial(i).assignment],
+                    dtype=int,
                 )
             else:
                 probe = col.col if isinstance(col, CategoricalColumn) else col.cols.start
@@ -109,7 +110,7 @@ class HyperoptAnnealSampler(SerialSampler):
             s = self.shrinking(len(rows))
             ref = self._reference(rows, picked, loss, rng)
             if col is None:
-                out[spec.label] = spec.param.mutate(table.trial(ref).params[spec.label], s, rng)
+                out[spec.label] = spec.param.mutate(table.trial(ref).assignment[spec.label], s, rng)
             elif isinstance(col, CategoricalColumn):
                 p = s * col.p
                 p[int(X[ref, col.col])] += 1.0 - s

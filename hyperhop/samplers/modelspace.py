@@ -310,9 +310,9 @@ def observe(history: History, ms: ModelSpace) -> Observations:
             lo = np.nanmin(np.where(np.isfinite(Y), Y, np.nan), axis=0)
             Y = np.where(Y == -np.inf, lo, Y)
         Y = np.nan_to_num(Y, nan=0.0, neginf=0.0)
-    X = ms.encode([t.params for t in done])
-    X_failed = ms.encode([t.params for t in failed])
-    X_pending = ms.encode([t.params for t in pending])
+    X = ms.encode([t.assignment for t in done])
+    X_failed = ms.encode([t.assignment for t in failed])
+    X_pending = ms.encode([t.assignment for t in pending])
     return Observations(X, Y, X_failed, X_pending, done, failed, violations(done))
 
 
@@ -362,7 +362,7 @@ def fallback(
                 best = t
     space = history.space
     return [
-        space.perturb(best.params, 0.1, rng) if best is not None and rng.random() < 0.5
+        space.perturb(best.assignment, 0.1, rng) if best is not None and rng.random() < 0.5
         else space.sample(rng)
         for _ in range(n)
     ]  # fmt: skip

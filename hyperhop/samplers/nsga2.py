@@ -209,9 +209,9 @@ class NSGA2Sampler(SerialSampler):
         if pop is None:
             return self._fresh_sample(space, rng, seen)
         for _ in range(self.max_retries):
-            a = pop.trials[self._tournament(pop, rng)].params
+            a = pop.trials[self._tournament(pop, rng)].assignment
             if rng.random() < self.crossover_prob:
-                b = pop.trials[self._tournament(pop, rng)].params
+                b = pop.trials[self._tournament(pop, rng)].assignment
             else:
                 b = a
             child = self._child(space, a, b, rng)

@@ -104,6 +104,17 @@ class Parameter(Arithmetic, abc.ABC):
         """The raw value for a value found in a config (inverse of :meth:`to_value`)."""
         return value
 
+    def display_value(self, value: Raw) -> Any:
+        """The value a person reads in ``trial.params``, tables and exports (by default the
+        value the objective sees)."""
+        return self.to_value(value)
+
+    def display_values(self, values: list[Raw]) -> list[Any]:
+        """:meth:`display_value` of each raw value (None stays None: an inactive parameter);
+        a subclass whose raw values read as they are returns the list itself."""
+        show = self.display_value
+        return [None if v is None else show(v) for v in values]
+
     def default(self) -> Raw | None:
         """A central raw value (PyHopper's initial solution), or None when there is none."""
         return None

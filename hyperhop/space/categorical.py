@@ -190,6 +190,26 @@ class Choice(_Categorical):
     def to_value(self, value: Raw) -> Any:
         return self.options[int(value)]
 
+    def display_value(self, value: Raw) -> Any:
+        """The option itself; for a dict option, its constant entries (a single one as its
+        value: ``"svm"`` for ``{"kind": "svm", "C": hh.float(...)}``); for an option made only
+        of parameters, its index (the parameters show under their own labels)."""
+        i = int(value)
+        opt = self.options[i]
+        if isinstance(opt, dict):
+            consts = {k: v for k, v in opt.items() if not has_parameters(v)}
+            if len(consts) == 1:
+                return next(iter(consts.values()))
+            return consts or i
+        return i if self._nested[i] else opt
+
+    def display_values(self, values: list[Raw]) -> list[Any]:
+        table = [self.display_value(i) for i in range(self._n)]
+        try:  # every trial has this choice (the common case)
+            return list(map(table.__getitem__, values))
+        except TypeError:
+            return [None if v is None else table[v] for v in values]
+
     def index_of(self, value: Any) -> int | None:
         """The index of a constant option equal to ``value`` (None when there is none)."""
         for i, opt in enumerate(self.options):

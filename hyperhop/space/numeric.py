@@ -232,8 +232,11 @@ class Float(_Numeric):
         return self._pack(self._decoded(np.asarray(x, dtype=float)))
 
     def _decoded(self, x: np.ndarray) -> np.ndarray:
-        """The values of the encodings ``x``, unpacked."""
-        return self._from_latent(self._a + x * (self._b - self._a))
+        """The values of the encodings ``x``, unpacked; 0 and 1 decode to the exact bounds
+        (the arithmetic alone gives ``exp(log(1e-6))``, not ``1e-6``)."""
+        u = self._a + x * (self._b - self._a)
+        v = np.exp(u) if self.log else u
+        return self._finish(np.where(x <= 0.0, self.low, np.where(x >= 1.0, self.high, v)))
 
     @property
     def rounds(self) -> bool:
@@ -276,6 +279,11 @@ class Float(_Numeric):
         if self.shape is not None:
             return value.astype(np.int64) if self.as_int else value
         return int(value) if self.as_int else float(value)
+
+    def display_values(self, values: list[Raw]) -> list[Any]:
+        if self.shape is None and not self.as_int:
+            return values
+        return super().display_values(values)
 
     def from_value(self, value: Any) -> Raw:
         if self.shape is not None:
@@ -512,6 +520,9 @@ class Int(_Numeric):
     def to_value(self, value: Raw) -> Any:
         return value if self.shape is not None else int(value)
 
+    def display_values(self, values: list[Raw]) -> list[Any]:
+        return values if self.shape is None else super().display_values(values)
+
     def from_value(self, value: Any) -> Raw:
         if self.shape is not None:
             return np.asarray(value, dtype=np.int64)
@@ -611,6 +622,9 @@ class Normal(_Numeric):
 
     def to_value(self, value: Raw) -> Any:
         return float(value)
+
+    def display_values(self, values: list[Raw]) -> list[Any]:
+        return values
 
     def from_value(self, value: Any) -> Raw:
         return float(value) if isinstance(value, (int, float, np.integer, np.floating)) else value

@@ -78,3 +78,22 @@ def space_from_definition(definition: Any) -> Space:
             "The stored space has constraints (code); pass the space to load_study()."
         )
     return Space(_template(definition["template"]))
+
+
+def space_for_reading(definition: Any) -> Space:
+    """A space that shows a stored study's trials as values (``trial.params``) without the
+    code that defined it: the stored space itself when it can be rebuilt, else one with every
+    parameter that can be (a parameter that cannot keeps its raw value; ``trial.config``
+    needs the full space, so use this for reading only)."""
+    try:
+        return space_from_definition(definition)
+    except (InvalidSpaceError, KeyError, TypeError, ValueError):
+        pass
+    entries = definition.get("params", []) if isinstance(definition, dict) else []
+    flat: dict[str, Parameter] = {}
+    for i, entry in enumerate(entries):
+        try:
+            flat[str(i)] = _param({**entry["def"], "label": entry["label"]})
+        except (InvalidSpaceError, KeyError, TypeError, ValueError):
+            continue
+    return Space(flat)

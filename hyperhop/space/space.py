@@ -539,6 +539,23 @@ class Space:
                 f"The assignment lacks the active parameter {e.args[0]!r}."
             ) from None
 
+    def values(self, assignment: Mapping[str, Any]) -> dict[str, Any]:
+        """The assignment as a person reads it: label -> value (a choice's option, not its
+        index); labels this space does not know are kept as they are.
+
+        Example:
+            >>> import hyperhop as hh
+            >>> hh.Space({"depth": hh.choice(4, 8), "scale": hh.choice(True, False)}).values(
+            ...     {"depth": 1, "scale": 0})
+            {'depth': 8, 'scale': True}
+        """
+        by_label = self._by_label
+        out: dict[str, Any] = {}
+        for k, v in assignment.items():
+            spec = by_label.get(k)
+            out[k] = v if spec is None else spec.param.display_value(v)
+        return out
+
     def from_config(self, config: Any, *, partial: bool = False) -> Assignment:
         """The flat assignment behind a config (``partial``: missing keys are allowed)."""
         out: Assignment = {}

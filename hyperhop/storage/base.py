@@ -112,7 +112,7 @@ class Storage(abc.ABC):
         study_id: int,
         *,
         state: TrialState,
-        params: Mapping[str, Any],
+        assignment: Mapping[str, Any],
         owner: str | None = None,
         enqueue_key: str | None = None,
         retried_from: int | None = None,

@@ -475,7 +475,7 @@ class JournalStorage(Storage):
         study_id: int,
         *,
         state: TrialState,
-        params: Mapping[str, Any],
+        assignment: Mapping[str, Any],
         owner: str | None = None,
         enqueue_key: str | None = None,
         retried_from: int | None = None,
@@ -495,7 +495,7 @@ class JournalStorage(Storage):
                 "trial": tid,
                 "number": len(st.trials[study_id]),
                 "state": state.value,
-                "params": dict(params),
+                "params": dict(assignment),
                 "time": time.time(),
             }
             if owner is not None and state is TrialState.RUNNING:

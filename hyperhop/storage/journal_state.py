@@ -203,7 +203,7 @@ class JournalState:
                 number=number,
                 study_id=sid,
                 state=state,
-                params=params,
+                assignment=params,
                 system_attrs=system_attrs,
                 owner=owner if running else None,
                 heartbeat=now if running else None,

@@ -21,12 +21,13 @@ _SCALARS = frozenset((float, int, str, bool, type(None)))
 
 def _evolve(t: Any, **changes: Any) -> Any:
     """``dataclasses.replace`` for snapshots, without its per-call introspection (hot path);
-    private caches (the attached space, the built config) are not carried over."""
+    private caches (the attached space, the built config and params) are not carried over."""
     if type(t) is not Trial:
         return dataclasses.replace(t, **changes)
     d = t.__dict__.copy()
     d.pop("_space", None)
     d.pop("_config", None)
+    d.pop("_params", None)
     d.update(changes)
     new = object.__new__(Trial)
     object.__setattr__(new, "__dict__", d)
@@ -173,7 +174,7 @@ class MemoryStorage(Storage):
         study_id: int,
         *,
         state: TrialState,
-        params: Mapping[str, Any],
+        assignment: Mapping[str, Any],
         owner: str | None = None,
         enqueue_key: str | None = None,
         retried_from: int | None = None,
@@ -193,7 +194,7 @@ class MemoryStorage(Storage):
                 number=len(self._trials[study_id]),
                 study_id=study_id,
                 state=state,
-                params=_copy_json(params if type(params) is dict else dict(params)),
+                assignment=_copy_json(assignment if type(assignment) is dict else dict(assignment)),
                 system_attrs=_copy_json(dict(system_attrs)) if system_attrs else {},
                 owner=owner if running else None,
                 heartbeat=now if running else None,

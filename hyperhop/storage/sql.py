@@ -376,7 +376,7 @@ def row_to_trial(row: Sequence[Any], source: str = "storage") -> Trial:
         study_id=int(row[1]),
         number=int(row[2]),
         state=state,
-        params=params,
+        assignment=params,
         values=values,
         intermediate=intermediate,
         user_attrs=user_attrs,
@@ -590,7 +590,7 @@ class SQLStorage(Storage):
         study_id: int,
         *,
         state: TrialState,
-        params: Mapping[str, Any],
+        assignment: Mapping[str, Any],
         owner: str | None = None,
         enqueue_key: str | None = None,
         retried_from: int | None = None,
@@ -599,7 +599,7 @@ class SQLStorage(Storage):
         if state not in (TrialState.QUEUED, TrialState.RUNNING):
             raise ValueError(f"A new trial is QUEUED or RUNNING, not {state.name}.")
         running = state is TrialState.RUNNING
-        params_text = codec.dumps(dict(params))
+        params_text = codec.dumps(dict(assignment))
         sys_text = codec.dumps(dict(system_attrs or {}))
         owner = check_text(owner, "trial owner") if running and owner is not None else None
         h = None if enqueue_key is None else name_hash(check_text(enqueue_key, "enqueue key"))
@@ -633,7 +633,7 @@ class SQLStorage(Storage):
                 number=n_trials - 1,
                 study_id=study_id,
                 state=state,
-                params=_json_dict(params_text),
+                assignment=_json_dict(params_text),
                 system_attrs=_json_dict(sys_text),
                 owner=owner,
                 heartbeat=now,

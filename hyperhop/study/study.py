@@ -309,7 +309,7 @@ class Study:
     def trials(self) -> TrialList:
         """Every trial, ordered by number (fresh from storage)."""
         self._cache.refresh()
-        return TrialList(t.attach(self.space) for t in self._cache.all())
+        return TrialList((t.attach(self.space) for t in self._cache.all()), space=self.space)
 
     @property
     def best(self) -> Trial:
@@ -393,7 +393,7 @@ class Study:
     def reap(self) -> list[Trial]:
         """Fail RUNNING trials whose worker died or stopped beating; re-queue them if
         ``max_retries`` allows. Runs at start-up and before every ask."""
-        return self._reap(recheck=0.0)
+        return [t.attach(self.space) for t in self._reap(recheck=0.0)]
 
     def _reap(self, recheck: float) -> list[Trial]:
         """:meth:`reap`; before an ask, a local worker found alive less than ``recheck``
@@ -424,7 +424,7 @@ class Study:
                 q = self.storage.create_trial(
                     self.id,
                     state=TrialState.QUEUED,
-                    params=t.params,
+                    assignment=t.assignment,
                     retried_from=t.number,
                     enqueue_key=f"retry:{t.id}",
                 )
@@ -465,9 +465,9 @@ class Study:
         if trial is None:
             trials = self._cache.view() if self._lag is None else self._lagged_view(self._lag)
             history = self._history(trials)
-            params = self.sampler.suggest(history)
+            assignment = self.sampler.suggest(history)
             trial = self.storage.create_trial(
-                self.id, state=TrialState.RUNNING, params=params, owner=self.owner
+                self.id, state=TrialState.RUNNING, assignment=assignment, owner=self.owner
             )
         self._cache.put(trial)
         if self._heartbeat is not None:
@@ -622,9 +622,9 @@ class Study:
         if key == "auto":
             key = "config:" + codec.dumps(partial)
         n = len(self._cache)
-        params = self.space.complete(partial, self.sampler.rng_for(10**9 + n))
+        assignment = self.space.complete(partial, self.sampler.rng_for(10**9 + n))
         trial = self.storage.create_trial(
-            self.id, state=TrialState.QUEUED, params=params, enqueue_key=key
+            self.id, state=TrialState.QUEUED, assignment=assignment, enqueue_key=key
         )
         self._cache.put(trial)
         return trial.attach(self.space)

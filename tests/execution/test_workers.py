@@ -147,7 +147,7 @@ def test_a_total_budget_counts_trials_other_workers_run(tmp_path: Path) -> None:
     study = hh.Study(SPACE, storage=url, name="shared", algo="random", seed=SEED)
     params = dict(reference()[0][1])
     other = study.storage.create_trial(
-        study.id, state=TrialState.RUNNING, params=params, owner="elsewhere:1:1"
+        study.id, state=TrialState.RUNNING, assignment=params, owner="elsewhere:1:1"
     )
     study.ask()  # this process's own trial, outside the loop
     t0 = time.monotonic()

@@ -32,7 +32,7 @@ def trial(
         number=number,
         study_id=1,
         state=st,
-        params={"x": 0.5},
+        assignment={"x": 0.5},
         values=None if value is None else (float(value),),
         intermediate={int(k): float(v) for k, v in inter.items()},
     )

@@ -117,7 +117,7 @@ def test_workers_given_one_seed_propose_different_configs(backend: Backend, tmp_
     _run_together(backend, tmp_path, 4, "one-seed", 15, "sleep10ms", mode="increment", seed=0)
     trials = check_invariants(backend.open(), "one-seed")
     assert len(trials) == 60
-    distinct = {json.dumps(t.params, sort_keys=True) for t in trials}
+    distinct = {json.dumps(t.assignment, sort_keys=True) for t in trials}
     assert len(distinct) >= len(trials) - 3, f"{len(trials) - len(distinct)} repeated configs"
 
 
@@ -134,7 +134,7 @@ def _key(cfg: dict[str, Any]) -> tuple[float, int, str]:
 
 def _param_key(t: Trial) -> tuple[float, int, str]:
     """``_key`` of a stored trial (its flat params hold the choice's index)."""
-    p = t.params
+    p = t.assignment
     return (round(float(p["x"]), 9), int(p["y"]), "abc"[int(p["c"])])
 
 
@@ -223,7 +223,7 @@ def test_sixteen_threads_and_a_reader(backend: Backend) -> None:
             while not done.is_set():
                 trials = study.trials
                 for t in trials:
-                    _ = (t.params, t.user_attrs, t.values, t.state, t.error)
+                    _ = (t.assignment, t.user_attrs, t.values, t.state, t.error)
                     if t.state.is_finished and len(held) < 2000:
                         held.append((t, fingerprint(t)))
                     if t.state is TrialState.COMPLETE:

@@ -89,7 +89,7 @@ def test_driver_sigkill_mid_study_then_rerun(backend: Backend, tmp_path: Path) -
     assert reaped.state is TrialState.FAILED
     assert reaped.error is not None and reaped.error.reason == FailReason.STALE.value
     assert str(first.pid) in reaped.error.message and "no longer running" in reaped.error.message
-    assert reaped.params == running.params
+    assert reaped.assignment == running.assignment
     assert [t.state for t in trials[KILL_AFTER + 1 :]] == [TrialState.COMPLETE] * (
         N_TRIALS - KILL_AFTER
     )
@@ -118,7 +118,7 @@ def test_sigkilled_trial_is_retried_with_retried_from(backend: Backend, tmp_path
     assert len(retries) == 1
     retry = retries[0]
     assert retry.retried_from == hang and retry.state is TrialState.COMPLETE
-    assert retry.params == trials[hang].params
+    assert retry.assignment == trials[hang].assignment
 
 
 # --------------------------------------------------------------------------- scenario 5
@@ -207,11 +207,13 @@ def test_seeded_resume_equivalence_random_sampler(backend: Backend, tmp_path: Pa
     assert [t.state for t in a] == [TrialState.COMPLETE] * n
     assert count(b, TrialState.COMPLETE) == n and len(b) == n + 1
     # the first 20 are the same trials, values included
-    assert [(t.params, t.values) for t in b[:cut]] == [(t.params, t.values) for t in a[:cut]]
+    assert [(t.assignment, t.values) for t in b[:cut]] == [
+        (t.assignment, t.values) for t in a[:cut]
+    ]
     # the interrupted trial had trial 20's draw; every later number has the same draw too
-    assert b[cut].state is TrialState.FAILED and b[cut].params == a[cut].params
-    assert [(t.params, t.values) for t in b[cut + 1 : n]] == [
-        (t.params, t.values) for t in a[cut + 1 : n]
+    assert b[cut].state is TrialState.FAILED and b[cut].assignment == a[cut].assignment
+    assert [(t.assignment, t.values) for t in b[cut + 1 : n]] == [
+        (t.assignment, t.values) for t in a[cut + 1 : n]
     ]
 
 
@@ -322,11 +324,11 @@ def test_ctrl_c_right_after_begin_leaves_sqlite_usable(tmp_path: Path) -> None:
     proxy = _CtrlCAfterBegin(real)
     store._connection = lambda: proxy  # type: ignore[method-assign]
     with pytest.raises(KeyboardInterrupt):
-        store.create_trial(info.id, state=TrialState.RUNNING, params={}, owner="h:1:1")
+        store.create_trial(info.id, state=TrialState.RUNNING, assignment={}, owner="h:1:1")
     assert not real.in_transaction, "the interrupted transaction was left open"
-    store.create_trial(info.id, state=TrialState.RUNNING, params={}, owner="h:1:1")
+    store.create_trial(info.id, state=TrialState.RUNNING, assignment={}, owner="h:1:1")
     other = SQLiteStorage(url + "?timeout=2")
-    other.create_trial(info.id, state=TrialState.QUEUED, params={})
+    other.create_trial(info.id, state=TrialState.QUEUED, assignment={})
 
 
 class _LostConnectionOnInterrupt(MemoryStorage):
@@ -406,8 +408,8 @@ def test_grid_resume_evaluates_no_point_twice(backend: Backend, tmp_path: Path) 
     second = spawn_worker(backend.url, "resumed", n, "hang_at", hang_at=cut, **opts)
     assert second.wait(60) == 0, second.describe()
     store = backend.open()
-    a = [t.params for t in check_invariants(store, "plain") if t.state is TrialState.COMPLETE]
-    b = [t.params for t in check_invariants(store, "resumed") if t.state is TrialState.COMPLETE]
+    a = [t.assignment for t in check_invariants(store, "plain") if t.state is TrialState.COMPLETE]
+    b = [t.assignment for t in check_invariants(store, "resumed") if t.state is TrialState.COMPLETE]
     assert len(a) == len(b) == n
     keys = [tuple(sorted(p.items())) for p in b]
     assert len(set(keys)) == n, "a grid point was evaluated twice"

@@ -93,7 +93,7 @@ def test_hostile_study_names_labels_and_attr_keys_round_trip(
         trials = check_invariants(store, name)
         assert count(trials, TrialState.COMPLETE) == 2
         for t in trials:
-            assert list(t.params) == list(space)
+            assert list(t.assignment) == list(space)
             assert t.user_attrs == attrs
         assert set(loaded.best.config) == set(LABELS)
 

@@ -220,7 +220,7 @@ def test_samplers_keep_working_with_inf_nan_and_failures_in_history(algo: str) -
     study.optimize(objective, n_trials=20, progress=False)
     trials = check_invariants(study.storage, study.name, space=SPACE)
     assert count(trials, TrialState.COMPLETE) == 20
-    assert all(_in_space(t.params) for t in trials)
+    assert all(_in_space(t.assignment) for t in trials)
     assert study.best.value == -math.inf
 
 
@@ -232,4 +232,4 @@ def test_samplers_survive_a_history_of_failures_only(algo: str) -> None:
     with pytest.raises(TooManyFailuresError):
         study.optimize(_always_nan, n_trials=50, progress=False)
     trials = check_invariants(study.storage, study.name, space=SPACE)
-    assert len(trials) == 20 and all(_in_space(t.params) for t in trials)
+    assert len(trials) == 20 and all(_in_space(t.assignment) for t in trials)

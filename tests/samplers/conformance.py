@@ -152,8 +152,8 @@ class SamplerConformance:
     @staticmethod
     def assert_valid(space: hh.Space, trials: list[Trial]) -> None:
         for t in trials:
-            space.validate(t.params)
-            assert space.is_feasible(t.params), t.params
+            space.validate(t.assignment)
+            assert space.is_feasible(t.assignment), t.assignment
 
     # -- registration
     def test_registered_name(self) -> None:
@@ -168,7 +168,7 @@ class SamplerConformance:
         runs = []
         for _ in range(2):
             s = self.run(self.study(mixed_space(), seed=7), mixed_objective, 30)
-            runs.append([key(t.params) for t in s.trials])
+            runs.append([key(t.assignment) for t in s.trials])
         assert len(runs[0]) == 30
         assert runs[0] == runs[1]
 
@@ -177,7 +177,7 @@ class SamplerConformance:
             pytest.skip("a deterministic sampler")
         a = self.run(self.study(quadratic_space(), seed=1), quadratic, 25)
         b = self.run(self.study(quadratic_space(), seed=2), quadratic, 25)
-        assert [key(t.params) for t in a.trials] != [key(t.params) for t in b.trials]
+        assert [key(t.assignment) for t in a.trials] != [key(t.assignment) for t in b.trials]
 
     # -- the space
     def test_respects_a_mixed_conditional_space(self) -> None:
@@ -185,7 +185,7 @@ class SamplerConformance:
         s = self.run(self.study(space, seed=3), mixed_objective, 45)
         self.assert_valid(space, list(s.trials))
         # Both branches of the top-level choice get explored.
-        assert {t.params["model"] for t in s.trials} == {0, 1}
+        assert {t.assignment["model"] for t in s.trials} == {0, 1}
 
     def test_respects_constraints(self) -> None:
         space = constrained_space()
@@ -196,7 +196,7 @@ class SamplerConformance:
         space = custom_space()
         s = self.run(self.study(space, seed=5), lambda c: c["x"] ** 2 + c["odd"] / 100, 35)
         self.assert_valid(space, list(s.trials))
-        assert all(t.params["odd"] % 2 == 1 for t in s.trials)
+        assert all(t.assignment["odd"] % 2 == 1 for t in s.trials)
 
     def test_maximize(self) -> None:
         space = quadratic_space(2)
@@ -245,7 +245,7 @@ class SamplerConformance:
             t = study.ask()
             study.tell(t, quadratic(t.config))
         pending = [study.ask() for _ in range(4)]
-        assert len({key(t.params) for t in pending}) == 4
+        assert len({key(t.assignment) for t in pending}) == 4
         assert all(t.state is TrialState.RUNNING for t in pending)
         self.assert_valid(space, pending)
 
@@ -255,7 +255,7 @@ class SamplerConformance:
         study.enqueue({"x0": 1.3, "x1": 1.3, "x2": 1.3})
         self.run(study, quadratic, 25)
         trials = list(study.trials)
-        assert trials[0].params == {"x0": 1.3, "x1": 1.3, "x2": 1.3}
+        assert trials[0].assignment == {"x0": 1.3, "x1": 1.3, "x2": 1.3}
         assert study.best_value == 0.0
         assert len(trials) == 25
         self.assert_valid(space, trials)
@@ -278,7 +278,7 @@ class SamplerConformance:
         self.assert_valid(space, resumed)
         if type(self.make(0)).resume_deterministic:
             whole = self.run(self.study(space, seed=21), mixed_objective, 32)
-            assert [key(t.params) for t in resumed] == [key(t.params) for t in whole.trials]
+            assert [key(t.assignment) for t in resumed] == [key(t.assignment) for t in whole.trials]
 
     # -- quality (loose)
     def test_beats_random_on_a_quadratic(self) -> None:

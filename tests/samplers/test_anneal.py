@@ -73,12 +73,12 @@ def test_pyhopper_schedule_random_phase_is_the_first_quarter_of_the_budget() -> 
     study = hh.Study(space, algo=pyhopper, seed=3)
     study.optimize(quadratic, n_trials=40, progress=False)
     trials = list(study.trials)
-    assert trials[0].params == space.default()
+    assert trials[0].assignment == space.default()
     sampler = AnnealSampler(3)
     for t in trials[1:10]:  # progress < 0.25: random draws, as the random sampler's
-        assert t.params == space.sample(sampler.rng_for(t.number))
+        assert t.assignment == space.sample(sampler.rng_for(t.number))
     # afterwards: neighbours of the best so far, never a repeat
-    assert len({key(t.params) for t in trials}) == 40
+    assert len({key(t.assignment) for t in trials}) == 40
     assert study.best_value < min(quadratic(t.config) for t in trials[:10])
 
 
@@ -87,18 +87,18 @@ def test_default_random_phase_is_15_percent_of_sobol_points() -> None:
     study = hh.Study(space, algo=AnnealSampler(3), seed=3)
     study.optimize(quadratic, n_trials=40, progress=False)
     trials = list(study.trials)
-    assert trials[0].params == space.default()
+    assert trials[0].assignment == space.default()
     seeds = trials[1:6]  # progress < 0.15: points 1..5 of a scrambled Sobol' sequence
     sobol = SobolSampler(3)
     for t in seeds:
-        assert t.params == space.decode(sobol.point(space.dim, t.number))
+        assert t.assignment == space.decode(sobol.point(space.dim, t.number))
     # a Sobol' sequence puts one of its first 8 points (0..7) in each eighth of every axis
     # (points 1..5 here: 5 different eighths)
     for label in space.labels:
-        unit = [float(space[label].param.encode(t.params[label])[0]) for t in seeds]
+        unit = [float(space[label].param.encode(t.assignment[label])[0]) for t in seeds]
         assert len({int(u * 8) for u in unit}) == 5
     # then local search: neighbours of the best so far, never a repeat
-    assert len({key(t.params) for t in trials}) == 40
+    assert len({key(t.assignment) for t in trials}) == 40
     assert study.best_value < min(quadratic(t.config) for t in trials[:6])
     # another stream (a parallel worker) gets other points
     other = AnnealSampler(3)
@@ -151,7 +151,7 @@ def test_without_a_budget_the_random_phase_counts_trials() -> None:
         study.tell(t, quadratic(t.config))
     trials = list(study.trials)
     for t in trials[1:12]:
-        assert t.params == space.sample(s.rng_for(t.number))
+        assert t.assignment == space.sample(s.rng_for(t.number))
     assert AnnealSampler(1, n_random=3).in_random_phase(History(space, ("min",), trials[:2]))
 
 
@@ -166,8 +166,8 @@ def test_duplicates_raise_the_temperature_by_5_percent_up_to_1() -> None:
     study = hh.Study(space, algo=AnnealSampler(0, n_random=2, start_at_default=False), seed=0)
     for _ in range(4):
         t = study.ask()
-        study.tell(t, float(t.params["c"]))
-    assert len({t.params["c"] for t in study.trials}) == 4
+        study.tell(t, float(t.assignment["c"]))
+    assert len({t.assignment["c"] for t in study.trials}) == 4
     assert seen and all(t < 1.0 for t in seen)
     ratios = [b / a for a, b in zip(seen, seen[1:], strict=False) if b > a]
     assert ratios and np.allclose(ratios, 1.05)
@@ -177,7 +177,7 @@ def test_no_duplicates_in_a_small_finite_space() -> None:
     space = hh.Space({"a": hh.choice("x", "y", "z"), "b": hh.int(0, 3), "c": hh.choice(1, 2, 3)})
     study = hh.Study(space, algo=AnnealSampler(2), seed=2)
     study.optimize(lambda c: c["b"] + c["c"], n_trials=30, progress=False)
-    assert len({key(t.params) for t in study.trials}) == 30
+    assert len({key(t.assignment) for t in study.trials}) == 30
 
 
 def test_start_from_given_configurations() -> None:
@@ -186,12 +186,12 @@ def test_start_from_given_configurations() -> None:
     study = hh.Study(space, algo=AnnealSampler(4, start_from=starts), seed=4)
     study.optimize(quadratic, n_trials=12, progress=False)
     trials = list(study.trials)
-    assert trials[0].params == starts[0]
-    assert trials[1].params["x0"] == 2.0
-    best = trials[0].params
+    assert trials[0].assignment == starts[0]
+    assert trials[1].assignment["x0"] == 2.0
+    best = trials[0].assignment
     # no random phase: the third trial is a neighbour of the best start (at
     # T = 0.8 - 0.6 * 2/12 = 0.7, round(7.0) = 7 of the 10 parameters move)
-    assert sum(trials[2].params[k] == best[k] for k in best) == 3
+    assert sum(trials[2].assignment[k] == best[k] for k in best) == 3
 
 
 def test_start_from_must_be_a_list() -> None:
@@ -243,8 +243,8 @@ def test_array_parameter_with_a_million_entries() -> None:
     study = hh.Study(space, algo=AnnealSampler(0, n_random=2), seed=0)
     for _ in range(5):
         t = study.ask()
-        study.tell(t, float(np.mean(t.params["w"] ** 2)) + t.params["b"])
+        study.tell(t, float(np.mean(t.assignment["w"] ** 2)) + t.assignment["b"])
     trials = list(study.trials)
-    assert len({digest(t.params) for t in trials}) == 5
+    assert len({digest(t.assignment) for t in trials}) == 5
     for t in trials:
-        space.validate(t.params)
+        space.validate(t.assignment)

@@ -199,7 +199,7 @@ def test_constant_liar_spreads_parallel_suggestions() -> None:
     space = {"x": hh.float(-5, 5), "y": hh.float(-5, 5)}
     study = filled(hh.Study(space, algo=CBOSampler(0)), 20)
     pending = [study.ask() for _ in range(6)]
-    P = np.array([[t.params["x"], t.params["y"]] for t in pending])
+    P = np.array([[t.assignment["x"], t.assignment["y"]] for t in pending])
     d = np.sqrt(((P[:, None] - P[None]) ** 2).sum(-1))[np.triu_indices(6, 1)]
     assert d.min() > 1e-6
     assert len({(round(p[0], 9), round(p[1], 9)) for p in P}) == 6
@@ -266,7 +266,7 @@ def test_hidden_constraint_is_learned() -> None:
         study = hh.Study({"x": hh.float(0, 1), "y": hh.float(0, 1)}, algo=CBOSampler(seed))
         study.optimize(f, n_trials=50, progress=False, max_consecutive_failures=None)
         late = list(study.trials)[30:]
-        inside.append(np.mean([t.params["x"] <= 0.5 for t in late]))
+        inside.append(np.mean([t.assignment["x"] <= 0.5 for t in late]))
         assert study.best_value < -0.45
     assert np.mean(inside) >= 0.75, inside
 
@@ -293,7 +293,7 @@ def test_explicit_constraints_and_optimum_on_the_boundary() -> None:
     )
     study = hh.Study(space, algo=CBOSampler(3))
     study.optimize(lambda c: (c["x"] - 0.7) ** 2 + (c["y"] - 0.7) ** 2, n_trials=50, progress=False)
-    assert all(t.params["x"] + t.params["y"] <= 1 for t in study.trials)
+    assert all(t.assignment["x"] + t.assignment["y"] <= 1 for t in study.trials)
     assert study.best_value < 0.08 + 0.02  # the best feasible value is 0.08
 
 

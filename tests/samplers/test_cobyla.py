@@ -54,7 +54,7 @@ def test_proposes_the_points_scipy_cobyla_evaluates() -> None:
         n_trials=n,
         progress=False,
     )
-    got = np.array([[(t.params[f"x{i}"] + 2) / 4 for i in range(d)] for t in study.trials])
+    got = np.array([[(t.assignment[f"x{i}"] + 2) / 4 for i in range(d)] for t in study.trials])
     np.testing.assert_allclose(got, np.array(asked), atol=1e-9)
 
 
@@ -62,14 +62,14 @@ def test_restarts_after_converging_and_keeps_proposing_new_points() -> None:
     study = hh.Study(quadratic_space(2), algo=CobylaSampler(0, rhoend=1e-3), seed=0)
     study.optimize(quadratic, n_trials=150, progress=False)
     assert study.best_value < 1e-4
-    points = {(t.params["x0"], t.params["x1"]) for t in study.trials}
+    points = {(t.assignment["x0"], t.assignment["x1"]) for t in study.trials}
     assert len(points) > 140  # the restarts and the final perturbations keep moving
 
 
 def test_parallel_workers_get_different_points_and_converge() -> None:
     study = hh.Study(quadratic_space(4), algo="cobyla", seed=0)
     study.optimize(quadratic, n_trials=80, n_jobs=4, progress=False)
-    keys = {tuple(sorted(t.params.items())) for t in study.trials}
+    keys = {tuple(sorted(t.assignment.items())) for t in study.trials}
     assert len(keys) == 80
     assert study.best_value < 0.05
 
@@ -81,7 +81,7 @@ def test_steers_away_from_points_that_break_the_constraints() -> None:
     )
     study = hh.Study(space, algo="cobyla", seed=0)
     study.optimize(lambda c: (c["x"] - 1) ** 2 + (c["y"] - 0.6) ** 2, n_trials=40, progress=False)
-    assert all(t.params["x"] + t.params["y"] <= 1.0 for t in study.trials)
+    assert all(t.assignment["x"] + t.assignment["y"] <= 1.0 for t in study.trials)
     # the optimum, 0.18 at (0.7, 0.3), lies on the constraint; random proposals in place
     # of the points that break it (what an unconstrained replay would do) reach 0.194
     assert study.best_value < 0.18 + 0.01
@@ -95,8 +95,8 @@ def test_ignores_the_points_of_other_samplers() -> None:
     study.optimize(quadratic, n_trials=40, progress=False)
     alone = hh.Study(space, algo="cobyla", seed=0)
     alone.optimize(quadratic, n_trials=37, progress=False)
-    ours = [tuple(sorted(t.params.items())) for t in study.trials][3:]
-    assert ours == [tuple(sorted(t.params.items())) for t in alone.trials]
+    ours = [tuple(sorted(t.assignment.items())) for t in study.trials][3:]
+    assert ours == [tuple(sorted(t.assignment.items())) for t in alone.trials]
 
 
 @pytest.mark.parametrize(
@@ -142,6 +142,6 @@ def test_a_failed_trial_counts_as_the_worst_value_before_it() -> None:
 
     study = hh.Study({f"x{i}": hh.float(-2, 2) for i in range(d)}, algo="cobyla", seed=0)
     study.optimize(objective, n_trials=n - 1, progress=False, max_consecutive_failures=None)
-    got = np.array([[(t.params[f"x{i}"] + 2) / 4 for i in range(d)] for t in study.trials])
+    got = np.array([[(t.assignment[f"x{i}"] + 2) / 4 for i in range(d)] for t in study.trials])
     assert study.trials[fail_at].state is hh.TrialState.FAILED
     np.testing.assert_allclose(got, np.array(asked)[: len(got)], atol=1e-9)

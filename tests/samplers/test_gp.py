@@ -153,7 +153,7 @@ def test_constant_liar_spreads_parallel_suggestions() -> None:
     space = {"x": hh.float(-5, 5), "y": hh.float(-5, 5)}
     study = filled(hh.Study(space, algo=GPSampler(0)), 15)
     pending = [study.ask() for _ in range(5)]
-    P = np.array([[t.params["x"], t.params["y"]] for t in pending])
+    P = np.array([[t.assignment["x"], t.assignment["y"]] for t in pending])
     d = np.sqrt(((P[:, None] - P[None]) ** 2).sum(-1))[np.triu_indices(5, 1)]
     assert d.min() > 0.1
 
@@ -173,7 +173,7 @@ def test_initial_points_are_sobol() -> None:
     space = {"x": hh.float(0, 1), "y": hh.float(0, 1)}
     study = hh.Study(space, algo=GPSampler(4, n_initial_points=8))
     study.optimize(lambda c: 0.0, n_trials=8, progress=False)
-    P = np.array([[t.params["x"], t.params["y"]] for t in study.trials])
+    P = np.array([[t.assignment["x"], t.assignment["y"]] for t in study.trials])
     for j in range(2):  # one point per eighth in each projection
         assert sorted(np.floor(P[:, j] * 8).astype(int).tolist()) == list(range(8))
 

@@ -29,7 +29,7 @@ class TestGrid(SamplerConformance):
         space = custom_space()
         s = self.run(self.study(space, seed=5), lambda c: c["x"] ** 2 + c["odd"] / 100, 9)
         self.assert_valid(space, list(s.trials))
-        assert len({t.params["x"] for t in s.trials}) == 9
+        assert len({t.assignment["x"] for t in s.trials}) == 9
 
     def test_registered_name(self) -> None:
         s = hh.samplers.make_sampler("grid", hh.Space({"a": hh.choice(1, 2)}), 0)
@@ -39,7 +39,7 @@ class TestGrid(SamplerConformance):
 def _run(space: hh.Space, n: int, **kwargs: object) -> list[dict[str, object]]:
     study = hh.Study(space, algo=GridSampler(0, **kwargs), seed=0)  # type: ignore[arg-type]
     study.optimize(lambda c: 0.0, n_trials=n, progress=False)
-    return [t.params for t in study.trials]
+    return [t.assignment for t in study.trials]
 
 
 def test_covers_exactly_the_product_in_order() -> None:
@@ -108,10 +108,10 @@ def test_skips_tried_running_and_infeasible_points() -> None:
             t = study.ask()
         except GridExhaustedError:
             break
-        rest.append(t.params)
+        rest.append(t.assignment)
         study.tell(t, 0.0)
-    assert running.params == {"a": 0, "b": 0}
-    pts = [first.params, running.params, *rest]
+    assert running.assignment == {"a": 0, "b": 0}
+    pts = [first.assignment, running.assignment, *rest]
     assert len(pts) == len({key(p) for p in pts}) == 10  # a <= b on a 4 x 4 grid
     assert all(p["a"] <= p["b"] for p in pts)
 
@@ -147,7 +147,7 @@ def test_resumes_where_it_stopped() -> None:
     s1.optimize(lambda c: 0.0, n_trials=4, progress=False)
     s2 = hh.Study(space, storage=storage, name="g", algo=GridSampler(0), seed=0)
     s2.optimize(lambda c: 0.0, n_trials=10, progress=False)
-    assert [t.params["a"] for t in s2.trials] == list(range(10))
+    assert [t.assignment["a"] for t in s2.trials] == list(range(10))
 
 
 @pytest.mark.parametrize(

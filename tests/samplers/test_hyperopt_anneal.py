@@ -29,11 +29,11 @@ def test_window_around_the_best_shrinks() -> None:
     study.tell(study.ask(), 5.0)
     for _ in range(89):  # 90 observations: a window of width 10 / (1 + 9) = 1
         t = study.ask()
-        study.tell(t, 100.0 + t.params["x"])
+        study.tell(t, 100.0 + t.assignment["x"])
     trials = list(study.trials)
-    best_x = trials[0].params["x"]
+    best_x = trials[0].assignment["x"]
     # avg_best_idx=1: the reference is always the best trial
-    last = study.ask().params["x"]
+    last = study.ask().assignment["x"]
     lo, hi = np.clip(best_x, 0.5, 9.5) - 0.5, np.clip(best_x, 0.5, 9.5) + 0.5
     assert lo <= last <= hi
 
@@ -43,8 +43,8 @@ def test_categories_mix_the_reference_with_the_prior() -> None:
     study = hh.Study(space, algo=HyperoptAnnealSampler(1, avg_best_idx=1.0), seed=1)
     for _ in range(200):
         t = study.ask()
-        study.tell(t, 0.0 if t.params["c"] == 2 else 1.0)
-    late = [t.params["c"] for t in list(study.trials)[100:]]
+        study.tell(t, 0.0 if t.assignment["c"] == 2 else 1.0)
+    late = [t.assignment["c"] for t in list(study.trials)[100:]]
     # with T ~ 100+, s < 0.1: the best category dominates
     assert np.mean(np.array(late) == 2) > 0.85
 

@@ -37,7 +37,7 @@ def make(number: int, x: float, epochs: int, state: TrialState) -> Trial:
         number=number,
         study_id=1,
         state=state,
-        params={"x": x},
+        assignment={"x": x},
         values=(values[-1],),
         intermediate=dict(enumerate(values)),
     )
@@ -62,7 +62,7 @@ def test_budget_values_pick_the_largest_budget_enough_trials_reached() -> None:
     budget, values = at
     assert budget == 3
     expected = [
-        curve(t.params["x"], 3)[-1] if max(t.intermediate) >= 2 else math.nan
+        curve(t.assignment["x"], 3)[-1] if max(t.intermediate) >= 2 else math.nan
         for t in history.trials
     ]
     np.testing.assert_allclose(values, expected)
@@ -147,8 +147,8 @@ def test_cbo_and_gp_observe_every_trial_at_one_budget() -> None:
     trials stopped below it left out (not failed, not pending)."""
     history = early_halving_history()
     obs = observe(history, ModelSpace(SPACE))
-    assert sorted(t.params["x"] for t in obs.trials) == [0.1, 0.25, 0.75, 0.8, 0.85, 0.9]
-    expected = [curve(t.params["x"], 3)[-1] for t in obs.trials]
+    assert sorted(t.assignment["x"] for t in obs.trials) == [0.1, 0.25, 0.75, 0.8, 0.85, 0.9]
+    expected = [curve(t.assignment["x"], 3)[-1] for t in obs.trials]
     np.testing.assert_allclose(obs.Y[:, 0], expected)
     assert obs.failed == [] and len(obs.X_pending) == 0
     maxi = observe(early_halving_history("max"), ModelSpace(SPACE))

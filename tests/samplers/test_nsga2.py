@@ -116,9 +116,9 @@ def test_mixed_conditional_space_with_two_objectives() -> None:
     )
     study.optimize(lambda c: (mixed_objective(c), c["layers"]), n_trials=40, progress=False)
     for t in study.trials:
-        space.validate(t.params)
-    assert len({tuple(sorted(t.params.items())) for t in study.trials}) == 40
-    assert {t.params["model"] for t in study.trials} == {0, 1}
+        space.validate(t.assignment)
+    assert len({tuple(sorted(t.assignment.items())) for t in study.trials}) == 40
+    assert {t.assignment["model"] for t in study.trials} == {0, 1}
 
 
 def test_three_objectives_and_named_results() -> None:

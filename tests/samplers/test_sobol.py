@@ -22,7 +22,7 @@ def _points(seed: int, n: int, dim: int = 3) -> np.ndarray:
     space = hh.Space({f"x{i}": hh.float(0.0, 1.0) for i in range(dim)})
     study = hh.Study(space, algo=SobolSampler(seed), seed=seed)
     study.optimize(lambda c: 0.0, n_trials=n, progress=False)
-    return np.array([[t.params[f"x{i}"] for i in range(dim)] for t in study.trials])
+    return np.array([[t.assignment[f"x{i}"] for i in range(dim)] for t in study.trials])
 
 
 def test_points_are_the_scrambled_sequence() -> None:
@@ -46,7 +46,7 @@ def test_resume_continues_the_sequence() -> None:
     b.optimize(lambda c: 0.0, n_trials=8, progress=False)
     whole = hh.Study(space, algo=SobolSampler(5), seed=5)
     whole.optimize(lambda c: 0.0, n_trials=8, progress=False)
-    assert [t.params for t in b.trials] == [t.params for t in whole.trials]
+    assert [t.assignment for t in b.trials] == [t.assignment for t in whole.trials]
 
 
 def test_random_access_into_the_sequence() -> None:
@@ -68,5 +68,5 @@ def test_conditional_and_custom_parameters() -> None:
     study = hh.Study(space, algo=SobolSampler(0), seed=0)
     study.optimize(lambda c: 0.0, n_trials=16, progress=False)
     for t in study.trials:
-        space.validate(t.params)
-    assert {t.params["m"] for t in study.trials} == {0, 1}
+        space.validate(t.assignment)
+    assert {t.assignment["m"] for t in study.trials} == {0, 1}

@@ -190,7 +190,7 @@ def test_conditional_parameters_are_observed_only_where_active() -> None:
     table.update(History(space, ("min",), list(study.trials)))
     col = next(c for c in plan.numeric if c.spec.label == "model.kernel.gamma")
     seen = ~np.isnan(table.X[: table.n, col.cols.start])
-    active = [space["model.kernel.gamma"].is_active(t.params) for t in study.trials]
+    active = [space["model.kernel.gamma"].is_active(t.assignment) for t in study.trials]
     assert seen.tolist() == active and 0 < sum(active) < 30
 
 
@@ -213,7 +213,7 @@ def test_unmodelled_parameters_are_drawn_from_the_prior() -> None:
     study = hh.Study(space, algo=TPESampler(0, n_startup=3), seed=0)
     study.optimize(lambda c: c["x"] + float(c["big"].mean()), n_trials=8, progress=False)
     for t in study.trials:
-        space.validate(t.params)
+        space.validate(t.assignment)
 
 
 # ---------------------------------------------------------------------------- behaviour
@@ -227,7 +227,7 @@ def test_startup_trials_are_random_search(make: type[TPESampler]) -> None:
         for _ in range(tpe.n_startup):
             t = s.ask()
             s.tell(t, 1.0)
-    assert [key(t.params) for t in a.trials] == [key(t.params) for t in b.trials]
+    assert [key(t.assignment) for t in a.trials] == [key(t.assignment) for t in b.trials]
 
 
 def test_defaults_are_optunas_and_the_hyperopt_preset_keeps_hyperopts() -> None:
@@ -360,7 +360,7 @@ def test_joint_fits_are_the_same_with_the_kept_column_order(
     def trials() -> list[object]:
         study = hh.Study(space, algo=TPESampler(seed=3), seed=3)
         study.optimize(lambda c: (c["i"] - 2) ** 2 + c["j"] ** 2 + c["x"], 120, progress=False)
-        return [t.params for t in study.trials]
+        return [t.assignment for t in study.trials]
 
     kept = trials()
     monkeypatch.setattr(tpe_sampler, "MIN_SUBSET", 10**9)

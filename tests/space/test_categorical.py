@@ -133,3 +133,14 @@ def test_defaults() -> None:
     assert hh.choice("a", "b", "c").default() == 0
     assert hh.choice(*range(5), ordinal=True).default() == 2
     assert hh.randint(4, 9).default() == 4
+
+
+def test_display_value_is_what_a_person_reads() -> None:
+    p = hh.choice(8, True, [64, 64], {"kind": "svm", "C": hh.float(0.1, 1)}, {"kind": "tree"})
+    assert [p.display_value(i) for i in range(3)] == [8, True, [64, 64]]
+    assert p.display_value(3) == "svm" and p.display_value(4) == "tree"
+    two = hh.choice({"kind": "mlp", "act": "relu", "w": hh.int(1, 4)}, {"w": hh.int(1, 9)})
+    assert two.display_value(0) == {"kind": "mlp", "act": "relu"}
+    assert two.display_value(1) == 1  # nothing constant to show: the option's index
+    assert hh.choice(hh.float(0, 1), 3).display_value(0) == 0
+    assert hh.randint(3, 9).display_value(5) == 5

@@ -9,6 +9,8 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 import hyperhop as hh
@@ -315,3 +317,32 @@ def test_hyperopt_forms_describe_themselves() -> None:
     assert hh.float(1, 10, q=1).definition()["q_mode"] == "grid"
     assert hh.loguniform(0, 1).definition()["low"] == 1.0
     assert hh.lognormal(0, 1).definition()["type"] == "lognormal"
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(
+    low=st.floats(-1e6, 1e6, allow_nan=False, allow_subnormal=False),
+    width=st.floats(1e-6, 1e6, allow_nan=False),
+    log=st.booleans(),
+    shape=st.sampled_from([None, (3,)]),
+)
+def test_the_ends_of_the_unit_interval_decode_to_the_exact_bounds(
+    low: float, width: float, log: bool, shape: tuple[int, ...] | None
+) -> None:
+    if log:
+        low = abs(low) + 1e-9
+    high = low + width
+    if not low < high:
+        return
+    p = hh.float(low, high, log=log, shape=shape)
+    n = 1 if shape is None else 3
+    lo, hi = p.decode(np.zeros(n)), p.decode(np.ones(n))
+    assert np.all(np.asarray(lo) == p.low) and np.all(np.asarray(hi) == p.high)
+    inside = np.asarray(p.decode(np.full(n, 0.37)))
+    assert np.all((inside >= p.low) & (inside <= p.high))
+
+
+def test_known_end_cases_decode_exactly() -> None:
+    assert hh.float(0.1, 0.5).decode(np.ones(1)) == 0.5
+    assert hh.float(1e-6, 1.0, log=True).decode(np.zeros(1)) == 1e-6
+    assert hh.Space({"x": hh.float(1e-6, 0.5, log=True)}).decode(np.ones(1)) == {"x": 0.5}

@@ -68,8 +68,8 @@ class StorageConformance:
         a, _ = storage.create_study("a", ["min"])
         b, _ = storage.create_study("b", ["max", "min"])
         for _ in range(3):
-            storage.create_trial(a.id, state=RUN, params={}, owner=OWNER)
-        storage.create_trial(b.id, state=TrialState.QUEUED, params={})
+            storage.create_trial(a.id, state=RUN, assignment={}, owner=OWNER)
+        storage.create_trial(b.id, state=TrialState.QUEUED, assignment={})
         summaries = {s.info.name: s for s in storage.list_studies()}
         assert summaries["a"].counts == {"RUNNING": 3}
         assert summaries["b"].counts == {"QUEUED": 1}
@@ -95,26 +95,27 @@ class StorageConformance:
         for name in HOSTILE_NAMES:
             assert storage.get_study(name).id == ids[name]
         t = storage.create_trial(
-            ids[HOSTILE_NAMES[0]], state=RUN, params={HOSTILE_NAMES[1]: 1}, owner=OWNER
+            ids[HOSTILE_NAMES[0]], state=RUN, assignment={HOSTILE_NAMES[1]: 1}, owner=OWNER
         )
         t = storage.update_trial(
             t.id, expect_state=RUN, user_attrs={HOSTILE_NAMES[0]: HOSTILE_NAMES[2]}
         )
         assert storage.get_trial(t.id).user_attrs == {HOSTILE_NAMES[0]: HOSTILE_NAMES[2]}
-        assert storage.get_trial(t.id).params == {HOSTILE_NAMES[1]: 1}
+        assert storage.get_trial(t.id).assignment == {HOSTILE_NAMES[1]: 1}
 
     # ------------------------------------------------------------ trials
     def test_numbers_are_contiguous_and_running_has_lease(self, storage: Storage) -> None:
         s, _ = storage.create_study("s", ["min"])
         trials = [
-            storage.create_trial(s.id, state=RUN, params={"i": i}, owner=OWNER) for i in range(5)
+            storage.create_trial(s.id, state=RUN, assignment={"i": i}, owner=OWNER)
+            for i in range(5)
         ]
         assert [t.number for t in trials] == [0, 1, 2, 3, 4]
         assert len({t.id for t in trials}) == 5
         t = trials[0]
         assert t.state is RUN and t.owner == OWNER
         assert t.heartbeat is not None and t.datetime_start is not None
-        q = storage.create_trial(s.id, state=TrialState.QUEUED, params={})
+        q = storage.create_trial(s.id, state=TrialState.QUEUED, assignment={})
         assert q.number == 5 and q.owner is None and q.datetime_start is None
 
     def test_params_and_values_round_trip(self, storage: Storage) -> None:
@@ -131,15 +132,15 @@ class StorageConformance:
             "tiny": 5e-324,
             "big": 1.7976931348623157e308,
         }
-        t = storage.create_trial(s.id, state=RUN, params=params, owner=OWNER)
+        t = storage.create_trial(s.id, state=RUN, assignment=params, owner=OWNER)
         for v in (math.inf, -math.inf, 0.1 + 0.2, -0.0):
-            t2 = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER)
+            t2 = storage.create_trial(s.id, state=RUN, assignment={}, owner=OWNER)
             storage.update_trial(t2.id, expect_state=RUN, state=TrialState.COMPLETE, values=[v])
             got = storage.get_trial(t2.id).values
             assert (
                 got is not None and got[0] == v and math.copysign(1, got[0]) == math.copysign(1, v)
             )
-        back = storage.get_trial(t.id).params
+        back = storage.get_trial(t.id).assignment
         assert set(back) == set(params)
         for k, v in params.items():
             if isinstance(v, np.ndarray):
@@ -150,7 +151,7 @@ class StorageConformance:
 
     def test_multi_objective_values(self, storage: Storage) -> None:
         s, _ = storage.create_study("s", ["min", "max"])
-        t = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER)
+        t = storage.create_trial(s.id, state=RUN, assignment={}, owner=OWNER)
         storage.update_trial(
             t.id, expect_state=RUN, state=TrialState.COMPLETE, values=[1.5, -math.inf]
         )
@@ -158,7 +159,7 @@ class StorageConformance:
 
     def test_compare_and_set(self, storage: Storage) -> None:
         s, _ = storage.create_study("s", ["min"])
-        t = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER)
+        t = storage.create_trial(s.id, state=RUN, assignment={}, owner=OWNER)
         with pytest.raises(TrialStateError):
             storage.update_trial(
                 t.id, expect_state=TrialState.QUEUED, state=TrialState.COMPLETE, values=[1]
@@ -192,7 +193,7 @@ class StorageConformance:
 
     def test_stale_trial_error(self, storage: Storage) -> None:
         s, _ = storage.create_study("s", ["min"])
-        t = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER)
+        t = storage.create_trial(s.id, state=RUN, assignment={}, owner=OWNER)
         storage.update_trial(
             t.id,
             expect_state=RUN,
@@ -207,7 +208,7 @@ class StorageConformance:
 
     def test_error_round_trip(self, storage: Storage) -> None:
         s, _ = storage.create_study("s", ["min"])
-        t = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER)
+        t = storage.create_trial(s.id, state=RUN, assignment={}, owner=OWNER)
         err = TrialError(
             "exception", "bad 'thing' \n happened", "ValueError", "Traceback...\n  line 1\n"
         )
@@ -217,7 +218,7 @@ class StorageConformance:
 
     def test_intermediate_and_attrs_merge(self, storage: Storage) -> None:
         s, _ = storage.create_study("s", ["min"])
-        t = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER, system_attrs={"a": 1})
+        t = storage.create_trial(s.id, state=RUN, assignment={}, owner=OWNER, system_attrs={"a": 1})
         storage.update_trial(t.id, expect_state=RUN, intermediate={0: 0.5, 1: 0.25})
         storage.update_trial(
             t.id, expect_state=RUN, intermediate={2: math.inf}, user_attrs={"u": [1]}
@@ -230,7 +231,7 @@ class StorageConformance:
 
     def test_snapshots_do_not_change(self, storage: Storage) -> None:
         s, _ = storage.create_study("s", ["min"])
-        t = storage.create_trial(s.id, state=RUN, params={"x": 1}, owner=OWNER)
+        t = storage.create_trial(s.id, state=RUN, assignment={"x": 1}, owner=OWNER)
         storage.update_trial(t.id, expect_state=RUN, user_attrs={"k": 1}, intermediate={0: 1.0})
         storage.update_trial(t.id, expect_state=RUN, state=TrialState.COMPLETE, values=[1.0])
         assert t.state is RUN and t.user_attrs == {} and t.intermediate == {} and t.values is None
@@ -239,9 +240,9 @@ class StorageConformance:
         s, _ = storage.create_study("s", ["min"])
         assert storage.claim_queued_trial(s.id, OWNER) is None
         for i in range(20):
-            storage.create_trial(s.id, state=TrialState.QUEUED, params={"i": i})
+            storage.create_trial(s.id, state=TrialState.QUEUED, assignment={"i": i})
         first = storage.claim_queued_trial(s.id, OWNER)
-        assert first is not None and first.params == {"i": 0} and first.state is RUN
+        assert first is not None and first.assignment == {"i": 0} and first.state is RUN
         assert first.owner == OWNER and first.datetime_start is not None
         claimed: list[int] = []
         lock = threading.Lock()
@@ -249,7 +250,7 @@ class StorageConformance:
         def worker(k: int) -> None:
             while (t := storage.claim_queued_trial(s.id, f"w{k}")) is not None:
                 with lock:
-                    claimed.append(t.params["i"])
+                    claimed.append(t.assignment["i"])
 
         threads = [threading.Thread(target=worker, args=(k,)) for k in range(4)]
         for th in threads:
@@ -260,39 +261,48 @@ class StorageConformance:
 
     def test_enqueue_key_is_unique(self, storage: Storage) -> None:
         s, _ = storage.create_study("s", ["min"])
-        a = storage.create_trial(s.id, state=TrialState.QUEUED, params={"x": 1}, enqueue_key="k1")
-        b = storage.create_trial(s.id, state=TrialState.QUEUED, params={"x": 1}, enqueue_key="k1")
-        c = storage.create_trial(s.id, state=TrialState.QUEUED, params={"x": 2}, enqueue_key="k2")
+        a = storage.create_trial(
+            s.id, state=TrialState.QUEUED, assignment={"x": 1}, enqueue_key="k1"
+        )
+        b = storage.create_trial(
+            s.id, state=TrialState.QUEUED, assignment={"x": 1}, enqueue_key="k1"
+        )
+        c = storage.create_trial(
+            s.id, state=TrialState.QUEUED, assignment={"x": 2}, enqueue_key="k2"
+        )
         assert a.id == b.id and c.id != a.id
         assert len(storage.get_trials(s.id)[0]) == 2
         assert storage.get_trial(a.id).enqueue_key == "k1"
 
     def test_retried_from(self, storage: Storage) -> None:
         s, _ = storage.create_study("s", ["min"])
-        t = storage.create_trial(s.id, state=TrialState.QUEUED, params={}, retried_from=7)
+        t = storage.create_trial(s.id, state=TrialState.QUEUED, assignment={}, retried_from=7)
         assert storage.get_trial(t.id).retried_from == 7
 
     def test_incremental_reads(self, storage: Storage) -> None:
         s, _ = storage.create_study("s", ["min"])
         other, _ = storage.create_study("other", ["min"])
-        ts = [storage.create_trial(s.id, state=RUN, params={"i": i}, owner=OWNER) for i in range(4)]
+        ts = [
+            storage.create_trial(s.id, state=RUN, assignment={"i": i}, owner=OWNER)
+            for i in range(4)
+        ]
         all_trials, seq = storage.get_trials(s.id)
         assert [t.number for t in all_trials] == [0, 1, 2, 3]
         none, seq2 = storage.get_trials(s.id, since=seq)
         assert none == [] and seq2 == seq
-        storage.create_trial(other.id, state=RUN, params={}, owner=OWNER)  # another study
+        storage.create_trial(other.id, state=RUN, assignment={}, owner=OWNER)  # another study
         assert storage.get_trials(s.id, since=seq)[0] == []
         storage.update_trial(ts[2].id, expect_state=RUN, state=TrialState.COMPLETE, values=[1.0])
-        storage.create_trial(s.id, state=RUN, params={}, owner=OWNER)
+        storage.create_trial(s.id, state=RUN, assignment={}, owner=OWNER)
         changed, seq3 = storage.get_trials(s.id, since=seq)
         assert [t.number for t in changed] == [2, 4] and seq3 > seq
         assert changed[0].state is TrialState.COMPLETE
 
     def test_heartbeat(self, storage: Storage) -> None:
         s, _ = storage.create_study("s", ["min"])
-        a = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER)
-        b = storage.create_trial(s.id, state=RUN, params={}, owner="someone-else")
-        c = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER)
+        a = storage.create_trial(s.id, state=RUN, assignment={}, owner=OWNER)
+        b = storage.create_trial(s.id, state=RUN, assignment={}, owner="someone-else")
+        c = storage.create_trial(s.id, state=RUN, assignment={}, owner=OWNER)
         storage.update_trial(c.id, expect_state=RUN, state=TrialState.COMPLETE, values=[0])
         assert storage.heartbeat([a.id, b.id, c.id], OWNER) == [a.id]
         hb = storage.get_trial(a.id).heartbeat
@@ -305,7 +315,7 @@ class StorageConformance:
 
     def test_attachments(self, storage: Storage) -> None:
         s, _ = storage.create_study("s", ["min"])
-        t = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER)
+        t = storage.create_trial(s.id, state=RUN, assignment={}, owner=OWNER)
         blob = bytes(range(256)) * 10
         storage.set_attachment(t.id, "model.bin", blob)
         storage.set_attachment(t.id, "a.txt", b"hi")
@@ -324,7 +334,7 @@ class StorageConformance:
             try:
                 for i in range(15):
                     t = storage.create_trial(
-                        s.id, state=RUN, params={"k": k, "i": i}, owner=f"w{k}"
+                        s.id, state=RUN, assignment={"k": k, "i": i}, owner=f"w{k}"
                     )
                     storage.update_trial(
                         t.id,
@@ -349,7 +359,7 @@ class StorageConformance:
     # ------------------------------------------------------------ persistence
     def test_reopen_sees_everything(self, storage: Storage, reopen: Callable[[], Storage]) -> None:
         s, _ = storage.create_study("s", ["max"], {"space": [1, 2]})
-        t = storage.create_trial(s.id, state=RUN, params={"x": 0.5}, owner=OWNER)
+        t = storage.create_trial(s.id, state=RUN, assignment={"x": 0.5}, owner=OWNER)
         storage.update_trial(
             t.id,
             expect_state=RUN,
@@ -366,10 +376,10 @@ class StorageConformance:
             assert (
                 back.values == (math.inf,)
                 and back.intermediate == {3: 1.0}
-                and back.params == {"x": 0.5}
+                and back.assignment == {"x": 0.5}
             )
             assert other.get_attachment(t.id, "f") == b"\x00\x01"
-            t2 = other.create_trial(s.id, state=RUN, params={}, owner=OWNER)
+            t2 = other.create_trial(s.id, state=RUN, assignment={}, owner=OWNER)
             assert t2.number == 1
             assert storage.get_trial(t2.id).number == 1
         finally:
@@ -377,7 +387,7 @@ class StorageConformance:
 
     def test_finished_trials_are_immutable_even_when_expected(self, storage: Storage) -> None:
         s, _ = storage.create_study("s", ["min"])
-        t = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER)
+        t = storage.create_trial(s.id, state=RUN, assignment={}, owner=OWNER)
         storage.update_trial(t.id, expect_state=RUN, state=TrialState.COMPLETE, values=[1.0])
         with pytest.raises(TrialStateError):
             storage.update_trial(t.id, expect_state=TrialState.COMPLETE, user_attrs={"late": 1})
@@ -386,12 +396,12 @@ class StorageConformance:
     def test_unstorable_value_raises_type_error_and_writes_nothing(self, storage: Storage) -> None:
         s, _ = storage.create_study("s", ["min"])
         with pytest.raises(TypeError):
-            storage.create_trial(s.id, state=RUN, params={"f": object()}, owner=OWNER)
+            storage.create_trial(s.id, state=RUN, assignment={"f": object()}, owner=OWNER)
         assert storage.get_trials(s.id)[0] == []
 
     def test_heartbeat_read_back_compares_exactly(self, storage: Storage) -> None:
         s, _ = storage.create_study("s", ["min"])
-        t = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER)
+        t = storage.create_trial(s.id, state=RUN, assignment={}, owner=OWNER)
         assert storage.heartbeat([t.id], OWNER) == [t.id]
         read = storage.get_trial(t.id)  # a heartbeat that went through the store and back
         assert read.heartbeat is not None
@@ -415,7 +425,7 @@ class StorageConformance:
         def worker() -> None:
             barrier.wait()
             t = storage.create_trial(
-                s.id, state=TrialState.QUEUED, params={"x": 1}, enqueue_key="same"
+                s.id, state=TrialState.QUEUED, assignment={"x": 1}, enqueue_key="same"
             )
             with lock:
                 ids.append(t.id)
@@ -431,8 +441,8 @@ class StorageConformance:
 
     def test_claim_and_heartbeat_are_incremental_changes(self, storage: Storage) -> None:
         s, _ = storage.create_study("s", ["min"])
-        q = storage.create_trial(s.id, state=TrialState.QUEUED, params={"i": 0})
-        storage.create_trial(s.id, state=TrialState.QUEUED, params={"i": 1})
+        q = storage.create_trial(s.id, state=TrialState.QUEUED, assignment={"i": 0})
+        storage.create_trial(s.id, state=TrialState.QUEUED, assignment={"i": 1})
         _, seq = storage.get_trials(s.id)
         claimed = storage.claim_queued_trial(s.id, OWNER)
         assert claimed is not None and claimed.id == q.id
@@ -444,7 +454,7 @@ class StorageConformance:
 
     def test_delete_study_removes_its_trials_and_attachments(self, storage: Storage) -> None:
         s, _ = storage.create_study("s", ["min"])
-        t = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER)
+        t = storage.create_trial(s.id, state=RUN, assignment={}, owner=OWNER)
         storage.set_attachment(t.id, "a", b"x")
         storage.delete_study(s.id)
         with pytest.raises(TrialNotFoundError):

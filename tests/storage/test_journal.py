@@ -74,7 +74,7 @@ def _fill(path: Path, n: int = 5) -> None:
     with JournalStorage(path) as s:
         sid = s.create_study("s", ["min"])[0].id
         for i in range(n):
-            t = s.create_trial(sid, state=RUN, params={"i": i}, owner=OWNER)
+            t = s.create_trial(sid, state=RUN, assignment={"i": i}, owner=OWNER)
             s.update_trial(t.id, expect_state=RUN, state=COMPLETE, values=[float(i)])
 
 
@@ -132,7 +132,7 @@ def test_reads_are_incremental(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         sid = reader.get_study("s").id
         _, seq = reader.get_trials(sid)
         size = path.stat().st_size
-        t = writer.create_trial(sid, state=RUN, params={}, owner=OWNER)
+        t = writer.create_trial(sid, state=RUN, assignment={}, owner=OWNER)
         reads: list[tuple[int, int]] = []
         real = os.pread
 
@@ -154,22 +154,22 @@ def test_lines_longer_than_a_read_chunk(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setattr(journal_module, "_CHUNK", 16)
     with JournalStorage(path) as s:
         sid = s.create_study("s", ["min"])[0].id
-        t = s.create_trial(sid, state=RUN, params={"x": "y" * 1000}, owner=OWNER)
+        t = s.create_trial(sid, state=RUN, assignment={"x": "y" * 1000}, owner=OWNER)
         s.set_attachment(t.id, "blob", bytes(range(256)) * 40)
     with JournalStorage(path) as s:
         assert s.get_attachment(t.id, "blob") == bytes(range(256)) * 40
-        assert s.get_trial(t.id).params == {"x": "y" * 1000}
+        assert s.get_trial(t.id).assignment == {"x": "y" * 1000}
 
 
 def test_delete_study_replays(tmp_path: Path) -> None:
     path = tmp_path / "j.jsonl"
     with JournalStorage(path) as s:
         a = s.create_study("a", ["min"])[0].id
-        t = s.create_trial(a, state=TrialState.QUEUED, params={}, enqueue_key="k")
+        t = s.create_trial(a, state=TrialState.QUEUED, assignment={}, enqueue_key="k")
         s.set_attachment(t.id, "f", b"x")
         s.delete_study(a)
         b = s.create_study("a", ["max"])[0].id
-        s.create_trial(b, state=TrialState.QUEUED, params={}, enqueue_key="k")
+        s.create_trial(b, state=TrialState.QUEUED, assignment={}, enqueue_key="k")
         s.set_study_attr(b, "note", [1, 2])
     with JournalStorage(path) as s:
         info = s.get_study("a")
@@ -188,12 +188,12 @@ def test_fork_gets_its_own_lock(tmp_path: Path) -> None:
         code = 0
         try:
             for _ in range(100):
-                s.create_trial(sid, state=RUN, params={}, owner="child")
+                s.create_trial(sid, state=RUN, assignment={}, owner="child")
         except BaseException:  # noqa: BLE001 - reported through the exit code
             code = 1
         os._exit(code)
     for _ in range(100):
-        s.create_trial(sid, state=RUN, params={}, owner="parent")
+        s.create_trial(sid, state=RUN, assignment={}, owner="parent")
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     trials = s.get_trials(sid)[0]
@@ -254,7 +254,7 @@ def test_torn_last_line_is_skipped_with_one_warning_then_repaired(
             states = [t.state for t in s.get_trials(sid)[0]]
             assert states == [COMPLETE] * 3 + [RUN], cut  # the last update is lost
             assert path.read_bytes() == data[:cut], "a reader does not repair"
-            t = s.create_trial(sid, state=RUN, params={}, owner=OWNER)  # the next write repairs
+            t = s.create_trial(sid, state=RUN, assignment={}, owner=OWNER)  # the next write repairs
             assert t.number == 4
         warned = _warnings(caplog)
         assert len(warned) == 1, [r.getMessage() for r in warned]
@@ -434,7 +434,7 @@ def test_stored_data_never_executes(tmp_path: Path) -> None:
     record["params"] = hostile
     path.write_bytes(prefix + _line(json.dumps(record)))
     with JournalStorage(path) as s:
-        assert s.get_trial(1).params == hostile  # just data
+        assert s.get_trial(1).assignment == hostile  # just data
     assert not sentinel.exists()
 
 
@@ -457,7 +457,7 @@ def test_disk_full_raises_and_leaves_the_file_valid(
 
     monkeypatch.setattr(journal_module.os, "write", full)
     with pytest.raises(StorageFullError, match="No space left") as e:
-        s.create_trial(sid, state=RUN, params={"x": 1}, owner=OWNER)
+        s.create_trial(sid, state=RUN, assignment={"x": 1}, owner=OWNER)
     assert isinstance(e.value, OSError) and e.value.errno == errno.ENOSPC
     assert isinstance(e.value.__cause__, OSError) and e.value.__cause__.errno == errno.ENOSPC
     with pytest.raises(StorageFullError):
@@ -466,7 +466,7 @@ def test_disk_full_raises_and_leaves_the_file_valid(
     monkeypatch.setattr(journal_module.os, "write", real_write)
     with caplog.at_level(logging.WARNING, logger=LOGGER):
         assert _states(path) == [COMPLETE] * 3
-        t = s.create_trial(sid, state=RUN, params={"x": 2}, owner=OWNER)  # space is back
+        t = s.create_trial(sid, state=RUN, assignment={"x": 2}, owner=OWNER)  # space is back
         assert t.number == 3
     assert _warnings(caplog) == []
     s.close()
@@ -479,7 +479,7 @@ def test_disk_full_raises_and_leaves_the_file_valid(
     monkeypatch.setattr(journal_module.os, "fsync", fsync_full)
     before = path.read_bytes()
     with pytest.raises(StorageFullError):
-        fsynced.create_trial(sid, state=RUN, params={}, owner=OWNER)
+        fsynced.create_trial(sid, state=RUN, assignment={}, owner=OWNER)
     assert path.read_bytes() == before
     fsynced.close()
 
@@ -490,7 +490,7 @@ def _mp_worker(url: str, barrier: Any, k: int) -> None:
     barrier.wait()
     sid = s.create_study("race", ["min"], load_if_exists=True)[0].id
     for i in range(50):
-        t = s.create_trial(sid, state=RUN, params={"k": k, "i": i}, owner=f"w{k}")
+        t = s.create_trial(sid, state=RUN, assignment={"k": k, "i": i}, owner=f"w{k}")
         s.update_trial(t.id, expect_state=RUN, expect_owner=f"w{k}", state=COMPLETE, values=[i])
     s.close()
 
@@ -510,7 +510,7 @@ def test_four_processes_share_one_journal(tmp_path: Path) -> None:
         trials = s.get_trials(summary.info.id)[0]
     assert [t.number for t in trials] == list(range(200))
     assert all(t.state is COMPLETE and t.values is not None for t in trials)
-    assert sorted((t.params["k"], t.params["i"]) for t in trials) == [
+    assert sorted((t.assignment["k"], t.assignment["i"]) for t in trials) == [
         (k, i) for k in range(4) for i in range(50)
     ]
 
@@ -536,7 +536,7 @@ def test_lock_of_a_killed_holder_does_not_block(tmp_path: Path) -> None:
         assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
         done = threading.Event()
         worker = threading.Thread(
-            target=lambda: (s.create_trial(sid, state=RUN, params={}, owner=OWNER), done.set())
+            target=lambda: (s.create_trial(sid, state=RUN, assignment={}, owner=OWNER), done.set())
         )
         worker.start()
         assert not done.wait(0.3), "the lock excludes writers while its holder lives"
@@ -560,7 +560,7 @@ sys.stdin.readline()
 sid = s.create_study("s", ["min"])[0].id
 i = 0
 while True:
-    t = s.create_trial(sid, state=S.RUNNING, params={"i": i}, owner="w")
+    t = s.create_trial(sid, state=S.RUNNING, assignment={"i": i}, owner="w")
     if i % 100 == 99:
         s.set_attachment(t.id, "big", bytes(300_000))
     if i % 3 == 2:

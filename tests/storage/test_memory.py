@@ -37,7 +37,7 @@ def test_fast_snapshots_have_every_trial_field() -> None:
     from hyperhop.storage.memory import _evolve, _new_trial
     from hyperhop.trial import Trial, TrialState
 
-    fields = {"id": 3, "number": 1, "study_id": 2, "state": TrialState.RUNNING, "params": {}}
+    fields = {"id": 3, "number": 1, "study_id": 2, "state": TrialState.RUNNING, "assignment": {}}
     fast, slow = _new_trial(**fields), Trial(**fields)
     assert dataclasses.asdict(fast) == dataclasses.asdict(slow)
     fast.attach(None)  # type: ignore[arg-type]

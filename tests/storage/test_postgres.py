@@ -99,7 +99,7 @@ def test_tables_survive_hostile_names(database: str, db_engine: Any) -> None:
     with get_storage(database) as s:
         for name in ("x'); DROP TABLE hyperhop_trials;--", '"; DELETE FROM hyperhop_studies; --'):
             sid = s.create_study(name, ["min"])[0].id
-            s.create_trial(sid, state=test_sqlite.RUN, params={name: name}, owner=name)
+            s.create_trial(sid, state=test_sqlite.RUN, assignment={name: name}, owner=name)
     with db_engine.connect() as c:
         tables = c.execute(
             sa.text(

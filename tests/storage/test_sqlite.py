@@ -53,7 +53,7 @@ def race_worker(url: str, name: str, n: int, barrier: object, errors: object) ->
         info, _ = storage.create_study(name, ["min"], load_if_exists=True)
         owner = f"worker-{os.getpid()}"
         for i in range(n):
-            t = storage.create_trial(info.id, state=RUN, params={"i": i}, owner=owner)
+            t = storage.create_trial(info.id, state=RUN, assignment={"i": i}, owner=owner)
             storage.update_trial(
                 t.id, expect_state=RUN, expect_owner=owner, state=DONE, values=[float(i)]
             )
@@ -97,7 +97,7 @@ def test_eight_processes_race_on_one_new_study(tmp_path: Path) -> None:
 
 
 def _use_after_fork(storage: Storage, study_id: int) -> None:
-    t = storage.create_trial(study_id, state=RUN, params={"child": True}, owner="child")
+    t = storage.create_trial(study_id, state=RUN, assignment={"child": True}, owner="child")
     storage.update_trial(t.id, expect_state=RUN, state=DONE, values=[1.0])
 
 
@@ -105,12 +105,12 @@ def check_fork(storage: Storage) -> None:
     """A storage object used before a fork works in the child and, after it, in the parent.
     Shared with the server tests."""
     info, _ = storage.create_study("forked", ["min"])
-    storage.create_trial(info.id, state=RUN, params={}, owner="parent")
+    storage.create_trial(info.id, state=RUN, assignment={}, owner="parent")
     child = mp.get_context("fork").Process(target=_use_after_fork, args=(storage, info.id))
     child.start()
     child.join(timeout=60)
     assert child.exitcode == 0
-    storage.create_trial(info.id, state=RUN, params={}, owner="parent")
+    storage.create_trial(info.id, state=RUN, assignment={}, owner="parent")
     trials, _ = storage.get_trials(info.id)
     assert [t.owner for t in trials] == ["parent", "child", "parent"]
     assert trials[1].state is DONE
@@ -131,7 +131,9 @@ def _chaos_child(url: str, ready: int) -> None:
     os.write(ready, b"x")
     i = 0
     while True:
-        t = storage.create_trial(info.id, state=RUN, params={"i": i, "pad": "p" * 2000}, owner="c")
+        t = storage.create_trial(
+            info.id, state=RUN, assignment={"i": i, "pad": "p" * 2000}, owner="c"
+        )
         if i % 3 == 2:
             storage.update_trial(
                 t.id,
@@ -177,8 +179,8 @@ def test_sigkill_inside_writes_never_leaves_half_a_trial(tmp_path: Path) -> None
             assert [t.number for t in trials] == list(range(len(trials)))
             for t in trials:
                 if t.state is DONE:
-                    assert t.values == (float(t.params["i"]),) and t.user_attrs == {
-                        "k": t.params["i"]
+                    assert t.values == (float(t.assignment["i"]),) and t.user_attrs == {
+                        "k": t.assignment["i"]
                     }
                 elif t.state is TrialState.FAILED:
                     assert t.error is not None and t.error.reason == "exception"
@@ -214,7 +216,7 @@ def test_damaged_json_column_is_a_corrupt_state_error(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'c.db'}"
     with SQLiteStorage(url) as s:
         sid = s.create_study("s", ["min"])[0].id
-        tid = s.create_trial(sid, state=RUN, params={"x": 1}, owner="o").id
+        tid = s.create_trial(sid, state=RUN, assignment={"x": 1}, owner="o").id
     conn = sqlite3.connect(parse_url(url)[0])
     with conn:
         conn.execute("UPDATE hyperhop_trials SET user_attrs = ? WHERE id = ?", (b"\x80\x04K.", tid))
@@ -263,7 +265,7 @@ def test_wal_mode_and_lock_wait(tmp_path: Path) -> None:
     conn.execute("BEGIN IMMEDIATE")  # another writer holds the lock for a while
     timer = threading.Timer(0.3, lambda: conn.execute("COMMIT"))
     timer.start()
-    t = storage.create_trial(info.id, state=RUN, params={}, owner="o")  # waits, then succeeds
+    t = storage.create_trial(info.id, state=RUN, assignment={}, owner="o")  # waits, then succeeds
     timer.join()
     assert t.number == 0
     conn.close()
@@ -278,7 +280,7 @@ def test_lock_held_too_long_is_an_error_not_a_hang(tmp_path: Path) -> None:
     conn.execute("BEGIN IMMEDIATE")
     start = time.monotonic()
     with pytest.raises(StorageError, match="locked"):
-        storage.create_trial(info.id, state=RUN, params={}, owner="o")
+        storage.create_trial(info.id, state=RUN, assignment={}, owner="o")
     assert time.monotonic() - start < 3
     conn.execute("ROLLBACK")
     conn.close()

@@ -13,7 +13,7 @@ def _trial(
     owner: str | None, heartbeat: float | None, state: TrialState = TrialState.RUNNING
 ) -> Trial:
     return Trial(
-        id=1, number=0, study_id=1, state=state, params={}, owner=owner, heartbeat=heartbeat
+        id=1, number=0, study_id=1, state=state, assignment={}, owner=owner, heartbeat=heartbeat
     )
 
 

@@ -90,7 +90,7 @@ def test_load_study_rebuilds_the_space() -> None:
     )
     loaded = hh.load_study(store, "s")
     assert len(loaded.trials) == 5
-    assert loaded.trials[0].config == hh.Space(space).to_config(loaded.trials[0].params)
+    assert loaded.trials[0].config == hh.Space(space).to_config(loaded.trials[0].assignment)
     loaded.optimize(lambda c: c["lr"], n_trials=7, progress=False)
     assert len(loaded.trials) == 7
 
@@ -256,13 +256,13 @@ def test_reaper_fails_and_requeues_trials_of_dead_workers() -> None:
     p = subprocess.Popen([sys.executable, "-c", "pass"])
     p.wait()
     ghost = store.create_trial(
-        s.id, state=TrialState.RUNNING, params={"x": 0.5, "n": 2}, owner=f"{HOST}:{p.pid}:1"
+        s.id, state=TrialState.RUNNING, assignment={"x": 0.5, "n": 2}, owner=f"{HOST}:{p.pid}:1"
     )
     s2 = hh.Study(SPACE, storage=store, name="s", seed=0, max_retries=1)
     reaped = store.get_trial(ghost.id)
     assert reaped.state is TrialState.FAILED and reaped.error.reason == "stale"
     retry = s2.ask()
-    assert retry.retried_from == ghost.number and retry.params == ghost.params
+    assert retry.retried_from == ghost.number and retry.assignment == ghost.assignment
     s2.tell(retry, 1.0)
     assert sum(t.retried_from == ghost.number for t in s2.trials) == 1
 
@@ -299,7 +299,7 @@ def test_progress_bar() -> None:
     bar = ProgressBar(True, total=10, runtime=None, stream=Tty())
     line = bar.line(5, 0.125, failed=1)
     assert "5/10" in line and "best 0.125" in line and "1 failed" in line and "50%" in line
-    assert not ProgressBar(True, 10, None, stream=io.StringIO()).enabled  # not a terminal
+    assert ProgressBar(True, 10, None, stream=io.StringIO()).mode == "plain"  # not a terminal
     assert not ProgressBar(False, 10, None, stream=Tty()).enabled
 
 

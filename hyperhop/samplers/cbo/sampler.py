@@ -290,7 +290,7 @@ class CBOSampler(SerialSampler):
 
         best = np.argsort(y, kind="stable")[: self.n_seeds]
         result = self.optimizer.maximize(score, ms, ms.latent(obs.X[best], rng), rng)
-        fill = obs.trials[int(best[0])].params
+        fill = obs.trials[int(best[0])].assignment
         taken = set(ms.keys(np.vstack([obs.X, obs.X_failed, obs.X_pending])))
         out = [self._first_acceptable(result.Z, ms, rng, fill, taken)]
         if n > 1:

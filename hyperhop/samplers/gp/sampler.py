@@ -282,7 +282,7 @@ class GPSampler(SerialSampler):
         cgps = self._constraint_models(ms, obs, C, rng, full)
         X_all = np.vstack([X_fit, obs.X_pending])
         z_all = np.r_[z_fit, np.full(len(obs.X_pending), lie)]
-        fill = obs.trials[int(np.argmin(np.where(feasible, y, np.inf)))].params
+        fill = obs.trials[int(np.argmin(np.where(feasible, y, np.inf)))].assignment
         taken = set(ms.keys(X_all))
         order = np.lexsort((y, ~feasible))  # feasible first, then by value
         seeds = ms.latent(obs.X[order[: self.optimizer.n_restarts]], rng)

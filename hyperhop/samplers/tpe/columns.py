@@ -113,6 +113,8 @@ class NumericColumn:
         kind = self.kind
         if kind == "plain":  # a scalar float without grid or rounding: no decode needed
             v = float(u[0])
+            if v <= self.lo or v >= self.hi:  # the ends are the exact bounds
+                return p.low if v <= self.lo else p.high  # type: ignore[attr-defined]
             v = math.exp(v) if self.log else v
             return min(max(v, p.low), p.high)  # type: ignore[attr-defined]
         u = np.asarray(u, dtype=float).reshape(-1)

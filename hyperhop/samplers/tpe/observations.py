@@ -84,7 +84,7 @@ class TrialTable:
             row = X[i]
             before = row.copy() if i < seen else None
             row[:] = np.nan
-            params = t.params
+            params = t.assignment
             for label, sl, latent in encoders:
                 v = params.get(label, _MISSING)
                 if v is not _MISSING:
