@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from hyperhop.space.serialize import space_for_reading
 from hyperhop.storage.base import Storage, StudyInfo
 from hyperhop.trial import Trial, TrialState
 
@@ -68,6 +69,7 @@ class StudyView:
     def __init__(self, storage: Storage, info: StudyInfo) -> None:
         self.storage = storage
         self.info = info
+        self.space = space_for_reading(info.space)  # shows choices as values
         self.trials: dict[int, Trial] = {}
         self.seq = 0
         self.labels: list[str] = []
@@ -82,7 +84,7 @@ class StudyView:
             if changed:
                 self._cache = {}  # derived data is rebuilt once per change, not per request
             for t in changed:
-                self.trials[t.number] = t
+                self.trials[t.number] = t.attach(self.space)
                 for k in params_of(t):
                     if k not in self._label_set:
                         self._label_set.add(k)
