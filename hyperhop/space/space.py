@@ -19,8 +19,9 @@ import numpy as np
 
 from hyperhop._validation import check_label, describe
 from hyperhop.exceptions import InfeasibleSpaceError, InvalidAssignmentError, InvalidSpaceError
-from hyperhop.space.base import Expr, Parameter, callable_name
+from hyperhop.space.base import Const, Expr, Parameter, callable_name
 from hyperhop.space.categorical import Choice, describe_template
+from hyperhop.space.foreign import check_constant
 from hyperhop.space.numeric import Float, _Numeric
 
 Assignment = dict[str, Any]
@@ -236,7 +237,9 @@ class Space:
         self._finish()
 
     # ----------------------------------------------------------------- compilation
-    def _compile(self, obj: Any, path: tuple[str, ...], cond: Condition) -> _Node:
+    def _compile(
+        self, obj: Any, path: tuple[str, ...], cond: Condition, option: bool = False
+    ) -> _Node:
         if isinstance(obj, Parameter):
             label = self._register(obj, path, cond)
             if isinstance(obj, Choice):
@@ -253,6 +256,7 @@ class Space:
                         opt,
                         (*path, str(i)) if isinstance(opt, (Parameter, Expr)) else path,
                         (*cond, (label, i)),
+                        option=True,
                     )
                     for i, opt in enumerate(obj.options)
                 ]
@@ -271,6 +275,9 @@ class Space:
             return _Seq(
                 [self._compile(v, (*path, str(i)), cond) for i, v in enumerate(obj)], type(obj)
             )
+        if isinstance(obj, Const):
+            return _Const(obj.value)
+        check_constant(obj, ".".join(path) or "the space", option=option)
         return _Const(obj)
 
     def _register(self, param: Parameter, path: tuple[str, ...], cond: Condition) -> str:

@@ -94,6 +94,12 @@ BAD: list[tuple[str, Callable[[], Any], tuple[str, ...]]] = [
     ("duplicate list options", lambda: hh.choice([1, 2], [1, 2]), ("distinct", "[1, 2]")),
     ("duplicate label", _dup_label, ("'lr'", "two different parameters", "label=")),
     ("duplicate path label", _dup_path_label, ("'m.C'", "two different parameters")),
+    (
+        "a class as a value",
+        lambda: hh.Space({"n": int}),
+        ("'n'", "hh.int(low, high)", "hh.const(int)"),
+    ),
+    ("an uncalled constructor", lambda: hh.Space({"n": hh.int}), ("'n'", "call it")),
     ("unknown fmt", lambda: hh.float(0, 1, "abc"), ("'fmt'", "'0.2f'", "'abc'")),
     ("fmt without digits", lambda: hh.float(0, 1, "f"), ("'fmt'", "digits", "'f'")),
     ("fmt 0 digits g", lambda: hh.float(1, 10, "0.0g"), ("'fmt'", "significant", "'0.0g'")),
