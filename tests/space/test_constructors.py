@@ -23,9 +23,11 @@ def _dup_label() -> Any:
 
 
 def _dup_path_label() -> Any:
-    # both branches would be labelled "m.C" by path, with different definitions
+    # with the old labels both branches are "m.C" by path, with different definitions
+    # (by default they are "m.0.C" and "m.1.C": tests/space/test_labels.py)
     return hh.Space(
-        {"m": hh.choice({"k": "svm", "C": hh.float(0.1, 10)}, {"k": "lr", "C": hh.int(1, 9)})}
+        {"m": hh.choice({"k": "svm", "C": hh.float(0.1, 10)}, {"k": "lr", "C": hh.int(1, 9)})},
+        branch_labels=False,
     )
 
 
