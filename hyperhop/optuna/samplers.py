@@ -167,13 +167,8 @@ class _Grid(DefineByRun):
                 continue
             trials.append(dataclasses.replace(t, params=params))
         out = self.grid.suggest(dataclasses.replace(history, space=self.space, trials=trials))
-        return {
-            k: {
-                "v": self.space[k].param.options[v],
-                "d": {"type": "categorical", "choices": list(self.space[k].param.options)},
-            }
-            for k, v in out.items()
-        }
+        # "any": the grid's value goes to whatever suggest_* asks for under that name
+        return {k: {"v": self.space[k].param.options[v], "any": True} for k, v in out.items()}
 
 
 def resolve(sampler: Any, seed: int | None = None) -> DefineByRun:

@@ -140,7 +140,9 @@ class Trial(_Suggest):
             value = self._fixed[name]
         elif dist.single(record):
             value = record["low"] if record["type"] != "categorical" else record["choices"][0]
-        elif name in self._relative and self._relative[name].get("d") == record:
+        elif name in self._relative and (
+            self._relative[name].get("d") == record or self._relative[name].get("any")
+        ):
             value = self._relative[name]["v"]
         else:
             value = self.study._independent(name, record)

@@ -25,6 +25,11 @@ from hyperhop.pyhopper.parameters import (  # noqa: F401 (bool, float, int: not 
     custom,
     float,
     int,
+    register_bool,
+    register_choice,
+    register_custom,
+    register_float,
+    register_int,
 )
 from hyperhop.pyhopper.run import PruneEvaluation, should_prune
 from hyperhop.pyhopper.search import Search
@@ -49,6 +54,11 @@ __all__ = [
     "merge_dicts",
     "parse_runtime",
     "pruners",
+    "register_bool",
+    "register_choice",
+    "register_custom",
+    "register_float",
+    "register_int",
     "should_prune",
     "store_dict",
     "utils",

@@ -298,6 +298,10 @@ def float(
     if precision is not None and shp is not None:
         raise NotImplementedError("pyhopper.float(): precision is not supported with shape.")
     if lo is None:
+        if log:
+            raise ValueError(
+                f"{func} with log=True needs both bounds, e.g. pyhopper.float(1e-5, 1e-1, log=True)."
+            )
         p: Any = UnboundedFloat(shp)
     elif isinstance(lo, np.ndarray):
         p = ArrayBounds(lo.astype(builtins.float), hi.astype(builtins.float), integer=False)
@@ -414,3 +418,11 @@ def custom(
     if seeding_fn is None and init is None:
         raise ValueError("pyhopper.custom() needs init=... or seeding_fn=....")
     return hh.custom(sample=seeding_fn, mutate=mutation_fn, init=init)
+
+
+register_int = int
+register_float = float
+register_choice = choice
+register_bool = bool
+register_custom = custom
+"""PyHopper's longer names of the constructors."""

@@ -20,6 +20,7 @@ from hyperhop.pyhopper.parameters import Parameter, as_custom
 from hyperhop.pyhopper.pruners import Pruner
 from hyperhop.pyhopper.utils import convert_to_checkpoint_path, merge_dicts
 from hyperhop.space.categorical import Choice
+from hyperhop.storage import get_storage
 from hyperhop.trial import Trial, TrialState
 
 STUDY_NAME = "pyhopper"
@@ -401,7 +402,9 @@ class Search:
         self._study, self._key, self._best_f = None, None, None
         self._history.clear()
         self._pruner = pruner
-        study = self._open(self._history.direction, self._storage(path, False), None)
+        storage = self._storage(path, False)
+        self._history.direction = get_storage(storage).get_study(STUDY_NAME).directions[0]
+        study = self._open(self._history.direction, storage, None)
         if pruner is not None:
             for t in study.trials:
                 if t.state in (TrialState.COMPLETE, TrialState.PRUNED):

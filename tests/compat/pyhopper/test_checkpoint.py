@@ -88,3 +88,11 @@ def test_store_and_load_dict_without_pickle(tmp_path) -> None:
         assert f.read(1) == b"{"  # JSON
     out = load_dict(path)
     assert out["a"] == 1 and np.allclose(out["b"], [0.1, 0.2])
+
+
+def test_load_keeps_the_direction(tmp_path) -> None:
+    search = pyhopper.Search(x=pyhopper.float(0, 1))
+    search.run(lambda p: p["x"], "min", steps=6, quiet=True, seed=0)
+    other = pyhopper.Search(x=pyhopper.float(0, 1))
+    other.load(search.save(tmp_path / "min.db"))
+    assert other.best_f == min(search.history.fs)

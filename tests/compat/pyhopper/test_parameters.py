@@ -142,3 +142,12 @@ def test_your_own_parameter_class() -> None:
 
     seen = values({"n": Odd()}, n=10)
     assert seen[0]["n"] == 1 and all(c["n"] % 2 == 1 for c in seen)
+
+
+def test_register_names_are_the_constructors() -> None:
+    assert pyhopper.register_int(0, 4).high == 4 and pyhopper.register_float(1).high == 1.0
+    assert pyhopper.register_choice("a", "b").options == ("a", "b")
+    assert pyhopper.register_bool(False).initial_value is False
+    assert pyhopper.register_custom(init=3).default() == 3
+    with pytest.raises(ValueError, match="both bounds"):
+        pyhopper.register_float(log=True)
