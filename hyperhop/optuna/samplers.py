@@ -5,7 +5,7 @@
 | ``TPESampler`` | ``tpe`` (Optuna's defaults: 10 startup trials; ``multivariate=True`` models the shared parameters jointly) |
 | ``RandomSampler`` | ``random`` |
 | ``GPSampler`` | ``gp`` |
-| ``CmaEsSampler`` | ``gp`` (hyperhop has no CMA-ES; a logged note says so) |
+| ``CmaEsSampler`` | ``gp`` (hyperhop has no CMA-ES; a warning says so) |
 | ``NSGAIISampler`` | ``nsga2`` |
 | ``QMCSampler`` | ``sobol`` |
 | ``GridSampler(search_space)`` | ``grid`` over the given values |
@@ -13,14 +13,12 @@
 
 from __future__ import annotations
 
-import logging
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from hyperhop import samplers as hs
 from hyperhop.optuna.sampling import DefineByRun
-
-log = logging.getLogger("hyperhop.optuna")
 
 
 class BaseSampler:
@@ -95,11 +93,15 @@ class GPSampler(BaseSampler):
 
 class CmaEsSampler(GPSampler):
     """Stands in for CMA-ES, which hyperhop does not have: hyperhop's ``gp`` sampler, its
-    model-based search of continuous spaces (a logged note says so)."""
+    model-based search of continuous spaces (a warning says so)."""
 
     def __init__(self, *, seed: int | None = None, **ignored: Any) -> None:
         super().__init__(seed=seed)
-        log.warning("hyperhop has no CMA-ES: CmaEsSampler runs hyperhop's GP sampler instead")
+        warnings.warn(
+            "hyperhop has no CMA-ES: CmaEsSampler runs hyperhop's GP sampler instead",
+            UserWarning,
+            stacklevel=2,
+        )
 
 
 class NSGAIISampler(BaseSampler):

@@ -19,7 +19,6 @@ Example:
 from hyperhop.pyhopper import callbacks, pruners, utils
 from hyperhop.pyhopper.callbacks import CandidateType, ParamInfo
 from hyperhop.pyhopper.parameters import (  # noqa: F401 (bool, float, int: not in __all__)
-    Parameter,
     bool,
     choice,
     custom,
@@ -33,6 +32,7 @@ from hyperhop.pyhopper.parameters import (  # noqa: F401 (bool, float, int: not 
 )
 from hyperhop.pyhopper.run import PruneEvaluation, should_prune
 from hyperhop.pyhopper.search import Search
+from hyperhop.pyhopper.types import Parameter
 from hyperhop.pyhopper.utils import (
     load_dict,
     merge_dicts,

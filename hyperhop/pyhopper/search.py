@@ -7,7 +7,6 @@ evaluations that fit the new template are copied (and the best, with the new con
 
 from __future__ import annotations
 
-import copy
 import os
 from typing import Any
 
@@ -16,77 +15,13 @@ from hyperhop.exceptions import InvalidAssignmentError, InvalidSpaceError
 from hyperhop.pruning import NopPruner
 from hyperhop.pyhopper import run as _run
 from hyperhop.pyhopper.callbacks import Callback, CandidateType, History, ParamInfo
-from hyperhop.pyhopper.parameters import Parameter, as_custom
 from hyperhop.pyhopper.pruners import Pruner
+from hyperhop.pyhopper.template import fill, fill_params, translate
 from hyperhop.pyhopper.utils import convert_to_checkpoint_path, merge_dicts
-from hyperhop.space.categorical import Choice
 from hyperhop.storage import get_storage
 from hyperhop.trial import Trial, TrialState
 
 STUDY_NAME = "pyhopper"
-
-
-class Placeholder(hh.Parameter):
-    """A ``None`` in the template: PyHopper's dummy parameter, whose values come only from
-    the guesses you queue (``Search(lr=None)``, then ``search += {"lr": 0.1}``)."""
-
-    kind = "custom"
-
-    def sample(self, rng: Any) -> Any:
-        return None
-
-    def mutate(self, value: Any, temperature: float, rng: Any) -> Any:
-        return value
-
-    def definition(self) -> dict[str, Any]:
-        return {"type": "custom", "class": "pyhopper.None"}
-
-
-def translate(obj: Any, option: bool = False) -> Any:
-    """A hyperhop template from a PyHopper one: your own ``Parameter`` subclasses become
-    ``hh.custom``, ``None`` a placeholder, a class a constant (PyHopper passes it through)."""
-    if isinstance(obj, Choice):
-        for o in obj.options:
-            translate(o, option=True)
-        return obj
-    if isinstance(obj, hh.Parameter):
-        return obj
-    if isinstance(obj, Parameter):
-        return as_custom(obj)
-    if obj is None and not option:
-        return Placeholder()
-    if isinstance(obj, dict):
-        return {k: translate(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return type(obj)(translate(v) for v in obj)
-    if isinstance(obj, type) and not option:
-        return hh.const(obj)
-    return obj
-
-
-def _fill(best: Any, guess: Any, where: str) -> Any:
-    """``guess`` over ``best``: missing keys come from the best; unknown keys are errors."""
-    if isinstance(best, dict):
-        if not isinstance(guess, dict):
-            raise ValueError(
-                f"The guess for {where or 'the search'} is {guess!r}, but the template has a dict "
-                f"there (keys {list(best)})."
-            )
-        unknown = [k for k in guess if k not in best]
-        if unknown:
-            raise ValueError(
-                f"The guess names {unknown[0]!r}, which is not in the template. Register it as a "
-                f"dummy parameter with Search({unknown[0]}=None, ...) to pass values for it."
-            )
-        return {
-            k: _fill(v, guess[k], f"{where}.{k}".lstrip(".")) if k in guess else v
-            for k, v in best.items()
-        }
-    if isinstance(best, list) and isinstance(guess, list):
-        return [
-            _fill(b, guess[i], f"{where}.{i}") if i < len(guess) else b for i, b in enumerate(best)
-        ]
-    return guess
 
 
 class Search:
@@ -133,7 +68,7 @@ class Search:
     def enqueue(self, candidate: dict[str, Any]) -> None:
         """Queue a guess, evaluated before anything sampled; missing keys are taken from
         the current best."""
-        guess = _fill(self._best, candidate, "")
+        guess = fill(self._best, candidate, "")
         try:
             self._space().from_config(guess)
         except InvalidAssignmentError as e:
@@ -215,7 +150,7 @@ class Search:
             _tell(new, t.config, t.value)
             copied_best = copied_best or t.config == self._best
         if not copied_best and self._best_f is not None:
-            projected = _fill(self._initial(), _fill_params(self._best, self._params), "")
+            projected = fill(self._initial(), fill_params(self._best, self._params), "")
             try:
                 _tell(new, projected, self._best_f)
             except (InvalidAssignmentError, ValueError):
@@ -438,17 +373,6 @@ class Search:
 
     def clear_cache(self) -> None:
         """Accepted for compatibility: hyperhop never re-proposes a trial it holds."""
-
-
-def _fill_params(best: Any, template: Any) -> Any:
-    """The best candidate with the template's constants where the template has them now."""
-    if isinstance(template, dict) and isinstance(best, dict):
-        return {k: _fill_params(best.get(k), v) for k, v in template.items()}
-    if isinstance(template, (hh.Parameter, Parameter)) or template is None:
-        return best
-    if isinstance(template, list) and isinstance(best, list):
-        return [_fill_params(b, t) for b, t in zip(best, template, strict=False)]
-    return copy.deepcopy(template)
 
 
 def _tell(study: hh.Study, config: Any, value: float) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import hyperhop as hh
 from hyperhop.space.labels import branch_labels
@@ -91,3 +93,38 @@ def test_a_study_stored_with_the_old_labels_opens(tmp_path) -> None:
     again.optimize(lambda c: c["m"]["lr"], n_trials=8, progress=False)
     assert len(again.trials) == 8
     assert again.best_value == min(t.value for t in again.trials)
+
+
+@st.composite
+def branchy(draw: st.DrawFn) -> dict:
+    """A choice whose options are dicts drawing their keys from a small set (collisions)."""
+
+    def leaf() -> hh.Parameter:
+        lo = draw(st.integers(-5, 5))
+        width = draw(st.integers(1, 5))
+        return hh.float(lo, lo + width) if draw(st.booleans()) else hh.int(lo, lo + width)
+
+    shared = leaf()
+    options = []
+    for i in range(draw(st.integers(2, 4))):
+        keys = draw(st.lists(st.sampled_from("abc"), unique=True, max_size=3))
+        option: dict = {"kind": f"o{i}"}
+        for k in keys:
+            option[k] = shared if draw(st.booleans()) else leaf()
+        if draw(st.booleans()):
+            option["inner"] = hh.choice({"a": leaf()}, {"a": leaf(), "b": leaf()})
+        options.append(option)
+    return {"m": hh.choice(*options)}
+
+
+@settings(max_examples=60, deadline=None)
+@given(branchy(), st.integers(0, 2**31))
+def test_branch_labels_are_unique_and_configs_round_trip(template: dict, seed: int) -> None:
+    space = hh.Space(template)
+    assert len(set(space.labels)) == len(space.labels)
+    objects = {id(s.param) for s in space.params}
+    assert len(objects) == len(space.params)  # one label per parameter object
+    a = space.sample(seed=seed)
+    cfg = space.to_config(a)
+    assert space.from_config(cfg) == a
+    space.validate(a)
