@@ -7,7 +7,7 @@ from typing import Any
 
 import hyperhop as hh
 from hyperhop.pyhopper.types import Parameter, as_custom
-from hyperhop.space.categorical import Choice
+from hyperhop.space.categorical import Choice, has_parameters
 
 
 class Placeholder(hh.Parameter):
@@ -26,13 +26,28 @@ class Placeholder(hh.Parameter):
         return {"type": "custom", "class": "pyhopper.None"}
 
 
-def translate(obj: Any, option: bool = False) -> Any:
+def translate(obj: Any, option: bool = False, memo: dict[int, Any] | None = None) -> Any:
     """A hyperhop template from a PyHopper one: your own ``Parameter`` subclasses become
-    ``hh.custom``, ``None`` a placeholder, a class a constant (PyHopper passes it through)."""
+    ``hh.custom``, ``None`` a placeholder, a class a constant (PyHopper passes it through).
+    An object used in several places stays one object."""
+    memo = {} if memo is None else memo
+    if id(obj) in memo:
+        return memo[id(obj)]
+    out = _translate(obj, option, memo)
+    if isinstance(obj, (hh.Parameter, Parameter)):
+        memo[id(obj)] = out
+    return out
+
+
+def _translate(obj: Any, option: bool, memo: dict[int, Any]) -> Any:
     if isinstance(obj, Choice):
-        for o in obj.options:
-            translate(o, option=True)
-        return obj
+        options = tuple(translate(o, True, memo) for o in obj.options)
+        if all(a is b for a, b in zip(options, obj.options, strict=True)):
+            return obj
+        twin = copy.copy(obj)
+        twin.options = options
+        twin._nested = tuple(has_parameters(o) for o in options)
+        return twin
     if isinstance(obj, hh.Parameter):
         return obj
     if isinstance(obj, Parameter):
@@ -40,9 +55,9 @@ def translate(obj: Any, option: bool = False) -> Any:
     if obj is None and not option:
         return Placeholder()
     if isinstance(obj, dict):
-        return {k: translate(v) for k, v in obj.items()}
+        return {k: translate(v, False, memo) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
-        return type(obj)(translate(v) for v in obj)
+        return type(obj)(translate(v, False, memo) for v in obj)
     if isinstance(obj, type) and not option:
         return hh.const(obj)
     return obj

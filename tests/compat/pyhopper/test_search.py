@@ -287,3 +287,27 @@ def test_endless_mode_ends_on_ctrl_c() -> None:
 def test_quiet_prints_nothing(capsys: pytest.CaptureFixture[str]) -> None:
     pyhopper.Search(x=pyhopper.float(0, 1)).run(quadratic, "max", steps=3, quiet=True)
     assert capsys.readouterr().out == ""
+
+
+def test_classes_and_own_types_inside_choice_options() -> None:
+    class Model:
+        pass
+
+    class Odd(pyhopper.Parameter):
+        initial_value = 1
+
+        def sample(self) -> int:
+            return 3
+
+        def mutate(self, value: int, temperature: float) -> int:
+            return value + 2
+
+    shared = pyhopper.float(0, 1)
+    search = pyhopper.Search(
+        m=pyhopper.choice({"cls": Model, "n": Odd(), "x": shared}, {"cls": dict, "x": shared}),
+    )
+    seen: list[dict] = []
+    search.run(lambda p: seen.append(p) or p["m"]["x"], "max", steps=15, quiet=True, seed=0)
+    assert {c["m"]["cls"] for c in seen} == {Model, dict}
+    assert all(c["m"]["n"] % 2 == 1 for c in seen if c["m"]["cls"] is Model)
+    assert "m.x" in search.study.space.labels  # the shared object is one parameter
