@@ -92,6 +92,10 @@ class DefineByRun(Sampler):
         trials = []
         for t in history.trials:
             mine = suggested(t)
+            if t.state is TrialState.RUNNING:  # its relative sample, though not yet asked for
+                for k, item in t.params.items():
+                    if isinstance(item, Mapping) and "d" in item:
+                        mine.setdefault(k, (item["v"], item["d"]))
             if all(k in mine and mine[k][1] == d for k, d in records.items()):
                 raw = {k: dist.to_raw(d, mine[k][0]) for k, d in records.items()}
                 trials.append(dataclasses.replace(t, params=raw))

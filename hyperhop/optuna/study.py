@@ -6,6 +6,7 @@ from __future__ import annotations
 import enum
 import gc
 import json
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -85,6 +86,7 @@ class Study:
     def __init__(self, core: hh.Study, sampler: DefineByRun) -> None:
         self._core = core
         self._sampler = sampler
+        self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ facts
     @property

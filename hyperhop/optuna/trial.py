@@ -145,11 +145,18 @@ class Trial(_Suggest):
         ):
             value = self._relative[name]["v"]
         else:
-            value = self.study._independent(name, record)
+            # under the study's lock, so that trials running in parallel see each other's draw
+            with self.study._lock:
+                value = _plain(self.study._independent(name, record), record)
+                self._keep(name, value, record)
+            return value
         value = _plain(value, record)
+        self._keep(name, value, record)
+        return value
+
+    def _keep(self, name: str, value: Any, record: dist.Record) -> None:
         self._params[name] = (value, record)
         self.study._save(self._core.id, {PREFIX + name: {"v": value, "d": record}})
-        return value
 
     def report(self, value: float, step: int) -> None:
         """Record an intermediate value at ``step``."""

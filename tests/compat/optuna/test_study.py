@@ -128,3 +128,18 @@ def test_trials_dataframe_columns() -> None:
         "state",
     ]
     assert list(df["state"]) == ["COMPLETE", "COMPLETE"]
+
+
+def test_parallel_trials_do_not_repeat_each_other() -> None:
+    study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=16, n_jobs=4)
+    xs = [t.params["x"] for t in study.trials]
+    assert len(set(xs)) == len(xs) == 16
+    gp = optuna.create_study(
+        sampler=optuna.samplers.TPESampler(seed=0, multivariate=True, n_startup_trials=4)
+    )
+    gp.optimize(
+        lambda t: t.suggest_float("x", 0, 1) + t.suggest_float("y", 0, 1), n_trials=16, n_jobs=4
+    )
+    pairs = [(t.params["x"], t.params["y"]) for t in gp.trials]
+    assert len(set(pairs)) == 16
