@@ -8,6 +8,7 @@ evaluations that fit the new template are copied (and the best, with the new con
 from __future__ import annotations
 
 import os
+import uuid
 from typing import Any
 
 import hyperhop as hh
@@ -237,7 +238,7 @@ class Search:
         study = self._open(d, storage, seed)
         fresh = not study.trials and not self._queue
         for guess in self._queue:
-            study.enqueue(guess, key=None)
+            study.enqueue(guess, key=f"pyhopper:{uuid.uuid4()}")  # a key marks it MANUALLY_ADDED
         self._queue.clear()
         study.sampler = _run.make_sampler(
             seed, ratio, start_temperature, end_temperature, endless_mode, fresh

@@ -67,6 +67,9 @@ def test_guesses_run_first_and_fill_from_the_best() -> None:
     search.run(lambda p: seen.append(p) or p["a"] * p["b"], "max", steps=6, quiet=True)
     assert seen[0] == {"a": 5, "b": 2} and seen[1] == {"a": -3, "b": 0.5}
     assert search.manual_queue_count == 0
+    kinds = search.history.types
+    assert kinds[:2] == [pyhopper.CandidateType.MANUALLY_ADDED] * 2
+    assert pyhopper.CandidateType.INIT not in kinds
 
 
 def test_bad_guesses_are_errors() -> None:
