@@ -27,6 +27,7 @@ from hyperhop.space import (
     ParamSpec,
     Space,
     choice,
+    const,
     custom,
     expr,
     float,  # noqa: F401 (hh.float, deliberately not in __all__)
@@ -65,6 +66,7 @@ __all__ = [
     "Parameter",
     "Space",
     "choice",
+    "const",
     "custom",
     "exceptions",
     "expr",

@@ -1,9 +1,10 @@
 """The search-space language: parameters, nested and conditional templates, expressions."""
 
-from hyperhop.space.base import Expr, Parameter
+from hyperhop.space.base import Const, Expr, Parameter
 from hyperhop.space.categorical import Choice, RandInt
 from hyperhop.space.constructors import (
     choice,
+    const,
     custom,
     expr,
     float,
@@ -29,6 +30,7 @@ from hyperhop.space.space import Assignment, ParamSpec, Space, as_space
 __all__ = [
     "Assignment",
     "Choice",
+    "Const",
     "Custom",
     "Expr",
     "Float",
@@ -40,6 +42,7 @@ __all__ = [
     "Space",
     "as_space",
     "choice",
+    "const",
     "custom",
     "expr",
     "float",

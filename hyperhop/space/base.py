@@ -190,6 +190,22 @@ class Expr(Arithmetic):
         return f"expr({getattr(self.fn, '__qualname__', repr(self.fn))}, ...)"
 
 
+class Const:
+    """A value passed to the objective unchanged, whatever it is (a class, a model object).
+
+    Example:
+        >>> import hyperhop as hh
+        >>> hh.sample({"cls": hh.const(dict), "n": 3}, seed=0)["cls"] is dict
+        True
+    """
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return f"const({self.value!r})"
+
+
 def callable_name(obj: Any) -> str:
     """A stable name for functions and classes (no memory address), else a repr."""
     qual = getattr(obj, "__qualname__", None)

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from hyperhop._validation import check_label, describe, fail, integer
-from hyperhop.space.base import Expr, Parameter, Raw, callable_name
+from hyperhop.space.base import Const, Expr, Parameter, Raw, callable_name
 
 
 def has_parameters(obj: Any) -> bool:
@@ -28,6 +28,8 @@ def describe_template(obj: Any) -> Any:
     if isinstance(obj, Parameter):
         d = obj.definition()
         return d if obj.label is None else {**d, "label": obj.label}
+    if isinstance(obj, Const):
+        return describe_template(obj.value)
     if isinstance(obj, Expr):
         return {
             "type": "expr",

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from hyperhop._validation import describe, fail
-from hyperhop.space.base import Expr, Parameter
+from hyperhop.space.base import Const, Expr, Parameter
 from hyperhop.space.categorical import Choice, RandInt
 from hyperhop.space.custom import Custom
 from hyperhop.space.numeric import Float, Int, Normal
@@ -271,6 +271,17 @@ def custom(
     return Custom(sample, mutate, init, label=label)
 
 
+def const(value: Any) -> Const:
+    """``value`` passed to the objective as it is, even a class or another library's object.
+
+    Example:
+        >>> import hyperhop as hh
+        >>> hh.sample({"model": hh.const(dict)}, seed=0)["model"] is dict
+        True
+    """
+    return Const(value)
+
+
 def expr(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Expr:
     """A deterministic function of parameters, computed when the config is built."""
     return Expr(fn, *args, **kwargs)
@@ -294,6 +305,7 @@ __all__ = [
     "Parameter",
     "Space",
     "choice",
+    "const",
     "custom",
     "expr",
     "float",

@@ -19,8 +19,10 @@ import numpy as np
 
 from hyperhop._validation import check_label, describe
 from hyperhop.exceptions import InfeasibleSpaceError, InvalidAssignmentError, InvalidSpaceError
-from hyperhop.space.base import Expr, Parameter, callable_name
+from hyperhop.space.base import Const, Expr, Parameter, callable_name
 from hyperhop.space.categorical import Choice, describe_template
+from hyperhop.space.foreign import check_constant
+from hyperhop.space.labels import branch_labels as _branch_labels
 from hyperhop.space.numeric import Float, _Numeric
 
 Assignment = dict[str, Any]
@@ -212,12 +214,24 @@ class Space:
         >>> a = space.sample(seed=0)
         >>> space.to_config(a)["lr"] < 0.05
         True
+
+    Two different parameters at the same path in different options of a choice get the
+    option's index in their labels (``"opt.0.lr"``, ``"opt.1.lr"``); the same parameter
+    object in two options is one parameter. ``branch_labels=False`` gives the labels of
+    earlier versions (such parameters share one label when their definitions agree), with
+    which a study stored by them is opened.
     """
 
     max_rejections: int = 1000
     """How many samples to draw before giving up on satisfying the constraints."""
 
-    def __init__(self, template: Any, constraints: Sequence[Callable[[Any], bool]] = ()) -> None:
+    def __init__(
+        self,
+        template: Any,
+        constraints: Sequence[Callable[[Any], bool]] = (),
+        *,
+        branch_labels: bool = True,
+    ) -> None:
         if isinstance(template, Space):
             constraints = tuple(template.constraints) + tuple(constraints)
             template = template.template
@@ -232,11 +246,15 @@ class Space:
         self._specs_by_label: dict[str, list[Any]] = {}
         self._label_of: dict[int, str] = {}
         self._walking: set[int] = set()
+        self.branch_labels = branch_labels
+        self._auto_labels = _branch_labels(template) if branch_labels else {}
         self._root = self._compile(template, (), ())
         self._finish()
 
     # ----------------------------------------------------------------- compilation
-    def _compile(self, obj: Any, path: tuple[str, ...], cond: Condition) -> _Node:
+    def _compile(
+        self, obj: Any, path: tuple[str, ...], cond: Condition, option: bool = False
+    ) -> _Node:
         if isinstance(obj, Parameter):
             label = self._register(obj, path, cond)
             if isinstance(obj, Choice):
@@ -253,6 +271,7 @@ class Space:
                         opt,
                         (*path, str(i)) if isinstance(opt, (Parameter, Expr)) else path,
                         (*cond, (label, i)),
+                        option=True,
                     )
                     for i, opt in enumerate(obj.options)
                 ]
@@ -271,12 +290,17 @@ class Space:
             return _Seq(
                 [self._compile(v, (*path, str(i)), cond) for i, v in enumerate(obj)], type(obj)
             )
+        if isinstance(obj, Const):
+            return _Const(obj.value)
+        check_constant(obj, ".".join(path) or "the space", option=option)
         return _Const(obj)
 
     def _register(self, param: Parameter, path: tuple[str, ...], cond: Condition) -> str:
         label = self._label_of.get(id(param))
         if label is None:
-            label = param.label if param.label is not None else (".".join(path) or "x")
+            label = param.label
+            if label is None:
+                label = self._auto_labels.get(id(param)) or ".".join(path) or "x"
             check_label(label)
             entry = self._specs_by_label.get(label)
             if entry is not None and entry[0] is not param:

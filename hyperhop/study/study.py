@@ -168,6 +168,9 @@ class Study:
             self.name, dirs, definition, load_if_exists=load_if_exists
         )
         if not created:
+            if self._stored_with_old_labels(info.space):
+                self.space = Space(self.space, branch_labels=False)
+                definition = {**self.space.definition(), _PRUNING_KEY: definition[_PRUNING_KEY]}
             self._check_compatible(info.directions, info.space, dirs, definition)
             log.info("resuming study %r from %s", self.name, self.storage.url)
             pruner, fidelity = self._stored_pruning(info.space, pruner, fidelity)
@@ -223,6 +226,15 @@ class Study:
                     f"Study {self.name!r} in {self.storage.url} was created with a different space: "
                     f"parameter {label!r} was {was} and is now {now}. Use a new study name, or the original space."
                 )
+
+    def _stored_with_old_labels(self, stored: Any) -> bool:
+        """Whether a study was stored with the labels of before branch labels (see Space)."""
+        if not isinstance(stored, Mapping) or "params" not in stored:
+            return False
+        old = {p["label"] for p in stored["params"]}
+        if old == set(self.space.labels):
+            return False
+        return old == set(Space(self.space, branch_labels=False).labels)
 
     def _check_fidelity(self, fidelity: Fidelity | None) -> None:
         template = self.space.template

@@ -23,9 +23,11 @@ def _dup_label() -> Any:
 
 
 def _dup_path_label() -> Any:
-    # both branches would be labelled "m.C" by path, with different definitions
+    # with the old labels both branches are "m.C" by path, with different definitions
+    # (by default they are "m.0.C" and "m.1.C": tests/space/test_labels.py)
     return hh.Space(
-        {"m": hh.choice({"k": "svm", "C": hh.float(0.1, 10)}, {"k": "lr", "C": hh.int(1, 9)})}
+        {"m": hh.choice({"k": "svm", "C": hh.float(0.1, 10)}, {"k": "lr", "C": hh.int(1, 9)})},
+        branch_labels=False,
     )
 
 
@@ -94,6 +96,12 @@ BAD: list[tuple[str, Callable[[], Any], tuple[str, ...]]] = [
     ("duplicate list options", lambda: hh.choice([1, 2], [1, 2]), ("distinct", "[1, 2]")),
     ("duplicate label", _dup_label, ("'lr'", "two different parameters", "label=")),
     ("duplicate path label", _dup_path_label, ("'m.C'", "two different parameters")),
+    (
+        "a class as a value",
+        lambda: hh.Space({"n": int}),
+        ("'n'", "hh.int(low, high)", "hh.const(int)"),
+    ),
+    ("an uncalled constructor", lambda: hh.Space({"n": hh.int}), ("'n'", "call it")),
     ("unknown fmt", lambda: hh.float(0, 1, "abc"), ("'fmt'", "'0.2f'", "'abc'")),
     ("fmt without digits", lambda: hh.float(0, 1, "f"), ("'fmt'", "digits", "'f'")),
     ("fmt 0 digits g", lambda: hh.float(1, 10, "0.0g"), ("'fmt'", "significant", "'0.0g'")),
