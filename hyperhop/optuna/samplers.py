@@ -167,7 +167,7 @@ class _Grid(DefineByRun):
                 }
             except (KeyError, ValueError):
                 continue
-            trials.append(dataclasses.replace(t, params=params))
+            trials.append(dataclasses.replace(t, assignment=params))
         out = self.grid.suggest(dataclasses.replace(history, space=self.space, trials=trials))
         # "any": the grid's value goes to whatever suggest_* asks for under that name
         return {k: {"v": self.space[k].param.options[v], "any": True} for k, v in out.items()}

@@ -93,12 +93,12 @@ class DefineByRun(Sampler):
         for t in history.trials:
             mine = suggested(t)
             if t.state is TrialState.RUNNING:  # its relative sample, though not yet asked for
-                for k, item in t.params.items():
+                for k, item in t.assignment.items():
                     if isinstance(item, Mapping) and "d" in item:
                         mine.setdefault(k, (item["v"], item["d"]))
             if all(k in mine and mine[k][1] == d for k, d in records.items()):
                 raw = {k: dist.to_raw(d, mine[k][0]) for k, d in records.items()}
-                trials.append(dataclasses.replace(t, params=raw))
+                trials.append(dataclasses.replace(t, assignment=raw))
         out = sampler.suggest(dataclasses.replace(history, space=space, trials=trials))
         return {k: {"v": dist.to_value(records[k], v), "d": records[k]} for k, v in out.items()}
 
@@ -116,6 +116,6 @@ class DefineByRun(Sampler):
         for t in trials:
             mine = suggested(t).get(name)
             if mine is not None and mine[1] == record:
-                seen.append(dataclasses.replace(t, params={name: dist.to_raw(record, mine[0])}))
+                seen.append(dataclasses.replace(t, assignment={name: dist.to_raw(record, mine[0])}))
         out = sampler.suggest(History(space, directions, seen))
         return dist.to_value(record, out[name])

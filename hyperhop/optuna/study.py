@@ -237,7 +237,7 @@ class Study:
         trial = self._core.storage.create_trial(
             self._core.id,
             state=CoreState.QUEUED,
-            params={},
+            assignment={},
             enqueue_key=key,
             system_attrs={FIXED: dict(params)},
         )

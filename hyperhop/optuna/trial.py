@@ -100,7 +100,7 @@ class Trial(_Suggest):
         self._core = core
         self._reporter = reporter
         self._relative: dict[str, Any] = {
-            k: v for k, v in core.params.items() if isinstance(v, dict)
+            k: v for k, v in core.assignment.items() if isinstance(v, dict)
         }
         self._fixed: dict[str, Any] = dict(core.system_attrs.get(FIXED) or {})
         self._params: dict[str, tuple[Any, dist.Record]] = {}

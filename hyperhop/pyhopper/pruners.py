@@ -62,7 +62,7 @@ def _trial(number: int, values: list[float], state: TrialState) -> Trial:
         number=number,
         study_id=0,
         state=state,
-        params={},
+        assignment={},
         values=None if value is None else (value,),
         intermediate=dict(enumerate(values)),
     )
