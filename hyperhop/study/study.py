@@ -38,6 +38,7 @@ from hyperhop.storage import MemoryStorage, Storage, codec, get_storage
 from hyperhop.study.history import TrialCache
 from hyperhop.study.lease import Heartbeat, owner_id, stale_reason
 from hyperhop.study.loop import Budget, OptimizeRun
+from hyperhop.study.naming import study_name
 from hyperhop.study.progress import ProgressBar
 from hyperhop.study.results import Outcome, interpret
 from hyperhop.study.runtime import parse_runtime
@@ -54,7 +55,6 @@ _DIRECTIONS = {
     "maximize": "max",
     "maximise": "max",
 }
-MAX_NAME_LENGTH = 10_000
 
 
 def _direction(d: Any) -> str:
@@ -65,20 +65,6 @@ def _direction(d: Any) -> str:
     )
 
 
-def _check_name(name: Any) -> str:
-    if not isinstance(name, str) or not name:
-        raise ValueError(
-            f"The 'name' parameter of Study must be a non-empty string. Got {describe(name)} instead."
-        )
-    if len(name) > MAX_NAME_LENGTH:
-        raise ValueError(
-            f"The 'name' parameter of Study must be at most {MAX_NAME_LENGTH} characters. Got {len(name)} instead."
-        )
-    if "\x00" in name:
-        raise ValueError("The 'name' parameter of Study must not contain NUL characters.")
-    return name
-
-
 class Study:
     """A search over a space, recorded in a storage.
 
@@ -86,8 +72,9 @@ class Study:
         space: a template (dict/list of parameters) or a :class:`~hyperhop.Space`.
         direction: ``"min"`` or ``"max"``.
         storage: None (memory), a URL (``"sqlite:///runs.db"``) or a Storage.
-        name: the study's name in the storage (default ``"default"``); rerunning with the
-            same storage and name resumes the study.
+        name: the study's name in the storage; rerunning with the same storage and name
+            resumes the study. Without a name, a persistent storage starts a new study with
+            a generated name (logged; see :attr:`name`), never one already stored.
         algo: a sampler name (``"auto"``, ``"random"``...) or a Sampler.
         seed: makes sequential runs reproducible.
         load_if_exists: continue a study of that name (else raise DuplicateStudyError).
@@ -156,7 +143,7 @@ class Study:
                 )
             storage = checkpoint_path
         self.storage: Storage = get_storage(storage)
-        self.name = _check_name(name if name is not None else "default")
+        self.name = study_name(name, self.storage, checkpoint=checkpoint_path is not None)
         if not isinstance(max_retries, int) or max_retries < 0:
             raise ValueError(
                 f"The 'max_retries' parameter of Study must be an int >= 0. Got {describe(max_retries)} instead."
