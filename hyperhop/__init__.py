@@ -7,9 +7,8 @@ Example:
     ['lr', 'opt']
 """
 
-import logging as _logging
-
 from hyperhop import exceptions, pruning
+from hyperhop import verbosity as _verbosity
 from hyperhop.exceptions import (
     HyperhopError,
     InfeasibleSpaceError,
@@ -46,11 +45,12 @@ from hyperhop.space import (
 )
 from hyperhop.study import Study, TrialList, load_study, maximize, minimize, parse_runtime
 from hyperhop.trial import FailReason, Trial, TrialError, TrialState
+from hyperhop.verbosity import set_verbosity
 
 __version__ = "0.1.0"
 
-# A library logs; the application decides where logs go.
-_logging.getLogger("hyperhop").addHandler(_logging.NullHandler())
+# Warnings reach stderr until the application configures logging itself (then it decides).
+_verbosity.install()
 
 # `float` and `int` are left out of __all__ so that `from hyperhop import *` cannot shadow
 # the built-ins; use them as `hh.float` and `hh.int`.
@@ -100,4 +100,5 @@ __all__ = [
     "Pruner",
     "pruning",
     "repeat",
+    "set_verbosity",
 ]
