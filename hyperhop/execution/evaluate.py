@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import os
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -78,6 +79,20 @@ def wants_trial(objective: Callable[..., Any]) -> bool:
     return len(params) >= 2
 
 
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def users_part(exc: BaseException) -> BaseException:
+    """``exc`` with hyperhop's own outer frames dropped from its traceback, so that the
+    traceback starts at the objective and ends at the line that raised."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        if not tb.tb_frame.f_code.co_filename.startswith(_PACKAGE):
+            break
+        tb = tb.tb_next
+    return exc.with_traceback(tb)
+
+
 def error_from(exc: BaseException, reason: str = FailReason.EXCEPTION.value) -> TrialError:
     """A TrialError with the exception's type, message and traceback as text."""
     tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
@@ -123,4 +138,10 @@ def evaluate(spec: EvalSpec, task: Task, relay: Relay) -> TaskResult:
     except BaseException as e:  # noqa: BLE001 - every failure becomes a FAILED trial
         reason = FailReason.OOM.value if isinstance(e, MemoryError) else FailReason.EXCEPTION.value
         caught = isinstance(e, spec.catch) and not isinstance(e, (SystemExit, GeneratorExit))
-        return TaskResult(task.trial_id, error=error_from(e, reason), reraise=None if caught else e)
+        users_part(e)
+        return TaskResult(
+            task.trial_id,
+            error=error_from(e, reason),
+            reraise=None if caught else e,
+            cause=e if caught else None,
+        )

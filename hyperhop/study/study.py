@@ -35,6 +35,7 @@ from hyperhop.pruning.serialize import CUSTOM, pruner_from_dict, pruning_record,
 from hyperhop.samplers import History, Sampler, make_sampler
 from hyperhop.space import Space, as_space
 from hyperhop.storage import MemoryStorage, Storage, codec, get_storage
+from hyperhop.study.failures import FailureLog
 from hyperhop.study.history import TrialCache
 from hyperhop.study.lease import Heartbeat, owner_id, stale_reason
 from hyperhop.study.loop import Budget, OptimizeRun
@@ -181,6 +182,7 @@ class Study:
             else None
         )
         self._stop = threading.Event()
+        self._failure_log = FailureLog()
         self._budget: Budget | None = None
         self._lag: int | None = None
         self.reap()
@@ -574,7 +576,7 @@ class Study:
                 new.values if len(self.directions) > 1 else new.value,
             )
         elif new.state is TrialState.FAILED:
-            log.warning("trial %d failed: %s", new.number, new.error)
+            self._failure_log.failed(new)
         return new.attach(self.space)
 
     def _order_named(self, outcome: Outcome) -> Outcome:
@@ -665,6 +667,7 @@ class Study:
         n_trials_mode: str = "total",
         count_pruned: bool = True,
         max_consecutive_failures: int | None = 20,
+        fail_fast: int | None = 3,
         kwargs: Mapping[str, Any] | None = None,
         executor: Any = None,
         trial_timeout: float | None = None,
@@ -679,6 +682,11 @@ class Study:
         FAILED trial and the study goes on (exceptions not in ``catch`` are re-raised after
         the trial is recorded). Ctrl+C marks the running trial FAILED(interrupted) and
         re-raises KeyboardInterrupt.
+
+        When the first ``fail_fast`` (3) trials of the run all fail the same way (same
+        exception type and line, or the same invalid result), the run stops with
+        TooManyFailuresError chained to the objective's own exception; ``fail_fast=None``
+        (or ``max_consecutive_failures=None``) turns this off.
 
         ``n_jobs`` workers (an int, ``"auto"``, ``"per-gpu"``) run as threads, or as
         isolated processes with ``executor="process"``; ``trial_timeout`` (seconds) and
@@ -716,6 +724,12 @@ class Study:
             raise ValueError(
                 f"The 'n_trials_mode' parameter of optimize() must be 'total' or 'increment'. Got {n_trials_mode!r} instead."
             )
+        if fail_fast is not None and (
+            isinstance(fail_fast, bool) or not isinstance(fail_fast, int) or fail_fast < 1
+        ):
+            raise ValueError(
+                f"The 'fail_fast' parameter of optimize() must be an int >= 1 or None. Got {describe(fail_fast)} instead."
+            )
         if target is not None and len(self.directions) != 1:
             raise ValueError("'target' applies to single-objective studies only.")
         executor_obj: Executor | None = outside_only(
@@ -749,7 +763,9 @@ class Study:
             objective, dict(kwargs or {}), wants_trial(objective), catch_t, len(self.directions)
         )
         bar = ProgressBar(progress, goal, seconds)
-        run = OptimizeRun(self, spec, budget, list(callbacks), max_consecutive_failures, bar)
+        run = OptimizeRun(
+            self, spec, budget, list(callbacks), max_consecutive_failures, bar, fail_fast
+        )
         self._stop.clear()
         self._budget = budget
         if deterministic:
