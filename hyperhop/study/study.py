@@ -709,6 +709,7 @@ class Study:
             raise TypeError(
                 f"The 'objective' parameter of optimize() must be callable. Got {describe(objective)} instead."
             )
+        pass_trial = wants_trial(objective, kwargs or {})
         if n_trials is not None and (
             isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 0
         ):
@@ -760,7 +761,11 @@ class Study:
             target=target,
         )
         spec = EvalSpec(
-            objective, dict(kwargs or {}), wants_trial(objective), catch_t, len(self.directions)
+            objective,
+            dict(kwargs or {}),
+            pass_trial,
+            catch_t,
+            len(self.directions),
         )
         bar = ProgressBar(progress, goal, seconds)
         run = OptimizeRun(
