@@ -13,7 +13,7 @@ import math
 import os
 import traceback
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hyperhop.execution.base import EvalSpec, Relay, Task, TaskResult
 from hyperhop.trial import FailReason, TrialError
@@ -61,6 +61,16 @@ class TrialContext:
         """Whether the study's pruner would stop this trial now."""
         self.told_to_stop = bool(self._relay.should_prune(self.id))
         return self.told_to_stop
+
+    if not TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> Any:
+            if name.startswith("suggest_"):
+                raise AttributeError(
+                    f"hyperhop has no trial.{name}(): the space is declared up front "
+                    "({'x': hh.float(0, 1)}) and the objective reads cfg['x']."
+                )
+            raise AttributeError(f"'TrialContext' object has no attribute {name!r}")
 
     def __repr__(self) -> str:
         return f"TrialContext(number={self.number}, config={self.config!r})"

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime
 import logging
+import os
 import secrets
+import sys
 import warnings
 from typing import Any
 
@@ -46,6 +48,18 @@ def generated_name() -> str:
     return f"study-{now:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
 
 
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def users_stacklevel() -> int:
+    """The ``stacklevel`` of a warning raised here that points at the first caller outside
+    hyperhop (the user's line)."""
+    frame, level = sys._getframe(1), 1
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
 def study_name(name: Any, storage: Storage, *, checkpoint: bool) -> str:
     """The name a study opens under (see the module's docstring)."""
     if name is not None:
@@ -69,6 +83,6 @@ def study_name(name: Any, storage: Storage, *, checkpoint: bool) -> str:
         f"when no name was given; this run starts the new study {new!r} instead. "
         f"Pass name={DEFAULT_NAME!r} to go on with the old one.",
         FutureWarning,
-        stacklevel=3,
+        stacklevel=users_stacklevel(),
     )
     return new

@@ -13,7 +13,7 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -43,6 +43,7 @@ from hyperhop.study.naming import study_name
 from hyperhop.study.progress import ProgressBar
 from hyperhop.study.results import Outcome, interpret
 from hyperhop.study.runtime import parse_runtime
+from hyperhop.study.spellings import attribute_error, spelled
 from hyperhop.study.trials import TrialList
 from hyperhop.trial import FailReason, Trial, TrialError, TrialState
 
@@ -105,6 +106,7 @@ class Study:
         True
     """
 
+    @spelled("Study()")
     def __init__(
         self,
         space: Any,
@@ -374,6 +376,11 @@ class Study:
     def stop(self) -> None:
         """Ask a running :meth:`optimize` to launch no more trials (e.g. from a callback)."""
         self._stop.set()
+
+    if not TYPE_CHECKING:  # type checkers keep flagging unknown attributes
+
+        def __getattr__(self, name: str) -> Any:
+            raise attribute_error(self, name)
 
     def __repr__(self) -> str:
         return f"Study(name={self.name!r}, directions={list(self.directions)}, storage={self.storage.url!r})"
@@ -653,6 +660,7 @@ class Study:
         """Whether the study's pruner would stop this running trial now (ask/tell)."""
         return self._should_prune(self._resolve(trial).id)
 
+    @spelled("optimize()")
     def optimize(
         self,
         objective: Callable[..., Any],
