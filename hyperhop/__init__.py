@@ -7,13 +7,13 @@ Example:
     ['lr', 'opt']
 """
 
-from hyperhop import exceptions, pruning
+from hyperhop import _deprecated, exceptions, pruning
+from hyperhop import space as _space
 from hyperhop import verbosity as _verbosity
 from hyperhop.exceptions import (
     HyperhopError,
     InfeasibleSpaceError,
     InvalidAssignmentError,
-    InvalidSearchSpaceError,
     InvalidSpaceError,
 )
 from hyperhop.execution import DaskExecutor, MPIExecutor, RayExecutor
@@ -23,7 +23,6 @@ from hyperhop.samplers import RandomSampler, Sampler
 from hyperhop.space import (
     Expr,
     Parameter,
-    ParamSpec,
     Space,
     choice,
     custom,
@@ -52,6 +51,18 @@ __version__ = "0.1.0"
 # Warnings reach stderr until the application configures logging itself (then it decides).
 _verbosity.install()
 
+__getattr__ = _deprecated.module_getattr(
+    "hyperhop",
+    {
+        "InvalidSearchSpaceError": ("hyperhop.InvalidSpaceError", lambda: InvalidSpaceError),
+        "ParamSpec": (
+            "hyperhop.space.ParamSpec (a labelled entry of a compiled Space; hh.Parameter "
+            "is a parameter's type)",
+            lambda: _space.ParamSpec,
+        ),
+    },
+)
+
 # `float` and `int` are left out of __all__ so that `from hyperhop import *` cannot shadow
 # the built-ins; use them as `hh.float` and `hh.int`.
 __all__ = [
@@ -59,9 +70,7 @@ __all__ = [
     "HyperhopError",
     "InfeasibleSpaceError",
     "InvalidAssignmentError",
-    "InvalidSearchSpaceError",
     "InvalidSpaceError",
-    "ParamSpec",
     "Parameter",
     "Space",
     "choice",
