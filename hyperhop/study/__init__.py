@@ -130,9 +130,10 @@ def load_study(storage: Any, name: str, space: Any = None, **kw: Any) -> Study:
     """
     from hyperhop.space.serialize import space_from_definition
     from hyperhop.storage import get_storage
+    from hyperhop.study.evolve import current_definition
 
     store = get_storage(storage)
     info = store.get_study(name)
-    if space is None:
-        space = space_from_definition(info.space)
+    if space is None:  # the current space: the one it was created with, or changed to
+        space = space_from_definition(current_definition(info.space, info.attrs))
     return Study(space, storage=store, name=name, directions=info.directions, **kw)

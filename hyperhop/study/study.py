@@ -34,7 +34,9 @@ from hyperhop.pruning import Fidelity, NopPruner, Pruner, make_pruner
 from hyperhop.pruning.serialize import CUSTOM, pruner_from_dict, pruning_record, read_record
 from hyperhop.samplers import History, Sampler, make_sampler
 from hyperhop.space import Space, as_space
+from hyperhop.space.serialize import space_from_definition
 from hyperhop.storage import MemoryStorage, Storage, codec, get_storage
+from hyperhop.study.evolve import CURRENT_SPACE_ATTR, Fitting, changes, current_definition
 from hyperhop.study.failures import FailureLog
 from hyperhop.study.history import TrialCache
 from hyperhop.study.lease import Heartbeat, owner_id, stale_reason
@@ -157,8 +159,11 @@ class Study:
         info, created = self.storage.create_study(
             self.name, dirs, definition, load_if_exists=load_if_exists
         )
+        changed: list[str] | None = None
         if not created:
-            self._check_compatible(info.directions, info.space, dirs, definition)
+            changed = self._check_compatible(
+                info.directions, info.space, dirs, definition, info.attrs, info.id
+            )
             log.info("resuming study %r from %s", self.name, self.storage.url)
             pruner, fidelity = self._stored_pruning(info.space, pruner, fidelity)
         self.id = info.id
@@ -177,6 +182,10 @@ class Study:
         self._cache = TrialCache(self.storage, self.id, dirs[0] if len(dirs) == 1 else None)
         self._cache.watch_others(self.owner, time.time())
         self._cache.refresh()
+        self._fitting: Fitting | None = None
+        self._created_space: Space | None = None
+        if changed is not None:
+            self._follow_space(changed, info.space)
         self._lost: set[int] = set()
         self._heartbeat = (
             Heartbeat(self.storage, self.owner, float(heartbeat_interval), self._lost.add)
@@ -196,24 +205,62 @@ class Study:
         old_space: Any,
         dirs: Sequence[str],
         definition: Mapping[str, Any],
-    ) -> None:
+        attrs: Mapping[str, Any],
+        study_id: int,
+    ) -> list[str] | None:
+        """Check a reopened study; the changes of its space in words (``[]``: none now),
+        or None when its space never changed. An incompatible change raises."""
         if tuple(old_dirs) != tuple(dirs):
             raise ValueError(
                 f"Study {self.name!r} in {self.storage.url} optimizes {list(old_dirs)}, not {list(dirs)}. "
                 "Use a new study name, or the original direction."
             )
         if not isinstance(old_space, Mapping) or "params" not in old_space:
-            return
-        old = {p["label"]: p for p in old_space["params"]}
-        new = {p["label"]: p for p in codec.loads(codec.dumps(definition["params"]))}
-        for label in sorted(set(old) | set(new)):
-            if old.get(label) != new.get(label):
-                was = old[label]["def"] if label in old else "absent"
-                now = new[label]["def"] if label in new else "absent"
-                raise InvalidSpaceError(
-                    f"Study {self.name!r} in {self.storage.url} was created with a different space: "
-                    f"parameter {label!r} was {was} and is now {now}. Use a new study name, or the original space."
-                )
+            return None
+        current = {
+            k: v for k, v in current_definition(old_space, attrs).items() if k != _PRUNING_KEY
+        }
+        new = codec.loads(codec.dumps({k: v for k, v in definition.items() if k != _PRUNING_KEY}))
+        said = changes(current, new, f"Study {self.name!r} in {self.storage.url}")
+        if said:
+            self.storage.set_study_attr(study_id, CURRENT_SPACE_ATTR, new)
+            log.warning(
+                "the space of study %r changed: %s. Its trials stay; the sampler learns from "
+                "those that fit the new space.",
+                self.name,
+                "; ".join(said),
+            )
+            return said
+        if new != current:  # the template alone changed (a constant): follow it quietly
+            self.storage.set_study_attr(study_id, CURRENT_SPACE_ATTR, new)
+            return []
+        return [] if CURRENT_SPACE_ATTR in attrs else None
+
+    def _attach(self, trial: Trial) -> Trial:
+        """The trial, its ``config`` built through the current space, or (when the space
+        changed since and the trial does not fit it) the space the study was created with."""
+        if self._fitting is None or self._created_space is None or self._fitting.fit(trial):
+            return trial.attach(self.space)
+        return trial.attach(self._created_space)
+
+    def _follow_space(self, said: list[str], original: Any) -> None:
+        """Show samplers only the trials that fit the current space (it changed), and give
+        them streams of their own, so as not to replay the old space's draws."""
+        self._fitting = Fitting(self.space)
+        try:
+            self._created_space = space_from_definition(original)
+        except InvalidSpaceError:  # expressions, custom types: old trials show params only
+            self._created_space = None
+        self.sampler.stream = zlib.crc32(self.space.fingerprint().encode()) or 1
+        trials = self._cache.all()
+        fit = len(self._fitting.view(trials))
+        log.log(
+            logging.WARNING if said else logging.INFO,
+            "study %r: %d of its %d trials fit the current space and guide the sampler.",
+            self.name,
+            fit,
+            len(trials),
+        )
 
     def _check_fidelity(self, fidelity: Fidelity | None) -> None:
         template = self.space.template
@@ -300,7 +347,7 @@ class Study:
     def trials(self) -> TrialList:
         """Every trial, ordered by number (fresh from storage)."""
         self._cache.refresh()
-        return TrialList(t.attach(self.space) for t in self._cache.all())
+        return TrialList(self._attach(t) for t in self._cache.all())
 
     @property
     def best(self) -> Trial:
@@ -317,7 +364,7 @@ class Study:
                 f"Study {self.name!r} has no completed trial yet that meets its constraints "
                 f"({self._cache.count(TrialState.FAILED)} failed, {len(self._cache)} in all)."
             )
-        return best.attach(self.space)
+        return self._attach(best)
 
     @property
     def best_value(self) -> float:
@@ -346,7 +393,7 @@ class Study:
         if not trials:
             return []
         Y = as_minimization([t.values or () for t in trials], self.directions)
-        return [trials[i].attach(self.space) for i in mo_pareto_front(Y)]
+        return [self._attach(trials[i]) for i in mo_pareto_front(Y)]
 
     def hypervolume(self, reference_point: Sequence[float]) -> float:
         """The hypervolume of :meth:`pareto_front` up to ``reference_point`` (in the
@@ -486,6 +533,8 @@ class Study:
 
     def _history(self, trials: Sequence[Trial]) -> History:
         """What the sampler and the pruner see, with the running ``optimize`` call's budget."""
+        if self._fitting is not None:
+            trials = self._fitting.view(trials)
         b = self._budget
         if b is None:
             return History(self.space, self.directions, trials)
