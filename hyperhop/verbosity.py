@@ -39,7 +39,9 @@ class _StderrUntilConfigured(logging.Handler):
             stream = sys.stderr
             if stream is None:  # pythonw, some services
                 return
-            stream.write(self.format(record) + "\n")
+            isatty = getattr(stream, "isatty", None)
+            clear = "\r\x1b[K" if callable(isatty) and isatty() else ""  # over a progress bar
+            stream.write(clear + self.format(record) + "\n")
             stream.flush()
         except Exception:  # noqa: BLE001 - logging must never break the study
             self.handleError(record)

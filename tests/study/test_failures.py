@@ -109,3 +109,12 @@ def test_system_exit_with_one_allowed_failure_is_the_system_exit() -> None:
         study.optimize(leaves, n_trials=5, max_consecutive_failures=1, progress=False)
     assert info.value.code == 3
     assert [t.state for t in study.trials] == [hh.TrialState.FAILED]
+
+
+def test_parallel_threads_stop_early_too_and_leave_nothing_running() -> None:
+    study = hh.Study(SPACE, seed=0)
+    with pytest.raises(TooManyFailuresError, match="first 3 trials") as info:
+        study.optimize(typo, n_trials=100, n_jobs=3, progress=False)
+    assert isinstance(info.value.__cause__, KeyError)
+    states = [t.state for t in study.trials]
+    assert 3 <= len(states) <= 6 and set(states) == {hh.TrialState.FAILED}
