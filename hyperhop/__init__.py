@@ -61,6 +61,12 @@ __getattr__ = _deprecated.module_getattr(
             lambda: _space.ParamSpec,
         ),
     },
+    {
+        "create_study": "hh.Study(space, direction=..., storage=..., name=...)",
+        "TPESampler": "algo='tpe'",
+        "fmin": "hh.minimize(objective, space, n_trials=...)",
+        "hp": "hh.float / hh.int / hh.choice (or hh.uniform, hh.loguniform... by Hyperopt's names)",
+    },
 )
 
 # `float` and `int` are left out of __all__ so that `from hyperhop import *` cannot shadow

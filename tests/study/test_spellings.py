@@ -99,3 +99,12 @@ def test_minimize_takes_checkpoint_path_and_resumes(tmp_path: Any) -> None:
     path = tmp_path / "run.jsonl"
     hh.minimize(f, SPACE, n_trials=2, checkpoint_path=path, progress=False)
     assert len(hh.minimize(f, SPACE, n_trials=4, checkpoint_path=path, progress=False).trials) == 4
+
+
+@pytest.mark.parametrize(
+    ("name", "hint"), [("create_study", "hh.Study(space"), ("TPESampler", "algo='tpe'")]
+)
+def test_an_optuna_module_name_names_the_hyperhop_spelling(name: str, hint: str) -> None:
+    with pytest.raises(AttributeError) as info:
+        getattr(hh, name)
+    assert hint in str(info.value)
