@@ -14,6 +14,7 @@ import pytest
 
 import hyperhop as hh
 from hyperhop.samplers import History
+from tests.conftest import require_module, require_service
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,11 +31,20 @@ class Recording(hh.RandomSampler):
         return super().suggest(history)
 
 
-@pytest.fixture(params=["sqlite", "journal"])
+@pytest.fixture(params=["sqlite", "journal", pytest.param("postgres", marks=pytest.mark.server)])
 def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    yield (
-        f"sqlite:///{tmp_path / 'e.db'}" if request.param == "sqlite" else str(tmp_path / "e.jsonl")
-    )
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'e.db'}"
+    elif request.param == "journal":
+        yield str(tmp_path / "e.jsonl")
+    else:
+        require_module("psycopg", "postgres")
+        require_module("sqlalchemy", "postgres")
+        require_service("postgres")
+        from tests.execution._harness import pg_database
+
+        with pg_database() as pg:
+            yield pg
 
 
 def first_run(url: str, n: int = 6) -> hh.Study:
