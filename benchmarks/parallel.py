@@ -138,7 +138,7 @@ def _hyperhop_run(
     cleanup.insert(0, tmp.cleanup)
     url = None if storage == "memory" else _sqlite_url(tmp.name)
     try:
-        study = hh.Study({"d": hh.float(0.5, 2.0)}, algo=sampler, seed=0, storage=url)
+        study = hh.Study({"d": hh.float(0.5, 2.0)}, algo=sampler, seed=0, storage=url, name="bench")
         t_call = time.time()
         study.optimize(
             objective, executor=executor, progress=False, deterministic=deterministic, **budget

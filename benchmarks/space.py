@@ -217,8 +217,8 @@ def sampler(lib: str, call: str, case: str) -> Callable[[], Any] | str:
         if call.startswith("hh.sample"):
             return lambda: hh.sample(space, rng=rng)
         if "to_config" in call:
-            return lambda: space.to_config(space.sample(rng))
-        return lambda: space.sample(rng)
+            return lambda: space.to_config(space.sample_assignment(rng))
+        return lambda: space.sample_assignment(rng)
     if lib == "hyperopt":
         from hyperopt.pyll import as_apply, stochastic
 

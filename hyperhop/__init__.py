@@ -7,14 +7,13 @@ Example:
     ['lr', 'opt']
 """
 
-import logging as _logging
-
-from hyperhop import exceptions, pruning
+from hyperhop import _deprecated, exceptions, pruning
+from hyperhop import space as _space
+from hyperhop import verbosity as _verbosity
 from hyperhop.exceptions import (
     HyperhopError,
     InfeasibleSpaceError,
     InvalidAssignmentError,
-    InvalidSearchSpaceError,
     InvalidSpaceError,
 )
 from hyperhop.execution import DaskExecutor, MPIExecutor, RayExecutor
@@ -24,7 +23,6 @@ from hyperhop.samplers import RandomSampler, Sampler
 from hyperhop.space import (
     Expr,
     Parameter,
-    ParamSpec,
     Space,
     choice,
     const,
@@ -47,11 +45,30 @@ from hyperhop.space import (
 )
 from hyperhop.study import Study, TrialList, load_study, maximize, minimize, parse_runtime
 from hyperhop.trial import FailReason, Trial, TrialError, TrialState
+from hyperhop.verbosity import set_verbosity
 
 __version__ = "0.1.0"
 
-# A library logs; the application decides where logs go.
-_logging.getLogger("hyperhop").addHandler(_logging.NullHandler())
+# Warnings reach stderr until the application configures logging itself (then it decides).
+_verbosity.install()
+
+__getattr__ = _deprecated.module_getattr(
+    "hyperhop",
+    {
+        "InvalidSearchSpaceError": ("hyperhop.InvalidSpaceError", lambda: InvalidSpaceError),
+        "ParamSpec": (
+            "hyperhop.space.ParamSpec (a labelled entry of a compiled Space; hh.Parameter "
+            "is a parameter's type)",
+            lambda: _space.ParamSpec,
+        ),
+    },
+    {
+        "create_study": "hh.Study(space, direction=..., storage=..., name=...)",
+        "TPESampler": "algo='tpe'",
+        "fmin": "hh.minimize(objective, space, n_trials=...)",
+        "hp": "hh.float / hh.int / hh.choice (or hh.uniform, hh.loguniform... by Hyperopt's names)",
+    },
+)
 
 # `float` and `int` are left out of __all__ so that `from hyperhop import *` cannot shadow
 # the built-ins; use them as `hh.float` and `hh.int`.
@@ -60,9 +77,7 @@ __all__ = [
     "HyperhopError",
     "InfeasibleSpaceError",
     "InvalidAssignmentError",
-    "InvalidSearchSpaceError",
     "InvalidSpaceError",
-    "ParamSpec",
     "Parameter",
     "Space",
     "choice",
@@ -102,4 +117,5 @@ __all__ = [
     "Pruner",
     "pruning",
     "repeat",
+    "set_verbosity",
 ]

@@ -6,6 +6,8 @@ Catch :class:`HyperhopError` for anything hyperhop raises on purpose; catch the 
 
 from __future__ import annotations
 
+from hyperhop._deprecated import module_getattr
+
 __all__ = [
     "CorruptStateError",
     "DuplicateStudyError",
@@ -13,7 +15,6 @@ __all__ = [
     "IncompatibleFormatError",
     "InfeasibleSpaceError",
     "InvalidAssignmentError",
-    "InvalidSearchSpaceError",
     "InvalidSpaceError",
     "MissingDependencyError",
     "NoCompletedTrialsError",
@@ -36,7 +37,10 @@ class InvalidSpaceError(HyperhopError, ValueError):
     """A search space (or one parameter of it) breaks a rule; raised where it is defined."""
 
 
-InvalidSearchSpaceError = InvalidSpaceError
+__getattr__ = module_getattr(
+    "hyperhop.exceptions",
+    {"InvalidSearchSpaceError": ("hyperhop.InvalidSpaceError", lambda: InvalidSpaceError)},
+)
 
 
 class InvalidAssignmentError(HyperhopError, ValueError):

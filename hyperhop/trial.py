@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import math
+import warnings
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -131,7 +132,12 @@ class Trial:
 
     @property
     def worker(self) -> str | None:
-        """The worker (``host:pid:token``) that ran the trial."""
+        """Deprecated: :attr:`owner`, the worker (``host:pid:token``) that ran the trial."""
+        warnings.warn(
+            "trial.worker is deprecated; use trial.owner (one name for each thing).",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return self.owner
 
     @property

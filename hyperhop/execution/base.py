@@ -51,6 +51,9 @@ class TaskResult:
     pruned: bool = False
     intermediate: dict[int, float] = field(default_factory=dict)
     """Intermediate values a remote worker could not relay live (written on completion)."""
+    cause: BaseException | None = None
+    """The objective's exception itself, when it ran in this process (chained to the error
+    that stops a run, so that its traceback ends at the user's line)."""
 
 
 class Relay(Protocol):

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import inspect
 import math
+import os
 import traceback
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from hyperhop.execution.base import EvalSpec, Relay, Task, TaskResult
 from hyperhop.trial import FailReason, TrialError
@@ -62,21 +63,81 @@ class TrialContext:
         self.told_to_stop = bool(self._relay.should_prune(self.id))
         return self.told_to_stop
 
+    if not TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> Any:
+            if name.startswith("suggest_"):
+                raise AttributeError(
+                    f"hyperhop has no trial.{name}(): the space is declared up front "
+                    "({'x': hh.float(0, 1)}) and the objective reads cfg['x']."
+                )
+            raise AttributeError(f"'TrialContext' object has no attribute {name!r}")
+
     def __repr__(self) -> str:
         return f"TrialContext(number={self.number}, config={self.config!r})"
 
 
-def wants_trial(objective: Callable[..., Any]) -> bool:
-    """Whether the objective takes the trial as a second required positional argument."""
+_TRIAL_TYPES = ("Trial", "TrialContext")
+
+
+def _asks_for_trial(p: inspect.Parameter) -> bool:
+    """A parameter named ``trial``, or annotated ``hh.Trial`` (or ``TrialContext``)."""
+    if p.name == "trial":
+        return True
+    ann = p.annotation
+    if isinstance(ann, str):
+        return ann.strip("'\"").rsplit(".", 1)[-1] in _TRIAL_TYPES
+    return isinstance(ann, type) and ann.__name__ in _TRIAL_TYPES and "hyperhop" in ann.__module__
+
+
+def wants_trial(objective: Callable[..., Any], supplied: Iterable[str] = ()) -> bool:
+    """Whether the objective asks for the trial: its second positional parameter is named
+    ``trial`` or annotated ``hh.Trial``. Any other second parameter without a default
+    (and not among ``supplied``, the ``kwargs=`` of optimize) is a TypeError that names
+    the signature: the trial would silently arrive as, say, ``data``.
+
+    Example:
+        >>> wants_trial(lambda cfg, trial: 0.0), wants_trial(lambda cfg, scale=2: 0.0)
+        (True, False)
+    """
     try:
-        params = [
-            p
-            for p in inspect.signature(objective).parameters.values()
-            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty
-        ]
+        sig = inspect.signature(objective)
     except (TypeError, ValueError):
         return False
-    return len(params) >= 2
+    positional = [
+        p for p in sig.parameters.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+    ]
+    if len(positional) >= 2 and _asks_for_trial(positional[1]):
+        return True
+    names = set(supplied)
+    extra = [p.name for p in positional[1:] if p.default is p.empty and p.name not in names]
+    if extra:
+        name = getattr(objective, "__name__", type(objective).__name__)
+        bare = sig.replace(
+            parameters=[p.replace(annotation=p.empty) for p in sig.parameters.values()],
+            return_annotation=sig.empty,
+        )
+        raise TypeError(
+            f"The objective {name}{bare} needs {', '.join(map(repr, extra))} besides the config. "
+            "hyperhop passes the trial only to a second parameter named 'trial' (or annotated "
+            f"hh.Trial): rename it 'trial' if it is the trial; else give {extra[0]!r} a default "
+            f"or pass it with optimize(..., kwargs={{{extra[0]!r}: ...}})."
+        )
+    return False
+
+
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def users_part(exc: BaseException) -> BaseException:
+    """``exc`` with hyperhop's own outer frames dropped from its traceback, so that the
+    traceback starts at the objective and ends at the line that raised."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        if not tb.tb_frame.f_code.co_filename.startswith(_PACKAGE):
+            break
+        tb = tb.tb_next
+    return exc.with_traceback(tb)
 
 
 def error_from(exc: BaseException, reason: str = FailReason.EXCEPTION.value) -> TrialError:
@@ -124,4 +185,10 @@ def evaluate(spec: EvalSpec, task: Task, relay: Relay) -> TaskResult:
     except BaseException as e:  # noqa: BLE001 - every failure becomes a FAILED trial
         reason = FailReason.OOM.value if isinstance(e, MemoryError) else FailReason.EXCEPTION.value
         caught = isinstance(e, spec.catch) and not isinstance(e, (SystemExit, GeneratorExit))
-        return TaskResult(task.trial_id, error=error_from(e, reason), reraise=None if caught else e)
+        users_part(e)
+        return TaskResult(
+            task.trial_id,
+            error=error_from(e, reason),
+            reraise=None if caught else e,
+            cause=e if caught else None,
+        )

@@ -73,6 +73,7 @@ class _Forward:
 def sendable(res: TaskResult) -> TaskResult:
     """The result, made safe to send back to the driver: an exception that cannot travel
     goes back as text; a return value that cannot fails the trial."""
+    res.cause = None  # the traceback travels as text in res.error
     if res.reraise is not None:
         try:
             cloudpickle.dumps(res.reraise)

@@ -111,7 +111,7 @@ class Search:
 
     def sample_solution(self) -> Any:
         space = self._space()
-        return space.to_config(space.sample())
+        return space.to_config(space.sample_assignment())
 
     # ------------------------------------------------------------------ the study
     def _open(self, direction: str, storage: str | None, seed: int | None) -> hh.Study:

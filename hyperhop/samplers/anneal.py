@@ -193,14 +193,16 @@ class AnnealSampler(SerialSampler):
         if best is None or self.in_random_phase(history):
             first = [self._seed_point(space, history.n, rng)]
             return self._fresh(
-                lambda _t: first.pop() if first else space.sample(rng),
+                lambda _t: first.pop() if first else space.sample_assignment(rng),
                 1.0,
                 digests.seen,
                 space,
                 rng,
             )
         if history.progress is None and rng.random() < self.seeding_ratio:
-            return self._fresh(lambda _t: space.sample(rng), 1.0, digests.seen, space, rng)
+            return self._fresh(
+                lambda _t: space.sample_assignment(rng), 1.0, digests.seen, space, rng
+            )
         base = digests.trial(best).assignment
         t = self.temperature(history.progress, rng)
         return self._fresh(
@@ -217,7 +219,7 @@ class AnnealSampler(SerialSampler):
         their prior; an independent draw with ``seeding="random"``, past Sobol's limit of
         dimensions, or when the point breaks the space's constraints."""
         if self.seeding != "sobol" or not 0 < space.dim <= SOBOL_MAX_DIM:
-            return space.sample(rng)
+            return space.sample_assignment(rng)
         # scipy.stats is imported on first use only (it takes about a second)
         from hyperhop.samplers.sobol import SobolSampler
 
@@ -225,9 +227,11 @@ class AnnealSampler(SerialSampler):
             self._sobol = SobolSampler(self._key0)
         custom = any(s.columns.stop == s.columns.start for s in space.params)
         a = space.decode(
-            self._sobol.point(space.dim, index), rng, fill=space.sample(rng) if custom else None
+            self._sobol.point(space.dim, index),
+            rng,
+            fill=space.sample_assignment(rng) if custom else None,
         )
-        return a if space.is_feasible(a) else space.sample(rng)
+        return a if space.is_feasible(a) else space.sample_assignment(rng)
 
     def _fresh(
         self,
@@ -247,7 +251,7 @@ class AnnealSampler(SerialSampler):
                 return cand
             t = min(t * 1.05, 1.0)
         for _ in range(self.max_retries):
-            cand = space.sample(rng)
+            cand = space.sample_assignment(rng)
             if digest(cand) not in seen:
                 break
         return cand

@@ -82,7 +82,7 @@ class HyperoptAnnealSampler(SerialSampler):
             a = self._draw(self._plan, table, loss, rng)
             if space.is_feasible(a):
                 return a
-        return space.sample(rng)
+        return space.sample_assignment(rng)
 
     def _draw(
         self, plan: Plan, table: TrialTable, loss: np.ndarray, rng: np.random.Generator

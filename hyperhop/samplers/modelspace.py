@@ -363,6 +363,6 @@ def fallback(
     space = history.space
     return [
         space.perturb(best.assignment, 0.1, rng) if best is not None and rng.random() < 0.5
-        else space.sample(rng)
+        else space.sample_assignment(rng)
         for _ in range(n)
     ]  # fmt: skip

@@ -283,9 +283,9 @@ class NSGA2Sampler(SerialSampler):
         return out
 
     def _fresh_sample(self, space: Space, rng: np.random.Generator, seen: set[bytes]) -> Assignment:
-        a = space.sample(rng)
+        a = space.sample_assignment(rng)
         for _ in range(self.max_retries):
             if digest(a) not in seen:
                 break
-            a = space.sample(rng)
+            a = space.sample_assignment(rng)
         return a

@@ -14,4 +14,4 @@ class RandomSampler(Sampler):
     resume_deterministic = True
 
     def suggest(self, history: History) -> Assignment:
-        return history.space.sample(self.scratch_rng(history.n))
+        return history.space.sample_assignment(self.scratch_rng(history.n))

@@ -60,6 +60,6 @@ class SobolSampler(SerialSampler):
         space = history.space
         rng = self.rng_for(history.n)
         if space.dim == 0 or space.dim > MAX_DIM:
-            return space.sample(rng)
+            return space.sample_assignment(rng)
         a = space.decode(self.point(space.dim, history.n), rng)
-        return a if space.is_feasible(a) else space.sample(rng)
+        return a if space.is_feasible(a) else space.sample_assignment(rng)

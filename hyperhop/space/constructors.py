@@ -297,7 +297,7 @@ def sample(space: Any, seed: builtins.int | None = None, *, rng: RngLike = None)
         ['act', 'units']
     """
     s = as_space(space)
-    return s.to_config(s.sample(as_rng(seed if rng is None else rng)))
+    return s.to_config(s.sample_assignment(as_rng(seed if rng is None else rng)))
 
 
 __all__ = [

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -211,7 +212,7 @@ class Space:
         ... }, constraints=[lambda c: c["lr"] < 0.05])
         >>> [p.label for p in space.params]
         ['lr', 'model', 'model.C']
-        >>> a = space.sample(seed=0)
+        >>> a = space.sample_assignment(seed=0)
         >>> space.to_config(a)["lr"] < 0.05
         True
 
@@ -473,7 +474,18 @@ class Space:
         )
 
     def sample(self, rng: RngLike = None, *, seed: int | None = None) -> Assignment:
-        """Draw a flat assignment (label -> raw value) from the prior, respecting constraints."""
+        """Deprecated: :meth:`sample_assignment` (``hh.sample(space)`` draws a config)."""
+        warnings.warn(
+            "Space.sample() is renamed Space.sample_assignment() (a flat assignment); "
+            "hh.sample(space) draws a config.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.sample_assignment(rng, seed=seed)
+
+    def sample_assignment(self, rng: RngLike = None, *, seed: int | None = None) -> Assignment:
+        """Draw a flat assignment (label -> raw value) from the prior, respecting constraints
+        (for samplers; ``hh.sample(space)`` draws the nested config an objective receives)."""
         if self._batch is not None and not self.constraints and type(rng) is np.random.Generator:
             return self._draw_batched(rng)  # the common case, without the general path's calls
         gen = as_rng(seed if rng is None else rng)

@@ -21,6 +21,7 @@ from hyperhop.exceptions import (
     TrialStateError,
 )
 from hyperhop.execution import EvalSpec, Executor, OutsideWorkers, Task, TaskResult
+from hyperhop.study.failures import FailFast, cause_of
 from hyperhop.study.progress import ProgressBar
 from hyperhop.study.results import Outcome, interpret
 from hyperhop.trial import FailReason, Trial, TrialError, TrialState, is_better
@@ -103,6 +104,7 @@ class OptimizeRun:
         callbacks: list[Callable[[Study, Trial], Any]],
         max_consecutive_failures: int | None,
         bar: ProgressBar,
+        fail_fast: int | None = None,
     ) -> None:
         self.study = study
         self.spec = spec
@@ -112,6 +114,11 @@ class OptimizeRun:
         self.bar = bar
         self.running: dict[int, Trial] = {}
         self.consecutive_failures = 0
+        self.fail_fast = FailFast(
+            None
+            if fail_fast is None or max_consecutive_failures is None
+            else min(fail_fast, max_consecutive_failures)
+        )
         self.error: BaseException | None = None
         self.lag: int | None = None
         """``deterministic=True``: how many of the newest trials a suggestion may not see."""
@@ -150,7 +157,7 @@ class OptimizeRun:
                         break
                     self.running[trial.id] = trial
                     executor.submit(
-                        Task(trial.id, trial.number, s._task_config(trial), trial.params)
+                        Task(trial.id, trial.number, s._task_config(trial), trial.assignment)
                     )
                 if executor.in_flight == 0:
                     if not self._wait_for_others(executor):
@@ -234,12 +241,12 @@ class OptimizeRun:
         else:
             outcome = interpret(res.result, self.spec.n_objectives)
         finished = self._record(trial, outcome)
+        if res.reraise is not None and self.error is None:
+            self.error = res.reraise  # before _after: a SystemExit stays a SystemExit
         if finished is not None:
             if finished.state in self.budget.counted:
                 self.budget.done += 1
-            self._after(finished)
-        if res.reraise is not None and self.error is None:
-            self.error = res.reraise
+            self._after(finished, res.cause)
 
     def _record(self, trial: Trial, outcome: Outcome) -> Trial | None:
         try:
@@ -252,7 +259,7 @@ class OptimizeRun:
             )
             return None
 
-    def _after(self, trial: Trial) -> None:
+    def _after(self, trial: Trial, cause: BaseException | None = None) -> None:
         s = self.study
         if trial.state is TrialState.FAILED:
             self.consecutive_failures += 1
@@ -265,6 +272,9 @@ class OptimizeRun:
             s._best_value_or_none(),
             s._cache.count(TrialState.FAILED),
         )
+        early = self.fail_fast.after(trial, cause)
+        if early is not None and self.error is None:
+            self.error = early
         if (
             self.max_fail is not None
             and self.consecutive_failures >= self.max_fail
@@ -274,6 +284,7 @@ class OptimizeRun:
                 f"{self.consecutive_failures} trials in a row failed (max_consecutive_failures="
                 f"{self.max_fail}); the last: {trial.error}. Fix the objective, or raise the limit."
             )
+            self.error.__cause__ = cause_of(trial.error, cause)
 
     # ------------------------------------------------------------ interruption
     def abandon(self, exc: BaseException) -> None:

@@ -13,7 +13,7 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -34,13 +34,18 @@ from hyperhop.pruning import Fidelity, NopPruner, Pruner, make_pruner
 from hyperhop.pruning.serialize import CUSTOM, pruner_from_dict, pruning_record, read_record
 from hyperhop.samplers import History, Sampler, make_sampler
 from hyperhop.space import Space, as_space
+from hyperhop.space.serialize import space_from_definition
 from hyperhop.storage import MemoryStorage, Storage, codec, get_storage
+from hyperhop.study.evolve import CURRENT_SPACE_ATTR, Fitting, changes, current_definition
+from hyperhop.study.failures import FailureLog
 from hyperhop.study.history import TrialCache
 from hyperhop.study.lease import Heartbeat, owner_id, stale_reason
 from hyperhop.study.loop import Budget, OptimizeRun
+from hyperhop.study.naming import study_name
 from hyperhop.study.progress import ProgressBar
 from hyperhop.study.results import Outcome, interpret
 from hyperhop.study.runtime import parse_runtime
+from hyperhop.study.spellings import attribute_error, spelled
 from hyperhop.study.trials import TrialList
 from hyperhop.trial import FailReason, Trial, TrialError, TrialState
 
@@ -54,7 +59,6 @@ _DIRECTIONS = {
     "maximize": "max",
     "maximise": "max",
 }
-MAX_NAME_LENGTH = 10_000
 
 
 def _direction(d: Any) -> str:
@@ -65,20 +69,6 @@ def _direction(d: Any) -> str:
     )
 
 
-def _check_name(name: Any) -> str:
-    if not isinstance(name, str) or not name:
-        raise ValueError(
-            f"The 'name' parameter of Study must be a non-empty string. Got {describe(name)} instead."
-        )
-    if len(name) > MAX_NAME_LENGTH:
-        raise ValueError(
-            f"The 'name' parameter of Study must be at most {MAX_NAME_LENGTH} characters. Got {len(name)} instead."
-        )
-    if "\x00" in name:
-        raise ValueError("The 'name' parameter of Study must not contain NUL characters.")
-    return name
-
-
 class Study:
     """A search over a space, recorded in a storage.
 
@@ -86,8 +76,9 @@ class Study:
         space: a template (dict/list of parameters) or a :class:`~hyperhop.Space`.
         direction: ``"min"`` or ``"max"``.
         storage: None (memory), a URL (``"sqlite:///runs.db"``) or a Storage.
-        name: the study's name in the storage (default ``"default"``); rerunning with the
-            same storage and name resumes the study.
+        name: the study's name in the storage; rerunning with the same storage and name
+            resumes the study. Without a name, a persistent storage starts a new study with
+            a generated name (logged; see :attr:`name`), never one already stored.
         algo: a sampler name (``"auto"``, ``"random"``...) or a Sampler.
         seed: makes sequential runs reproducible.
         load_if_exists: continue a study of that name (else raise DuplicateStudyError).
@@ -117,6 +108,7 @@ class Study:
         True
     """
 
+    @spelled("Study()")
     def __init__(
         self,
         space: Any,
@@ -156,7 +148,7 @@ class Study:
                 )
             storage = checkpoint_path
         self.storage: Storage = get_storage(storage)
-        self.name = _check_name(name if name is not None else "default")
+        self.name = study_name(name, self.storage, checkpoint=checkpoint_path is not None)
         if not isinstance(max_retries, int) or max_retries < 0:
             raise ValueError(
                 f"The 'max_retries' parameter of Study must be an int >= 0. Got {describe(max_retries)} instead."
@@ -167,11 +159,14 @@ class Study:
         info, created = self.storage.create_study(
             self.name, dirs, definition, load_if_exists=load_if_exists
         )
+        changed: list[str] | None = None
         if not created:
             if self._stored_with_old_labels(info.space):
                 self.space = Space(self.space, branch_labels=False)
                 definition = {**self.space.definition(), _PRUNING_KEY: definition[_PRUNING_KEY]}
-            self._check_compatible(info.directions, info.space, dirs, definition)
+            changed = self._check_compatible(
+                info.directions, info.space, dirs, definition, info.attrs, info.id
+            )
             log.info("resuming study %r from %s", self.name, self.storage.url)
             pruner, fidelity = self._stored_pruning(info.space, pruner, fidelity)
         self.id = info.id
@@ -190,6 +185,10 @@ class Study:
         self._cache = TrialCache(self.storage, self.id, dirs[0] if len(dirs) == 1 else None)
         self._cache.watch_others(self.owner, time.time())
         self._cache.refresh()
+        self._fitting: Fitting | None = None
+        self._created_space: Space | None = None
+        if changed is not None:
+            self._follow_space(changed, info.space)
         self._lost: set[int] = set()
         self._heartbeat = (
             Heartbeat(self.storage, self.owner, float(heartbeat_interval), self._lost.add)
@@ -197,6 +196,7 @@ class Study:
             else None
         )
         self._stop = threading.Event()
+        self._failure_log = FailureLog()
         self._budget: Budget | None = None
         self._lag: int | None = None
         self.reap()
@@ -208,24 +208,62 @@ class Study:
         old_space: Any,
         dirs: Sequence[str],
         definition: Mapping[str, Any],
-    ) -> None:
+        attrs: Mapping[str, Any],
+        study_id: int,
+    ) -> list[str] | None:
+        """Check a reopened study; the changes of its space in words (``[]``: none now),
+        or None when its space never changed. An incompatible change raises."""
         if tuple(old_dirs) != tuple(dirs):
             raise ValueError(
                 f"Study {self.name!r} in {self.storage.url} optimizes {list(old_dirs)}, not {list(dirs)}. "
                 "Use a new study name, or the original direction."
             )
         if not isinstance(old_space, Mapping) or "params" not in old_space:
-            return
-        old = {p["label"]: p for p in old_space["params"]}
-        new = {p["label"]: p for p in codec.loads(codec.dumps(definition["params"]))}
-        for label in sorted(set(old) | set(new)):
-            if old.get(label) != new.get(label):
-                was = old[label]["def"] if label in old else "absent"
-                now = new[label]["def"] if label in new else "absent"
-                raise InvalidSpaceError(
-                    f"Study {self.name!r} in {self.storage.url} was created with a different space: "
-                    f"parameter {label!r} was {was} and is now {now}. Use a new study name, or the original space."
-                )
+            return None
+        current = {
+            k: v for k, v in current_definition(old_space, attrs).items() if k != _PRUNING_KEY
+        }
+        new = codec.loads(codec.dumps({k: v for k, v in definition.items() if k != _PRUNING_KEY}))
+        said = changes(current, new, f"Study {self.name!r} in {self.storage.url}")
+        if said:
+            self.storage.set_study_attr(study_id, CURRENT_SPACE_ATTR, new)
+            log.warning(
+                "the space of study %r changed: %s. Its trials stay; the sampler learns from "
+                "those that fit the new space.",
+                self.name,
+                "; ".join(said),
+            )
+            return said
+        if new != current:  # the template alone changed (a constant): follow it quietly
+            self.storage.set_study_attr(study_id, CURRENT_SPACE_ATTR, new)
+            return []
+        return [] if CURRENT_SPACE_ATTR in attrs else None
+
+    def _attach(self, trial: Trial) -> Trial:
+        """The trial, its ``config`` built through the current space, or (when the space
+        changed since and the trial does not fit it) the space the study was created with."""
+        if self._fitting is None or self._created_space is None or self._fitting.fit(trial):
+            return trial.attach(self.space)
+        return trial.attach(self._created_space)
+
+    def _follow_space(self, said: list[str], original: Any) -> None:
+        """Show samplers only the trials that fit the current space (it changed), and give
+        them streams of their own, so as not to replay the old space's draws."""
+        self._fitting = Fitting(self.space)
+        try:
+            self._created_space = space_from_definition(original)
+        except InvalidSpaceError:  # expressions, custom types: old trials show params only
+            self._created_space = None
+        self.sampler.stream = zlib.crc32(self.space.fingerprint().encode()) or 1
+        trials = self._cache.all()
+        fit = len(self._fitting.view(trials))
+        log.log(
+            logging.WARNING if said else logging.INFO,
+            "study %r: %d of its %d trials fit the current space and guide the sampler.",
+            self.name,
+            fit,
+            len(trials),
+        )
 
     def _stored_with_old_labels(self, stored: Any) -> bool:
         """Whether a study was stored with the labels of before branch labels (see Space)."""
@@ -321,7 +359,9 @@ class Study:
     def trials(self) -> TrialList:
         """Every trial, ordered by number (fresh from storage)."""
         self._cache.refresh()
-        return TrialList((t.attach(self.space) for t in self._cache.all()), space=self.space)
+        # one space shows every trial's values, unless the space changed (each its own)
+        shown = self.space if self._fitting is None else None
+        return TrialList((self._attach(t) for t in self._cache.all()), space=shown)
 
     @property
     def best(self) -> Trial:
@@ -338,7 +378,7 @@ class Study:
                 f"Study {self.name!r} has no completed trial yet that meets its constraints "
                 f"({self._cache.count(TrialState.FAILED)} failed, {len(self._cache)} in all)."
             )
-        return best.attach(self.space)
+        return self._attach(best)
 
     @property
     def best_value(self) -> float:
@@ -367,7 +407,7 @@ class Study:
         if not trials:
             return []
         Y = as_minimization([t.values or () for t in trials], self.directions)
-        return [trials[i].attach(self.space) for i in mo_pareto_front(Y)]
+        return [self._attach(trials[i]) for i in mo_pareto_front(Y)]
 
     def hypervolume(self, reference_point: Sequence[float]) -> float:
         """The hypervolume of :meth:`pareto_front` up to ``reference_point`` (in the
@@ -397,6 +437,11 @@ class Study:
     def stop(self) -> None:
         """Ask a running :meth:`optimize` to launch no more trials (e.g. from a callback)."""
         self._stop.set()
+
+    if not TYPE_CHECKING:  # type checkers keep flagging unknown attributes
+
+        def __getattr__(self, name: str) -> Any:
+            raise attribute_error(self, name)
 
     def __repr__(self) -> str:
         return f"Study(name={self.name!r}, directions={list(self.directions)}, storage={self.storage.url!r})"
@@ -502,6 +547,8 @@ class Study:
 
     def _history(self, trials: Sequence[Trial]) -> History:
         """What the sampler and the pruner see, with the running ``optimize`` call's budget."""
+        if self._fitting is not None:
+            trials = self._fitting.view(trials)
         b = self._budget
         if b is None:
             return History(self.space, self.directions, trials)
@@ -599,7 +646,7 @@ class Study:
                 new.values if len(self.directions) > 1 else new.value,
             )
         elif new.state is TrialState.FAILED:
-            log.warning("trial %d failed: %s", new.number, new.error)
+            self._failure_log.failed(new)
         return new.attach(self.space)
 
     def _order_named(self, outcome: Outcome) -> Outcome:
@@ -676,6 +723,7 @@ class Study:
         """Whether the study's pruner would stop this running trial now (ask/tell)."""
         return self._should_prune(self._resolve(trial).id)
 
+    @spelled("optimize()")
     def optimize(
         self,
         objective: Callable[..., Any],
@@ -690,6 +738,7 @@ class Study:
         n_trials_mode: str = "total",
         count_pruned: bool = True,
         max_consecutive_failures: int | None = 20,
+        fail_fast: int | None = 3,
         kwargs: Mapping[str, Any] | None = None,
         executor: Any = None,
         trial_timeout: float | None = None,
@@ -704,6 +753,11 @@ class Study:
         FAILED trial and the study goes on (exceptions not in ``catch`` are re-raised after
         the trial is recorded). Ctrl+C marks the running trial FAILED(interrupted) and
         re-raises KeyboardInterrupt.
+
+        When the first ``fail_fast`` (3) trials of the run all fail the same way (same
+        exception type and line, or the same invalid result), the run stops with
+        TooManyFailuresError chained to the objective's own exception; ``fail_fast=None``
+        (or ``max_consecutive_failures=None``) turns this off.
 
         ``n_jobs`` workers (an int, ``"auto"``, ``"per-gpu"``) run as threads, or as
         isolated processes with ``executor="process"``; ``trial_timeout`` (seconds) and
@@ -726,6 +780,7 @@ class Study:
             raise TypeError(
                 f"The 'objective' parameter of optimize() must be callable. Got {describe(objective)} instead."
             )
+        pass_trial = wants_trial(objective, kwargs or {})
         if n_trials is not None and (
             isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 0
         ):
@@ -740,6 +795,12 @@ class Study:
         if n_trials_mode not in ("total", "increment"):
             raise ValueError(
                 f"The 'n_trials_mode' parameter of optimize() must be 'total' or 'increment'. Got {n_trials_mode!r} instead."
+            )
+        if fail_fast is not None and (
+            isinstance(fail_fast, bool) or not isinstance(fail_fast, int) or fail_fast < 1
+        ):
+            raise ValueError(
+                f"The 'fail_fast' parameter of optimize() must be an int >= 1 or None. Got {describe(fail_fast)} instead."
             )
         if target is not None and len(self.directions) != 1:
             raise ValueError("'target' applies to single-objective studies only.")
@@ -771,10 +832,16 @@ class Study:
             target=target,
         )
         spec = EvalSpec(
-            objective, dict(kwargs or {}), wants_trial(objective), catch_t, len(self.directions)
+            objective,
+            dict(kwargs or {}),
+            pass_trial,
+            catch_t,
+            len(self.directions),
         )
         bar = ProgressBar(progress, goal, seconds)
-        run = OptimizeRun(self, spec, budget, list(callbacks), max_consecutive_failures, bar)
+        run = OptimizeRun(
+            self, spec, budget, list(callbacks), max_consecutive_failures, bar, fail_fast
+        )
         self._stop.clear()
         self._budget = budget
         if deterministic:

@@ -158,10 +158,13 @@ def test_everything_fails_stops_after_max_consecutive_failures(
 ) -> None:
     """Scenario 18: an objective that always raises (caught) or always returns NaN stops
     after ``max_consecutive_failures=20`` with TooManyFailuresError; ``study.best`` raises a
-    clear NoCompletedTrialsError."""
+    clear NoCompletedTrialsError (``fail_fast=None``: the early stop on the first 3 alike
+    failures is tested in tests/study/test_failures.py)."""
     study = hh.Study(SPACE, storage=backend.target, name="hopeless", seed=4, algo="random")
     with pytest.raises(TooManyFailuresError, match="20 trials in a row failed"):
-        study.optimize(objective, n_trials=100, max_consecutive_failures=20, progress=False)
+        study.optimize(
+            objective, n_trials=100, max_consecutive_failures=20, fail_fast=None, progress=False
+        )
     trials = check_invariants(backend.open(), "hopeless", space=SPACE)
     assert len(trials) == 20
     assert count(trials, TrialState.FAILED) == 20
@@ -179,7 +182,7 @@ def test_everything_fails_under_threads() -> None:
     trial is left RUNNING."""
     study = hh.Study(SPACE, name="hopeless-threads", seed=4, algo="random")
     with pytest.raises(TooManyFailuresError):
-        study.optimize(_always_raises, n_trials=1000, n_jobs=4, progress=False)
+        study.optimize(_always_raises, n_trials=1000, n_jobs=4, fail_fast=None, progress=False)
     trials = check_invariants(study.storage, study.name, reap=False)
     assert 20 <= len(trials) <= 24
     assert count(trials, TrialState.RUNNING) == 0

@@ -76,7 +76,7 @@ def test_pyhopper_schedule_random_phase_is_the_first_quarter_of_the_budget() -> 
     assert trials[0].assignment == space.default()
     sampler = AnnealSampler(3)
     for t in trials[1:10]:  # progress < 0.25: random draws, as the random sampler's
-        assert t.assignment == space.sample(sampler.rng_for(t.number))
+        assert t.assignment == space.sample_assignment(sampler.rng_for(t.number))
     # afterwards: neighbours of the best so far, never a repeat
     assert len({key(t.assignment) for t in trials}) == 40
     assert study.best_value < min(quadratic(t.config) for t in trials[:10])
@@ -151,7 +151,7 @@ def test_without_a_budget_the_random_phase_counts_trials() -> None:
         study.tell(t, quadratic(t.config))
     trials = list(study.trials)
     for t in trials[1:12]:
-        assert t.assignment == space.sample(s.rng_for(t.number))
+        assert t.assignment == space.sample_assignment(s.rng_for(t.number))
     assert AnnealSampler(1, n_random=3).in_random_phase(History(space, ("min",), trials[:2]))
 
 

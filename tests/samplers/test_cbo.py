@@ -63,7 +63,7 @@ def test_encoding_matches_the_space() -> None:
     space = mixed_space()
     ms = ModelSpace(space)
     rng = np.random.default_rng(0)
-    assignments = [space.sample(rng) for _ in range(200)]
+    assignments = [space.sample_assignment(rng) for _ in range(200)]
     X = ms.encode(assignments)
     ref, mask = space.encode_many(assignments, inactive=INACTIVE)
     np.testing.assert_allclose(X, ref)

@@ -25,7 +25,7 @@ def draws(param: Any, n: int, seed: int = 0) -> list[Any]:
     """``n`` values of ``param`` as the objective sees them, through a compiled space."""
     space = hh.Space({"x": param})
     rng = np.random.default_rng(seed)
-    return [space.to_config(space.sample(rng))["x"] for _ in range(n)]
+    return [space.to_config(space.sample_assignment(rng))["x"] for _ in range(n)]
 
 
 def assert_ks(values: Iterable[float], cdf: Callable[[np.ndarray], np.ndarray]) -> None:

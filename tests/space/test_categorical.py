@@ -53,7 +53,7 @@ def test_weighted_nested_choice_gives_each_branch_its_weight() -> None:
         }
     )
     rng = np.random.default_rng(5)
-    configs = [space.to_config(space.sample(rng))["m"] for _ in range(N)]
+    configs = [space.to_config(space.sample_assignment(rng))["m"] for _ in range(N)]
     kinds = [c if isinstance(c, str) else c["k"] for c in configs]
     assert_discrete(kinds, {"svm": 0.2, "tree": 0.5, "none": 0.3})
     depths = [c["depth"] for c in configs if isinstance(c, dict) and c["k"] == "tree"]
@@ -66,7 +66,7 @@ def test_raw_value_is_the_index_so_any_option_is_storable() -> None:
 
     m1, m2 = Model(), Model()
     space = hh.Space({"model": hh.choice(m1, m2), "f": hh.choice(np.float32(1.5), {1, 2})})
-    a = space.sample(seed=0)
+    a = space.sample_assignment(seed=0)
     assert json.loads(json.dumps(a)) == a
     assert space.to_config(a)["model"] in (m1, m2)
     assert space.from_config({"model": m2, "f": {1, 2}}) == {"model": 1, "f": 1}

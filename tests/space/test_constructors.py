@@ -157,8 +157,9 @@ def test_messages_name_the_parameter_by_its_label() -> None:
         hh.int(5, 7, power_of=2, label="units")
 
 
-def test_invalid_search_space_error_is_the_same_class() -> None:
-    assert hh.InvalidSearchSpaceError is hh.InvalidSpaceError
+def test_invalid_search_space_error_is_the_same_class_and_deprecated() -> None:
+    with pytest.deprecated_call(match="hyperhop.InvalidSpaceError"):
+        assert hh.InvalidSearchSpaceError is hh.InvalidSpaceError  # type: ignore[attr-defined]
 
 
 # ----------------------------------------------------------------------- accepted spellings

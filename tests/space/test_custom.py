@@ -54,7 +54,7 @@ def test_custom_in_sample_and_perturb(sample: Any, mutate: Any, n_args: int) -> 
     assert space["c"].param.kind == "custom"
     assert space["c"].columns.stop == space["c"].columns.start
     rng = np.random.default_rng(0)
-    a = space.sample(rng)
+    a = space.sample_assignment(rng)
     assert 0 <= a["c"] < 10
     calls.clear()
     for _ in range(20):
@@ -82,10 +82,10 @@ def test_temperature_one_draws_a_fresh_custom_value() -> None:
 def test_custom_with_only_init_mutates_from_it() -> None:
     p = hh.custom(init=[1, 2], mutate=lambda v: [*v, len(v) + 1])
     space = hh.Space({"c": p})
-    a = space.sample(seed=0)
+    a = space.sample_assignment(seed=0)
     assert a == {"c": [1, 2]}
     a["c"].append(99)
-    assert space.sample(seed=0) == {"c": [1, 2]}, "init is copied, never shared"
+    assert space.sample_assignment(seed=0) == {"c": [1, 2]}, "init is copied, never shared"
     assert space.perturb({"c": [1, 2]}, 0.2, 0) == {"c": [1, 2, 3]}
     assert space.perturb({"c": [1, 2]}, 1.0, 0) == {"c": [1, 2, 3]}
     assert space.default() == {"c": [1, 2]}
@@ -101,7 +101,7 @@ def test_custom_without_mutate_resamples() -> None:
 def test_custom_parameters_take_no_encoding_column() -> None:
     space = hh.Space({"c": hh.custom(sample1, mutate1), "f": hh.float(0, 1)})
     assert space.dim == 1
-    a = space.sample(seed=3)
+    a = space.sample_assignment(seed=3)
     x, mask = space.encode(a)
     assert x.shape == (1,) and mask.all()
     assert space.decode(x, fill={"c": 5})["c"] == 5
@@ -129,7 +129,7 @@ def test_parameter_subclass() -> None:
     assert set(space.labels) == {"n", "m", "m.k"}
     rng = np.random.default_rng(5)
     for _ in range(100):
-        a = space.sample(rng)
+        a = space.sample_assignment(rng)
         space.validate(a)
         b = space.perturb(a, 0.05, rng)
         space.validate(b)

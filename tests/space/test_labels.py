@@ -24,7 +24,7 @@ def test_colliding_branch_parameters_get_the_option_index() -> None:
     space = hh.Space(pyhopper_conditional())
     assert space.labels == ("opt", "opt.0.lr", "opt.1.lr", "opt.momentum")
     for seed in range(20):
-        a = space.sample(seed=seed)
+        a = space.sample_assignment(seed=seed)
         cfg = space.to_config(a)
         assert set(cfg["opt"]) == ({"type", "lr"} if a["opt"] == 0 else {"type", "lr", "momentum"})
         lo = 1e-5 if cfg["opt"]["type"] == "adam" else 1e-4
@@ -71,7 +71,7 @@ def test_nested_choices_split_only_where_the_branches_differ() -> None:
     }
     space = hh.Space(template)
     assert space.labels == ("o", "o.0.m", "o.1.m", "o.0.m.C", "o.1.m.C")
-    cfgs = [space.to_config(space.sample(seed=s)) for s in range(30)]
+    cfgs = [space.to_config(space.sample_assignment(seed=s)) for s in range(30)]
     assert {type(c["o"]["m"].get("C")) for c in cfgs} >= {float, int}
 
 
@@ -124,7 +124,7 @@ def test_branch_labels_are_unique_and_configs_round_trip(template: dict, seed: i
     assert len(set(space.labels)) == len(space.labels)
     objects = {id(s.param) for s in space.params}
     assert len(objects) == len(space.params)  # one label per parameter object
-    a = space.sample(seed=seed)
+    a = space.sample_assignment(seed=seed)
     cfg = space.to_config(a)
     assert space.from_config(cfg) == a
     space.validate(a)

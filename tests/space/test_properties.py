@@ -90,7 +90,7 @@ def test_samples_validate_and_only_active_parameters_appear(template: Any, seed:
     space = hh.Space(template)
     rng = np.random.default_rng(seed)
     for _ in range(5):
-        a = space.sample(rng)
+        a = space.sample_assignment(rng)
         space.validate(a)
         assert set(a) == expected_active(template, a)
         for spec in space:
@@ -112,7 +112,7 @@ def test_decode_inverts_encode(template: Any, seed: int) -> None:
     space = hh.Space(template)
     rng = np.random.default_rng(seed)
     for _ in range(5):
-        a = space.sample(rng)
+        a = space.sample_assignment(rng)
         x, mask = space.encode(a)
         assert x.shape == mask.shape == (space.dim,)
         assert np.all((x[mask] >= 0.0) & (x[mask] <= 1.0))
@@ -137,8 +137,8 @@ def test_decode_of_any_point_in_the_cube_is_valid(template: Any, seed: int) -> N
 @given(templates(), seeds)
 def test_same_seed_same_samples(template: Any, seed: int) -> None:
     space = hh.Space(template)
-    first = [space.sample(seed=seed + i) for i in range(3)]
-    again = [space.sample(seed=seed + i) for i in range(3)]
+    first = [space.sample_assignment(seed=seed + i) for i in range(3)]
+    again = [space.sample_assignment(seed=seed + i) for i in range(3)]
     for a, b in zip(first, again, strict=True):
         assert values_equal(a, b)
     assert values_equal(hh.sample(template, seed=seed), hh.sample(template, seed=seed))
@@ -151,7 +151,7 @@ def test_from_config_inverts_to_config(template: Any, seed: int) -> None:
     space = hh.Space(template)
     rng = np.random.default_rng(seed)
     for _ in range(5):
-        a = space.sample(rng)
+        a = space.sample_assignment(rng)
         b = space.from_config(space.to_config(a))
         assert set(a) == set(b)
         for label in a:
@@ -165,7 +165,7 @@ def test_perturb_returns_valid_assignments(
 ) -> None:
     space = hh.Space(template)
     rng = np.random.default_rng(seed)
-    a = space.sample(rng)
+    a = space.sample_assignment(rng)
     for _ in range(5):
         b = space.perturb(a, temperature, rng, redraw_choices=pyhopper, may_stay=pyhopper)
         space.validate(b)
@@ -179,7 +179,7 @@ def test_small_temperature_moves_something_and_floats_only_a_little(
 ) -> None:
     space = hh.Space(template)
     rng = np.random.default_rng(seed)
-    a = space.sample(rng)
+    a = space.sample_assignment(rng)
     if not a:  # a template of constants only
         assert space.perturb(a, temperature, rng) == {}
         return

@@ -23,6 +23,6 @@ def test_reading_a_space_with_code_keeps_every_rebuildable_parameter() -> None:
         constraints=[lambda c: c["d"] > 0],
     )
     reader = space_for_reading(space.definition())
-    a = space.sample(seed=0)
+    a = space.sample_assignment(seed=0)
     shown = reader.values(a)
     assert shown["d"] == space.to_config(a)["d"] and shown == {**a, "d": shown["d"]}

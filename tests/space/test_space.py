@@ -57,7 +57,7 @@ def test_parameters_directly_inside_a_choice_are_labelled_by_option() -> None:
     assert space.labels == ("m", "m.0", "m.1")
     assert space["m.1"].conditions == ((("m", 1),),)
     rng = np.random.default_rng(0)
-    values = [space.to_config(space.sample(rng))["m"] for _ in range(300)]
+    values = [space.to_config(space.sample_assignment(rng))["m"] for _ in range(300)]
     assert {type(v) for v in values} == {float, str}
     assert any(v < 1 for v in values if isinstance(v, float))
     assert any(v > 10 for v in values if isinstance(v, float))
@@ -116,7 +116,7 @@ def test_space_of_a_space_keeps_its_constraints() -> None:
     inner = hh.Space({"a": hh.int(0, 9)}, constraints=[lambda c: c["a"] > 4])
     outer = hh.Space(inner, constraints=[lambda c: c["a"] < 8])
     rng = np.random.default_rng(2)
-    assert {outer.to_config(outer.sample(rng))["a"] for _ in range(200)} == {5, 6, 7}
+    assert {outer.to_config(outer.sample_assignment(rng))["a"] for _ in range(200)} == {5, 6, 7}
 
 
 # ----------------------------------------------------------------------- nested choices
@@ -137,7 +137,7 @@ def test_a_choice_nested_in_a_choice() -> None:
     rng = np.random.default_rng(3)
     seen = []
     for _ in range(4000):
-        a = space.sample(rng)
+        a = space.sample_assignment(rng)
         cfg = space.to_config(a)["opt"]
         if cfg["name"] == "adam":
             assert set(a) == {"opt", "adam_lr"}
@@ -201,7 +201,7 @@ def test_exprs_are_computed_from_their_arguments() -> None:
     space = hh.Space({"sum": a + b, "neg": -a, "pow": 2**a, "kw": hh.expr(dict, x=a, y=b)})
     rng = np.random.default_rng(4)
     for _ in range(50):
-        x = space.sample(rng)
+        x = space.sample_assignment(rng)
         cfg = space.to_config(x)
         ia, fb = cfg["kw"]["x"], cfg["kw"]["y"]
         assert cfg["sum"] == ia + fb and cfg["neg"] == -ia and cfg["pow"] == 2**ia
@@ -227,7 +227,7 @@ def test_complete_fills_the_missing_active_parameters() -> None:
 
 def test_validate_names_the_problem() -> None:
     space = hh.Space(conditional_template())
-    a = space.sample(seed=6)
+    a = space.sample_assignment(seed=6)
     space.validate(a)
     with pytest.raises(hh.InvalidAssignmentError, match="Unknown parameter"):
         space.validate({**a, "zzz": 1})
@@ -260,10 +260,10 @@ def test_constraints_reject_infeasible_points() -> None:
         {"a": hh.int(0, 9), "b": hh.int(0, 9)}, constraints=[lambda c: c["a"] < c["b"]]
     )
     rng = np.random.default_rng(7)
-    pairs = [space.to_config(space.sample(rng)) for _ in range(3000)]
+    pairs = [space.to_config(space.sample_assignment(rng)) for _ in range(3000)]
     assert all(c["a"] < c["b"] for c in pairs)
     assert len({(c["a"], c["b"]) for c in pairs}) == 45  # every feasible pair is reachable
-    a = space.sample(rng)
+    a = space.sample_assignment(rng)
     for t in (0.01, 0.5, 1.0):
         for _ in range(50):
             b = space.perturb(a, t, rng)
@@ -277,7 +277,7 @@ def test_impossible_constraints_raise_a_clear_error() -> None:
 
     space = hh.Space({"a": hh.int(0, 9)}, constraints=[never])
     with pytest.raises(hh.InfeasibleSpaceError) as info:
-        space.sample(seed=0)
+        space.sample_assignment(seed=0)
     msg = str(info.value)
     assert "never" in msg and "1000 attempts" in msg and "widen" in msg
     with pytest.raises(hh.InfeasibleSpaceError, match="completion"):
@@ -300,7 +300,7 @@ def test_encode_masks_inactive_parameters() -> None:
     assert (x0[~mask] == 0).all()
     b = space.decode(x)
     assert b == {**a, "lr": pytest.approx(0.01, rel=1e-12)}
-    X, M = space.encode_many([a, space.sample(seed=1)])
+    X, M = space.encode_many([a, space.sample_assignment(seed=1)])
     assert X.shape == M.shape == (2, space.dim)
     with pytest.raises(hh.InvalidAssignmentError, match="Expected a vector"):
         space.decode(np.zeros(space.dim + 1))
@@ -329,7 +329,7 @@ def test_perturb_temperature_one_is_a_fresh_sample_in_distribution() -> None:
 def test_perturb_moves_about_temperature_times_the_parameters() -> None:
     space = hh.Space({f"p{i}": hh.float(0, 1) for i in range(20)})
     rng = np.random.default_rng(9)
-    a = space.sample(rng)
+    a = space.sample_assignment(rng)
     for t, n in ((0.0, 1), (0.01, 1), (0.25, 5), (0.5, 10), (1.0, 20)):
         b = space.perturb(a, t, rng)
         assert sum(a[k] != b[k] for k in a) == n
@@ -363,7 +363,7 @@ def test_perturb_resamples_parameters_that_become_active() -> None:
 
 def test_perturb_is_seeded() -> None:
     space = hh.Space(conditional_template())
-    a = space.sample(seed=11)
+    a = space.sample_assignment(seed=11)
     assert values_equal(space.perturb(a, 0.3, 5), space.perturb(a, 0.3, 5))
 
 
@@ -372,7 +372,7 @@ def test_a_million_entry_float_array() -> None:
     space = hh.Space({"w": hh.float(-1.0, 1.0, shape=1_000_000), "b": hh.float(0, 1)})
     assert space.dim == 1_000_001
     rng = np.random.default_rng(12)
-    a = space.sample(rng)
+    a = space.sample_assignment(rng)
     w = a["w"]
     assert w.shape == (1_000_000,) and w.dtype == np.float64
     assert w.min() >= -1.0 and w.max() <= 1.0 and abs(w.mean()) < 0.01
@@ -401,7 +401,7 @@ def test_int_and_log_arrays() -> None:
         }
     )
     rng = np.random.default_rng(13)
-    a = space.sample(rng)
+    a = space.sample_assignment(rng)
     space.validate(a)
     assert a["i"].dtype.kind == "i" and set(np.unique(a["i"]) % 5) == {0}
     assert a["l"].min() >= 1e-3 and a["l"].max() <= 1e3

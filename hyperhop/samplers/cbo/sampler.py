@@ -226,12 +226,12 @@ class CBOSampler(SerialSampler):
         ms = self._model_space(space)
         _import_sklearn()  # at the first ask, not at the first fit, in the middle of a run
         if history.n < self.n_initial(space):
-            return [space.sample(rng) for _ in range(n)]
+            return [space.sample_assignment(rng) for _ in range(n)]
         if ms.dim == 0 or ms.dim > self.max_columns:
             return fallback(history, ms, rng, n, "CBOSampler", self.max_columns)
         obs = observe(history, ms)
         if obs.n == 0:
-            return [space.sample(rng) for _ in range(n)]
+            return [space.sample_assignment(rng) for _ in range(n)]
         return self._propose(history, ms, obs, rng, n)
 
     # ------------------------------------------------------------------ internals
@@ -320,6 +320,6 @@ class CBOSampler(SerialSampler):
                 continue
             taken.add(key)
             return a
-        a = space.sample(rng)
+        a = space.sample_assignment(rng)
         taken.add(ms.keys(ms.encode([a]))[0])
         return a

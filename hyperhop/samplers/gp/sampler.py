@@ -217,7 +217,7 @@ class GPSampler(SerialSampler):
             return [self._initial(ms, history.n + j, rng) for j in range(n)]
         obs = observe(history, ms)
         if obs.n == 0:
-            return [space.sample(rng) for _ in range(n)]
+            return [space.sample_assignment(rng) for _ in range(n)]
         return self._propose(ms, obs, rng, n, history.n)
 
     # ------------------------------------------------------------------ internals
@@ -236,7 +236,7 @@ class GPSampler(SerialSampler):
         if index:
             sobol.fast_forward(index)
         a = ms.decode(ms.snap(sobol.random(1))[0], rng)
-        return a if ms.space.is_feasible(a) else ms.space.sample(rng)
+        return a if ms.space.is_feasible(a) else ms.space.sample_assignment(rng)
 
     def _propose(
         self, ms: ModelSpace, obs: Observations, rng: np.random.Generator, n: int, index: int
@@ -420,6 +420,6 @@ class GPSampler(SerialSampler):
                 continue
             taken.add(key)
             return a
-        a = ms.space.sample(rng)
+        a = ms.space.sample_assignment(rng)
         taken.add(ms.keys(ms.encode([a]))[0])
         return a

@@ -170,7 +170,7 @@ class TPESampler(SerialSampler):
         space = history.space
         rng = self.rng_for(history.n)
         if history.n < self.n_startup:
-            return space.sample(rng)
+            return space.sample_assignment(rng)
         with single_threaded_blas():
             return self._model_suggest(history, rng)
 
@@ -198,7 +198,7 @@ class TPESampler(SerialSampler):
             a = self._draw(self._plan, table.X[: table.n], good, bad, fits, rng)
             if space.is_feasible(a):
                 return a
-        return space.sample(rng)
+        return space.sample_assignment(rng)
 
     def losses(self, history: History, table: TrialTable) -> np.ndarray | None:
         """The number TPE ranks completed trials by, one per row of ``table`` (lower is
