@@ -137,8 +137,33 @@ def test_atpe_spark_and_plotting_say_what_to_use():
         )
     with pytest.raises(NotImplementedError, match="executor"):
         SparkTrials(parallelism=4)
-    with pytest.raises(NotImplementedError, match="hyperhop.plot"):
-        plotting.main_plot_history(Trials())
+    with pytest.raises(NotImplementedError, match="trial_attachments"):
+        plotting.main_plot_1D_attachment(Trials(), "log")
+
+
+def test_plots_draw_the_trials():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    trials = Trials()
+    fmin(
+        lambda c: c["x"] ** 2,
+        SPACE,
+        algo=rand.suggest,
+        max_evals=20,
+        trials=trials,
+        show_progressbar=False,
+        rstate=np.random.default_rng(0),
+    )
+    history = plotting.main_plot_history(trials, do_show=False)
+    assert len(history.axes[0].collections[0].get_offsets()) == 20
+    assert len(plotting.main_plot_histogram(trials, do_show=False).axes[0].patches) > 0
+    panels = [
+        ax
+        for ax in plotting.main_plot_vars(trials, do_show=False, colorize_best=3).axes
+        if ax.get_visible()
+    ]
+    assert sorted(ax.get_title() for ax in panels) == ["c", "r", "x"]
 
 
 def test_default_algo_is_tpe_with_a_warning(caplog):
