@@ -20,6 +20,7 @@ import logging
 import numbers
 import os
 import sys
+import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -205,6 +206,18 @@ def fmin(
     if isinstance(space, str) and space == "annotated":
         space, fn = _annotated(fn)
 
+    if points_to_evaluate is not None and trials is not None:
+        if getattr(trials, "_hh_open_study", None) is not None:
+            if len(trials) == 0:  # a new stored study: the points are queued first
+                trials._hh_points = list(points_to_evaluate)
+        else:
+            warnings.warn(
+                "points_to_evaluate is used only when trials is None (Hyperopt's rule); pass "
+                "trials=generate_trials_to_calculate(points) to evaluate them first.",
+                UserWarning,
+                stacklevel=2,
+            )
+        points_to_evaluate = None
     if allow_trials_fmin and trials is not None and hasattr(trials, "fmin"):
         return trials.fmin(
             fn,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from timeit import default_timer as timer
 from typing import Any
 
@@ -24,15 +24,15 @@ __all__ = ["run"]
 log = logging.getLogger("hyperhop.hyperopt")
 
 
-def _best_loss(trials: Trials) -> float:
-    losses = [
-        float(r["loss"])
-        for r in trials.results
-        if r.get("status") == "ok"
-        and r.get("loss") is not None
-        and not math.isnan(float(r["loss"]))
-    ]
-    return min(losses) if losses else math.inf
+def _best_loss(results: Iterable[dict[str, Any]], best: float = math.inf) -> float:
+    """The lowest loss among results with status ``ok`` (NaN skipped), at most ``best``."""
+    for r in results:
+        loss = r.get("loss")
+        if r.get("status") == "ok" and loss is not None:
+            value = float(loss)
+            if value < best:
+                best = value
+    return best
 
 
 def run(
@@ -68,13 +68,11 @@ def run(
         with progress(
             initial=trials.count_by_state_unsynced(JOB_STATE_DONE), total=max_evals
         ) as bar:
-            best = _best_loss(trials)
+            best = _best_loss(trials.results)
+            started = sum(1 for d in trials._dynamic_trials if d["state"] != JOB_STATE_NEW)
             while True:
-                started = (
-                    sum(1 for d in trials._dynamic_trials if d["state"] != JOB_STATE_NEW)
-                    if not engine.stored
-                    else _n_started(engine)
-                )
+                if engine.stored:
+                    started = _n_started(engine)
                 room = max_evals - started
                 if room <= 0:
                     break
@@ -94,9 +92,12 @@ def run(
                     engine.enqueue(docs)
                     n = min(n, len(docs))
                 batch = [study.ask() for _ in range(n)]
+                started += len(batch)
                 done = 0
+                docs = []
                 for trial in batch:
                     doc = engine.start(trial)
+                    docs.append(doc)
                     ctrl = Ctrl(trials, current_trial=doc)
                     try:
                         result = domain.evaluate(_spec(doc), ctrl)
@@ -111,7 +112,7 @@ def run(
                         engine.finish(trial, doc, result)
                         done += 1
                 trials.refresh()
-                best = _best_loss(trials)
+                best = _best_loss((d["result"] for d in docs), best)
                 if best < math.inf:
                     bar.postfix = f"best loss: {best}"
                 if done:
@@ -147,4 +148,4 @@ def _cancel_rest(engine: Engine, batch: list[Any], failed: Any) -> None:
 def _point_docs(trials: Trials, point: dict[str, Any]) -> list[dict[str, Any]]:
     from hyperhop.hyperopt.fmin import generate_trials_to_calculate
 
-    return generate_trials_to_calculate([point])._dynamic_trials
+    return generate_trials_to_calculate([point], exp_key=trials._exp_key)._dynamic_trials

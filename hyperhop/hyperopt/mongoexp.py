@@ -161,7 +161,7 @@ class MongoTrials(StoredTrials):
         domain = Domain(fn, space, pass_expr_memo_ctrl=kwargs.get("pass_expr_memo_ctrl"))
         sampler = algos.sampler_for(kwargs.get("algo"), 0) or RandomSampler(0)
         study = self._hh_open_study(domain, sampler)
-        for point in kwargs.get("points_to_evaluate") or ():
+        for point in self.__dict__.pop("_hh_points", None) or ():
             study.storage.create_trial(
                 study.id,
                 state=hh.TrialState.QUEUED,

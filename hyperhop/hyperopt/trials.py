@@ -202,7 +202,11 @@ class Trials:
         if self._exp_key is not None:
             docs = [d for d in docs if d.get("exp_key") == self._exp_key]
         self._trials = docs
-        self._ids.update(d["tid"] for d in self._dynamic_trials)
+        # the tids seen: only the documents added since the last refresh are new
+        mark = self.__dict__.get("_hh_seen", (None, 0))
+        start = mark[1] if mark[0] is self._dynamic_trials else 0
+        self._ids.update(d["tid"] for d in self._dynamic_trials[start:])
+        self.__dict__["_hh_seen"] = (self._dynamic_trials, len(self._dynamic_trials))
 
     @property
     def trials(self) -> list[Doc]:

@@ -432,3 +432,35 @@ def test_allow_trials_fmin_delegates_to_the_trials():
         **QUIET,
     )
     assert not Recording.called and len(trials) == 2
+
+
+def test_points_with_a_trials_object_warn_that_they_are_ignored():
+    trials = Trials()
+    with pytest.warns(UserWarning, match="generate_trials_to_calculate"):
+        fmin(
+            lambda x: x,
+            hp.uniform("x", 0, 1),
+            algo=rand.suggest,
+            max_evals=1,
+            trials=trials,
+            points_to_evaluate=[{"x": 0.5}],
+            **QUIET,
+        )
+    assert trials.vals["x"] != [0.5]
+
+
+def test_points_are_queued_first_in_a_new_stored_study(tmp_path):
+    from hyperhop.hyperopt.mongoexp import MongoTrials
+
+    trials = MongoTrials(f"sqlite:///{tmp_path / 'p.db'}", exp_key="p")
+    trials.asynchronous = False
+    fmin(
+        lambda x: x,
+        hp.uniform("x", 0, 1),
+        algo=rand.suggest,
+        max_evals=3,
+        trials=trials,
+        points_to_evaluate=[{"x": 0.5}],
+        **QUIET,
+    )
+    assert trials.vals["x"][0] == 0.5 and len(trials) == 3
