@@ -23,8 +23,8 @@ def test_mongo_urls_are_refused_with_the_fix():
         MongoTrials("mongo://localhost:1234/db/jobs", exp_key="e")
 
 
-def test_trials_in_a_database_are_shared_by_every_reader(tmp_path):
-    url = f"sqlite:///{tmp_path / 'hpo.db'}"
+def test_trials_in_a_database_are_shared_by_every_reader(worker_storage):
+    url = worker_storage
     trials = MongoTrials(url, exp_key="exp1")
     trials.asynchronous = False
     space = {"x": hp.uniform("x", -1, 1), "m": hp.choice("m", ["a", "b"])}
@@ -44,7 +44,7 @@ def test_trials_in_a_database_are_shared_by_every_reader(tmp_path):
     assert len(MongoTrials(url, exp_key="another")) == 0
 
 
-def test_fmin_waits_for_hyperhop_workers(tmp_path):
+def test_fmin_waits_for_hyperhop_workers(tmp_path, worker_storage):
     (tmp_path / "hh_mongo_case.py").write_text(
         textwrap.dedent(
             """
@@ -56,11 +56,12 @@ def test_fmin_waits_for_hyperhop_workers(tmp_path):
         )
     )
     sys.path.insert(0, str(tmp_path))
+    sys.modules.pop("hh_mongo_case", None)
     try:
         import hh_mongo_case  # type: ignore[import-not-found]
     finally:
         sys.path.remove(str(tmp_path))
-    url = f"sqlite:///{tmp_path / 'hpo.db'}"
+    url = worker_storage
     trials = MongoTrials(url, exp_key="e1")
     out: dict[str, object] = {}
 
