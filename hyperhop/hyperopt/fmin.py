@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import logging
 import numbers
 import os
 import sys
@@ -40,7 +39,6 @@ __all__ = [
     "space_eval",
 ]
 
-log = logging.getLogger("hyperhop.hyperopt")
 
 partial = functools.partial
 
@@ -185,11 +183,6 @@ def fmin(
     Returns the best stored values (``return_argmin=True``; a choice's index) or the best
     config (``space_eval(space, argmin)``).
     """
-    if algo is None:
-        from hyperhop.hyperopt import tpe
-
-        algo = tpe.suggest
-        log.warning("TPE is being used as the default algorithm.")
     max_evals = _check_max_evals(max_evals)
     if rstate is None:
         env = os.environ.get("HYPEROPT_FMIN_SEED", "")
@@ -257,6 +250,11 @@ def fmin(
 
     domain = Domain(fn, space, pass_expr_memo_ctrl=pass_expr_memo_ctrl)
 
+    if algo is None:
+        from hyperhop.hyperopt import tpe
+
+        algo = tpe.suggest
+        warnings.warn("TPE is being used as the default algorithm.", UserWarning, stacklevel=2)
     from hyperhop.hyperopt.loop import run
 
     if not verbose or show_progressbar is False:

@@ -166,7 +166,6 @@ def test_plots_draw_the_trials():
     assert sorted(ax.get_title() for ax in panels) == ["c", "r", "x"]
 
 
-def test_default_algo_is_tpe_with_a_warning(caplog):
-    with caplog.at_level("WARNING", logger="hyperhop.hyperopt"):
+def test_default_algo_is_tpe_with_a_warning():
+    with pytest.warns(UserWarning, match="TPE is being used"):
         fmin(lambda x: x, hp.uniform("x", 0, 1), max_evals=2, show_progressbar=False)
-    assert "TPE is being used" in caplog.text
