@@ -145,7 +145,7 @@ class Domain:
         self, config: Mapping[str, Any], ctrl: Ctrl | None, attach_attachments: bool = True
     ) -> dict[str, Any]:
         """Call the objective on ``config`` (label -> stored value) and return the result
-        dict (``attachments`` moved to ``ctrl.attachments``)."""
+        dict (``attachments`` moved to ``ctrl.attachments`` unless not ``attach_attachments``)."""
         assignment = self.assignment(config)
         if self.pass_expr_memo_ctrl:
             memo = {self.params[k]: v for k, v in assignment.items() if k in self.params}
@@ -153,10 +153,11 @@ class Domain:
         else:
             rval = self.fn(self.space.to_config(assignment))
         result = normalize_result(rval)
-        attachments = result.pop("attachments", {})
-        if attach_attachments and attachments and ctrl is not None:
-            for key, value in attachments.items():
-                ctrl.attachments[key] = value
+        if attach_attachments:
+            attachments = result.pop("attachments", {})
+            if attachments and ctrl is not None:
+                for key, value in attachments.items():
+                    ctrl.attachments[key] = value
         return result
 
     def short_str(self) -> str:

@@ -210,7 +210,9 @@ class Engine:
                 "refresh_time": now(),
             }
             self.doc_of[trial.id] = doc
-            if not self.stored:
+            if self.stored:  # so that ctrl.attachments reaches this trial in the storage
+                self.trials.__dict__.setdefault("_hh_trial_ids", {})[tid] = trial.id
+            else:
                 self.trials._insert_trial_docs([doc])
         else:
             doc["state"] = JOB_STATE_RUNNING

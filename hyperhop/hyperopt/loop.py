@@ -100,7 +100,9 @@ def run(
                     docs.append(doc)
                     ctrl = Ctrl(trials, current_trial=doc)
                     try:
-                        result = domain.evaluate(_spec(doc), ctrl)
+                        result = domain.evaluate(
+                            _spec(doc), ctrl, attach_attachments=not engine.stored
+                        )
                     except BaseException as e:
                         engine.fail(trial, doc, e)
                         if not catch_eval_exceptions or not isinstance(e, Exception):

@@ -19,7 +19,7 @@ journal file that the calling process writes as each trial ends.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from typing import Any
 
 import hyperhop as hh
@@ -70,7 +70,15 @@ class StoredTrials(Trials):
             self._dynamic_trials = [
                 doc_from_trial(t, t.number, labels, self._exp_key) for t in found
             ]
+            self.__dict__["_hh_trial_ids"] = {t.number: t.id for t in found}
         super().refresh()
+
+    def trial_attachments(self, trial: Mapping[str, Any]) -> MutableMapping[str, Any]:
+        """A trial's attachments, read from and written to the storage (bytes)."""
+        trial_id = self.__dict__.get("_hh_trial_ids", {}).get(trial["tid"])
+        if trial_id is None:
+            return super().trial_attachments(trial)
+        return _StoredAttachments(self._hh_store(), trial_id)
 
     def _insert_trial_docs(self, docs: Iterable[Doc]) -> list[Any]:
         raise NotImplementedError(
@@ -87,6 +95,34 @@ class StoredTrials(Trials):
             pass
         self.attachments = {}
         self.refresh()
+
+
+class _StoredAttachments(MutableMapping[str, Any]):
+    """One stored trial's attachments (``study.attachment(trial, name)`` natively)."""
+
+    def __init__(self, store: Storage, trial_id: int) -> None:
+        self._store = store
+        self._id = trial_id
+
+    def __getitem__(self, name: str) -> bytes:
+        return self._store.get_attachment(self._id, name)
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        if not isinstance(value, (bytes, bytearray)):
+            raise TypeError(
+                f"A stored trial's attachment must be bytes, got {type(value).__name__} for "
+                f"{name!r}; encode it first (e.g. json.dumps(value).encode())."
+            )
+        self._store.set_attachment(self._id, name, bytes(value))
+
+    def __delitem__(self, name: str) -> None:
+        raise NotImplementedError("Stored attachments are kept; overwrite one instead.")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._store.list_attachments(self._id))
+
+    def __len__(self) -> int:
+        return len(self._store.list_attachments(self._id))
 
 
 class FileTrials(StoredTrials):

@@ -93,3 +93,24 @@ def test_fmin_waits_for_hyperhop_workers(tmp_path, worker_storage):
     thread.join(timeout=60)
     assert not thread.is_alive()
     assert len(trials) == 5 and set(out["best"]) == {"x"}  # type: ignore[arg-type]
+
+
+def test_attachments_of_stored_trials_live_in_the_storage(tmp_path):
+    url = f"sqlite:///{tmp_path / 'att.db'}"
+    trials = MongoTrials(url, exp_key="a")
+    trials.asynchronous = False
+    fmin(
+        lambda x: {"loss": x, "status": "ok", "attachments": {"log": b"epoch 1"}},
+        hp.uniform("x", 0, 1),
+        algo=rand.suggest,
+        max_evals=2,
+        trials=trials,
+        show_progressbar=False,
+    )
+    reader = MongoTrials(url, exp_key="a")
+    view = reader.trial_attachments(reader.trials[0])
+    assert view["log"] == b"epoch 1" and list(view) == ["log"]
+    view["plot"] = b"png"
+    assert MongoTrials(url, exp_key="a").trial_attachments(reader.trials[0])["plot"] == b"png"
+    with pytest.raises(TypeError, match="bytes"):
+        view["bad"] = {"not": "bytes"}
