@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -225,11 +226,20 @@ class Engine:
         body = payload(result)
         attachments = result.get("attachments")
         if isinstance(attachments, Mapping):
-            body["attachments"] = {
+            kept = {
                 str(k): bytes(v)
                 for k, v in attachments.items()
                 if isinstance(v, (bytes, bytearray))
             }
+            body["attachments"] = kept
+            dropped = sorted(str(k) for k in attachments if str(k) not in kept)
+            if dropped:
+                warnings.warn(
+                    f"attachments {dropped} are not bytes and were not stored (a storage keeps "
+                    "bytes; encode them, e.g. json.dumps(value).encode())",
+                    UserWarning,
+                    stacklevel=2,
+                )
         self.study.tell(trial, body)
         doc["result"] = {k: v for k, v in result.items() if k != "attachments"}
         doc["state"] = JOB_STATE_DONE

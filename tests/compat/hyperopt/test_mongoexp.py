@@ -114,3 +114,18 @@ def test_attachments_of_stored_trials_live_in_the_storage(tmp_path):
     assert MongoTrials(url, exp_key="a").trial_attachments(reader.trials[0])["plot"] == b"png"
     with pytest.raises(TypeError, match="bytes"):
         view["bad"] = {"not": "bytes"}
+
+
+def test_a_stored_trial_warns_about_attachments_that_are_not_bytes(tmp_path):
+    trials = MongoTrials(f"sqlite:///{tmp_path / 'w.db'}", exp_key="w")
+    trials.asynchronous = False
+    with pytest.warns(UserWarning, match=r"\['obj'\] are not bytes"):
+        fmin(
+            lambda x: {"loss": x, "status": "ok", "attachments": {"obj": [1], "ok": b"1"}},
+            hp.uniform("x", 0, 1),
+            algo=rand.suggest,
+            max_evals=1,
+            trials=trials,
+            show_progressbar=False,
+        )
+    assert dict(trials.trial_attachments(trials.trials[0])) == {"ok": b"1"}
