@@ -10,15 +10,24 @@ the documents it returns are queued in the study.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
-from hyperhop.hyperopt.constants import JOB_STATE_NEW, STATUS_NEW
+from hyperhop.hyperopt.constants import (
+    JOB_STATE_DONE,
+    JOB_STATE_ERROR,
+    JOB_STATE_NEW,
+    STATUS_NEW,
+    STATUS_OK,
+)
 from hyperhop.hyperopt.domain import Domain
-from hyperhop.hyperopt.trials import Doc, Trials
-from hyperhop.samplers import Sampler
+from hyperhop.hyperopt.trials import Doc, Trials, spec_from_misc
+from hyperhop.samplers import History, Sampler
+from hyperhop.space import Space
+from hyperhop.trial import FailReason, Trial, TrialError, TrialState
 
 __all__ = ["register", "sampler_for", "seed_of", "suggest_with"]
 
@@ -62,21 +71,34 @@ def seed_of(seed: Any) -> int:
 def suggest_with(
     sampler: Sampler, new_ids: Sequence[Any], domain: Domain, trials: Trials
 ) -> list[Doc]:
-    """Hyperopt's ``suggest`` protocol on a core sampler: NEW documents for ``new_ids``,
-    drawn from a study that holds the documents of ``trials`` (not inserted)."""
-    from hyperhop.hyperopt.engine import Engine, assignment_of, misc_of
+    """Hyperopt's ``suggest`` protocol on a core sampler: NEW documents for ``new_ids``
+    (not inserted), each drawn from a history of the documents of ``trials`` plus the
+    suggestions before it (as running trials)."""
+    from hyperhop.hyperopt.engine import misc_of
 
-    engine = Engine(_memory_copy(trials), domain, sampler)
+    space = domain.space
+    cache: dict[int, tuple[Any, ...]] = trials.__dict__.setdefault("_hh_as_trial", {})
+    past = []
+    for i, d in enumerate(trials._dynamic_trials):
+        key = (d, i, d["state"], d["result"], space)
+        hit = cache.get(id(d))
+        if hit is None or not _same(hit[0], key):
+            hit = cache[id(d)] = (key, _as_trial(d, i, space))
+        if hit[1] is not None:
+            past.append(hit[1])
+    labels = space.labels
     docs = []
     for tid in new_ids:
-        trial = engine.study.ask()  # RUNNING in this scratch study: the next one knows it
+        a = sampler.suggest(History(space, ("min",), list(past)))
+        n = len(past)
+        past.append(Trial(id=n, number=n, study_id=0, state=TrialState.RUNNING, params=a))
         docs.append(
             {
                 "state": JOB_STATE_NEW,
                 "tid": tid,
                 "spec": None,
                 "result": {"status": STATUS_NEW},
-                "misc": misc_of(tid, assignment_of(trial), engine.labels),
+                "misc": misc_of(tid, a, labels),
                 "exp_key": trials._exp_key,
                 "owner": None,
                 "version": 0,
@@ -87,9 +109,24 @@ def suggest_with(
     return docs
 
 
-def _memory_copy(trials: Trials) -> Trials:
-    """An in-memory Trials holding the same documents (a stored one reads its own)."""
-    rval = Trials(exp_key=trials._exp_key, refresh=False)
-    rval._dynamic_trials = [d for d in trials._dynamic_trials if d["state"] != JOB_STATE_NEW]
-    rval.refresh()
-    return rval
+def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
+    """Whether a cached conversion is still valid: same document, place, state, result, space."""
+    return a[0] is b[0] and a[1] == b[1] and a[2] == b[2] and a[3] is b[3] and a[4] is b[4]
+
+
+def _as_trial(doc: Doc, i: int, space: Space) -> Trial | None:
+    """A document as the core trial a sampler reads (None when it does not fit the space)."""
+    a = spec_from_misc(doc["misc"])
+    if not space.is_valid(a):
+        return None
+    state, values, error = TrialState.RUNNING, None, None
+    result = doc["result"]
+    if doc["state"] == JOB_STATE_DONE:
+        loss = result.get("loss")
+        if result.get("status") == STATUS_OK and loss is not None and not math.isnan(float(loss)):
+            state, values = TrialState.COMPLETE, (float(loss),)
+        else:
+            state, error = TrialState.FAILED, TrialError(FailReason.USER.value, "status fail")
+    elif doc["state"] == JOB_STATE_ERROR:
+        state, error = TrialState.FAILED, TrialError(FailReason.EXCEPTION.value, "error")
+    return Trial(id=i, number=i, study_id=0, state=state, params=a, values=values, error=error)
