@@ -9,6 +9,7 @@ the documents it returns are queued in the study.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from collections.abc import Callable, Sequence
@@ -91,7 +92,7 @@ def suggest_with(
     for tid in new_ids:
         a = sampler.suggest(History(space, ("min",), list(past)))
         n = len(past)
-        past.append(Trial(id=n, number=n, study_id=0, state=TrialState.RUNNING, params=a))
+        past.append(_core_trial(n, TrialState.RUNNING, a))
         docs.append(
             {
                 "state": JOB_STATE_NEW,
@@ -107,6 +108,17 @@ def suggest_with(
             }
         )
     return docs
+
+
+_RAW = "assignment" if "assignment" in {f.name for f in dataclasses.fields(Trial)} else "params"
+"""The field of a core trial that holds the flat assignment (choices by index)."""
+
+
+def _core_trial(number: int, state: TrialState, assignment: Any, **more: Any) -> Trial:
+    """A core trial (not stored) for a sampler's history."""
+    fields: dict[str, Any] = {"id": number, "number": number, "study_id": 0, "state": state}
+    fields[_RAW] = assignment
+    return Trial(**fields, **more)
 
 
 def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
@@ -129,4 +141,4 @@ def _as_trial(doc: Doc, i: int, space: Space) -> Trial | None:
             state, error = TrialState.FAILED, TrialError(FailReason.USER.value, "status fail")
     elif doc["state"] == JOB_STATE_ERROR:
         state, error = TrialState.FAILED, TrialError(FailReason.EXCEPTION.value, "error")
-    return Trial(id=i, number=i, study_id=0, state=state, params=a, values=values, error=error)
+    return _core_trial(i, state, a, values=values, error=error)
