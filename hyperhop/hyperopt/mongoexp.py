@@ -65,12 +65,19 @@ class StoredTrials(Trials):
         except StudyNotFoundError:
             self._dynamic_trials = []
         else:
+            # incremental: only the trials changed since the last read are converted
+            study_id, seq, docs, ids = self.__dict__.get("_hh_read", (None, 0, {}, {}))
+            if study_id != info.id:
+                seq, docs, ids = 0, {}, {}
             labels = tuple(p["label"] for p in (info.space or {}).get("params", []))
-            found, _ = store.get_trials(info.id)
-            self._dynamic_trials = [
-                doc_from_trial(t, t.number, labels, self._exp_key) for t in found
-            ]
-            self.__dict__["_hh_trial_ids"] = {t.number: t.id for t in found}
+            found, seq = store.get_trials(info.id, since=seq)
+            for t in found:
+                docs[t.number] = doc_from_trial(t, t.number, labels, self._exp_key)
+                ids[t.number] = t.id
+            self.__dict__["_hh_read"] = (info.id, seq, docs, ids)
+            self.__dict__["_hh_trial_ids"] = ids
+            if found or len(self._dynamic_trials) != len(docs):
+                self._dynamic_trials = [docs[n] for n in sorted(docs)]
         super().refresh()
 
     def trial_attachments(self, trial: Mapping[str, Any]) -> MutableMapping[str, Any]:
