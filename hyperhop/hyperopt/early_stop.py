@@ -37,7 +37,9 @@ def no_progress_loss(
         docs = trials.trials
         new_loss = docs[-1]["result"].get("loss") if docs else None
         if best_loss is None:
-            return False, [new_loss, iteration_no_progress + 1]
+            iteration_no_progress += 1
+            stop = new_loss is None and iteration_no_progress >= iteration_stop_count
+            return stop, [new_loss, iteration_no_progress]
         threshold = best_loss - abs(best_loss * (percent_increase / 100.0))
         if new_loss is not None and new_loss < threshold:
             best_loss, iteration_no_progress = new_loss, 0

@@ -262,18 +262,17 @@ def test_no_progress_loss_after_an_unbeatable_first_point():
 
 
 def test_no_progress_loss_counts_failed_trials_as_no_progress():
-    trials = Trials()
+    trials = generate_trials_to_calculate([{"x": 0.0}])  # the best, then only failures
     fmin(
-        lambda x: {"status": "fail"} if x > 0.2 else x,
+        lambda x: {"status": "fail"} if x > 0.0 else x,
         hp.uniform("x", 0, 1),
         algo=rand.suggest,
         max_evals=200,
         trials=trials,
         early_stop_fn=no_progress_loss(4),
-        rstate=np.random.default_rng(3),
         **QUIET,
     )
-    assert len(trials) < 200
+    assert trials.statuses() == ["ok"] + ["fail"] * 3  # the first trial counts as one
 
 
 def test_annotated_space():
@@ -468,3 +467,18 @@ def test_points_are_queued_first_in_a_new_stored_study(tmp_path):
         **QUIET,
     )
     assert trials.vals["x"][0] == 0.5 and len(trials) == 3
+
+
+def test_no_progress_loss_stops_when_every_trial_fails():
+    trials = Trials()
+    with pytest.raises(exceptions.AllTrialsFailed):  # and no argmin to return
+        fmin(
+            lambda x: {"status": "fail"},
+            hp.uniform("x", 0, 1),
+            algo=rand.suggest,
+            max_evals=100,
+            trials=trials,
+            early_stop_fn=no_progress_loss(3),
+            **QUIET,
+        )
+    assert len(trials) == 3
