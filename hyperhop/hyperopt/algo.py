@@ -24,8 +24,9 @@ from hyperhop.hyperopt.constants import (
     STATUS_NEW,
     STATUS_OK,
 )
+from hyperhop.hyperopt.docs import Doc, spec_from_misc
 from hyperhop.hyperopt.domain import Domain
-from hyperhop.hyperopt.trials import Doc, Trials, spec_from_misc
+from hyperhop.hyperopt.trials import Trials
 from hyperhop.samplers import History, Sampler
 from hyperhop.space import Space
 from hyperhop.trial import FailReason, Trial, TrialError, TrialState

@@ -20,18 +20,17 @@ from hyperhop.hyperopt.constants import (
     TRIAL_KEYS,
     TRIAL_MISC_KEYS,
 )
-from hyperhop.hyperopt.domain import Ctrl, Domain
-from hyperhop.hyperopt.exceptions import AllTrialsFailed, InvalidTrial
-from hyperhop.hyperopt.fmin import validate_loss_threshold, validate_timeout
-from hyperhop.hyperopt.trials import (
+from hyperhop.hyperopt.docs import (
     SONify,
-    Trials,
     miscs_to_idxs_vals,
     miscs_update_idxs_vals,
     pmin_sampled,
     spec_from_misc,
-    trials_from_docs,
 )
+from hyperhop.hyperopt.domain import Ctrl, Domain
+from hyperhop.hyperopt.exceptions import AllTrialsFailed, InvalidTrial
+from hyperhop.hyperopt.fmin import validate_loss_threshold, validate_timeout
+from hyperhop.hyperopt.trials import Trials, trials_from_docs
 
 __all__ = [
     "JOB_STATES",

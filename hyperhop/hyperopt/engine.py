@@ -30,8 +30,9 @@ from hyperhop.hyperopt.constants import (
     STATUS_OK,
     STATUS_RUNNING,
 )
+from hyperhop.hyperopt.docs import Doc, now, spec_from_misc
 from hyperhop.hyperopt.domain import Domain
-from hyperhop.hyperopt.trials import Doc, Trials, now, spec_from_misc
+from hyperhop.hyperopt.trials import Trials
 from hyperhop.samplers import Sampler
 from hyperhop.trial import FailReason, Trial, TrialState
 

@@ -23,8 +23,9 @@ from typing import Any
 import numpy as np
 
 from hyperhop.hyperopt import algo
+from hyperhop.hyperopt.docs import Doc
 from hyperhop.hyperopt.domain import Domain
-from hyperhop.hyperopt.trials import Doc, Trials
+from hyperhop.hyperopt.trials import Trials
 from hyperhop.samplers import History, Sampler
 from hyperhop.space import Assignment
 

@@ -24,9 +24,10 @@ from typing import Any
 
 import hyperhop as hh
 from hyperhop.exceptions import StudyNotFoundError
+from hyperhop.hyperopt.docs import Doc
 from hyperhop.hyperopt.domain import Domain
 from hyperhop.hyperopt.engine import doc_from_trial
-from hyperhop.hyperopt.trials import Doc, Trials
+from hyperhop.hyperopt.trials import Trials
 from hyperhop.samplers import Sampler
 from hyperhop.storage import Storage, get_storage
 

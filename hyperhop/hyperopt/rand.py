@@ -15,8 +15,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from hyperhop.hyperopt import algo
+from hyperhop.hyperopt.docs import Doc
 from hyperhop.hyperopt.domain import Domain
-from hyperhop.hyperopt.trials import Doc, Trials
+from hyperhop.hyperopt.trials import Trials
 from hyperhop.samplers import RandomSampler
 
 __all__ = ["suggest", "suggest_batch"]
