@@ -8,7 +8,8 @@ it into the unit cube and back, and how to turn it into the value the objective 
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable
+import operator
+from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
 
 import numpy as np
@@ -57,8 +58,33 @@ class Arithmetic:
     def __rpow__(self, other: Any) -> Expr:
         return Expr(_op_pow, other, self)
 
+    def __floordiv__(self, other: Any) -> Expr:
+        return Expr(operator.floordiv, self, other)
+
+    def __rfloordiv__(self, other: Any) -> Expr:
+        return Expr(operator.floordiv, other, self)
+
+    def __mod__(self, other: Any) -> Expr:
+        return Expr(operator.mod, self, other)
+
+    def __rmod__(self, other: Any) -> Expr:
+        return Expr(operator.mod, other, self)
+
     def __neg__(self) -> Expr:
         return Expr(_op_neg, self)
+
+    def __abs__(self) -> Expr:
+        return Expr(abs, self)
+
+    def __getitem__(self, key: Any) -> Expr:
+        """Indexing builds an expression too (``hh.choice((1, 2), (3, 4))[0]``)."""
+        return Expr(operator.getitem, self, key)
+
+    def __iter__(self) -> Iterator[Any]:
+        # Without this, ``__getitem__`` would make ``list(p)`` loop for ever.
+        raise TypeError(
+            f"{type(self).__name__} is not iterable; index it (p[0]) to build an expression."
+        )
 
 
 class Parameter(Arithmetic, abc.ABC):

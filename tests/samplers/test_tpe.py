@@ -439,3 +439,23 @@ def test_suggestions_reuse_the_workspace_memory() -> None:
 def test_bad_arguments(kwargs: dict[str, float]) -> None:
     with pytest.raises(ValueError, match="TPESampler"):
         TPESampler(0, **kwargs)  # type: ignore[arg-type]
+
+
+def test_qlognormal_observed_at_zero_gives_finite_centres() -> None:
+    """``round(exp(N) / q) * q`` can be 0, whose log is -inf: its grid centre must stay
+    finite, or the Parzen widths become NaN (Hyperopt's many_dists test under
+    ``np.seterr("raise")``)."""
+    import numpy as np
+
+    import hyperhop as hh
+
+    study = hh.Study({"j": hh.qlognormal(0, 2, 1)}, algo="hyperopt_tpe", seed=0)
+    for v in [0.0, 0.0, 1.0, 3.0, 0.0] * 6:
+        study.enqueue({"j": v}, key=None)
+        t = study.ask()
+        study.tell(t, float(t.config["j"]))
+    with np.errstate(all="raise", under="ignore"):
+        for _ in range(5):
+            t = study.ask()
+            study.tell(t, float(t.config["j"]))
+    assert all(t.value is not None and t.value >= 0 for t in study.trials)

@@ -88,7 +88,7 @@ class NumericColumn:
         c = self._latent_of_value(self.base + k * self.step)
         with np.errstate(invalid="ignore"):
             mid = np.where(np.isfinite(lo) & np.isfinite(hi), 0.5 * (lo + hi), hi)
-            return np.where((c >= lo) & (c <= hi), c, mid)
+            return np.where((c >= lo) & (c <= hi) & np.isfinite(c), c, mid)
 
     # -------------------------------------------------------------- raw <-> latent
     def latent(self, raw: Any) -> np.ndarray | float:
