@@ -19,11 +19,13 @@ from typing import TYPE_CHECKING, Any, TextIO
 import numpy as np
 
 from hyperhop._lazy import require
+from hyperhop.space.numeric import Float, Int, Normal
 from hyperhop.storage import codec
 from hyperhop.trial import Trial, TrialState
 
 if TYPE_CHECKING:
     from hyperhop.space import Space
+    from hyperhop.space.base import Parameter
 
 Columns = dict[str, Any]
 """Column name -> a list, or a NumPy array (numbers; NaN where a float is missing)."""
@@ -128,7 +130,7 @@ def columns(trials: list[Trial], space: Space | None) -> Columns:
             raw = param.display_values(raw)
         if (param is None or param.shape is not None) and _has_arrays(raw):
             raw = [_cell(v) for v in raw]
-        cols[f"params.{label}"] = raw
+        cols[f"params.{label}"] = _numeric(raw, param)
     for key in _union(attrs):
         cols[f"attrs.{key}"] = _column(attrs, key)
     cols["error"] = [None if e is None else e.reason for e in errors]
@@ -136,6 +138,18 @@ def columns(trials: list[Trial], space: Space | None) -> Columns:
     if any(r is not None for r in retried):
         cols["retried_from"] = retried
     return cols
+
+
+def _numeric(xs: list[Any], param: Parameter | None) -> list[Any] | np.ndarray:
+    """A scalar number parameter's values as an array (NaN where it was inactive; an int
+    parameter only when it never was), so that no export has to guess their type."""
+    if param is None or param.shape is not None:
+        return xs
+    if isinstance(param, Normal) or (isinstance(param, Float) and not param.as_int):
+        return _floats(xs)
+    if isinstance(param, (Int, Float)) and None not in xs:
+        return np.array(xs, dtype=np.int64)
+    return xs
 
 
 def _has_arrays(xs: list[Any]) -> bool:

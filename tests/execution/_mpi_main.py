@@ -30,7 +30,7 @@ def main(mode: str, out: str, control: str) -> None:
     study = hh.Study(SPACE, algo="random", seed=SEED)
     study.optimize(objective, n_trials=N_TRIALS, executor=executor, progress=False)
     rows = [
-        [t.number, dict(t.params), t.value, t.state.name, t.error.reason if t.error else None]
+        [t.number, dict(t.assignment), t.value, t.state.name, t.error.reason if t.error else None]
         for t in study.trials
     ]
     with open(out, "w") as f:

@@ -76,7 +76,7 @@ def reference() -> list[tuple[int, dict[str, Any], float | None]]:
 
 
 def summary(study: hh.Study) -> list[tuple[int, dict[str, Any], float | None]]:
-    return [(t.number, dict(t.params), t.value) for t in study.trials]
+    return [(t.number, dict(t.assignment), t.value) for t in study.trials]
 
 
 def slow_chaos(cfg: dict[str, Any]) -> float:
