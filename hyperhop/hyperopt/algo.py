@@ -9,7 +9,6 @@ the documents it returns are queued in the study.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import math
 from collections.abc import Callable, Sequence
@@ -111,7 +110,7 @@ def suggest_with(
     return docs
 
 
-_RAW = "assignment" if "assignment" in {f.name for f in dataclasses.fields(Trial)} else "params"
+_RAW = "assignment"
 """The field of a core trial that holds the flat assignment (choices by index)."""
 
 

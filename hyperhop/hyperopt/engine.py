@@ -45,8 +45,7 @@ _CORE_KEYS = ("loss", "status", "attachments", "value", "values", "constraints",
 
 def assignment_of(trial: Trial) -> dict[str, Any]:
     """A trial's flat assignment with choices as option indices (Hyperopt's stored values)."""
-    a = getattr(trial, "assignment", None)
-    return dict(a) if isinstance(a, Mapping) else dict(trial.params)
+    return dict(trial.assignment)
 
 
 def _plain(v: Any) -> Any:
@@ -168,7 +167,7 @@ class Engine:
             given = spec_from_misc(doc["misc"])
             if doc["state"] == JOB_STATE_NEW:
                 a = _complete(space, given, rng)
-                t = study.storage.create_trial(study.id, state=TrialState.QUEUED, params=a)
+                t = study.storage.create_trial(study.id, state=TrialState.QUEUED, assignment=a)
                 self.doc_of[t.id] = doc
                 misc = misc_of(doc["tid"], a, self.labels)
                 doc["misc"]["idxs"], doc["misc"]["vals"] = misc["idxs"], misc["vals"]
@@ -179,12 +178,12 @@ class Engine:
                 continue  # a document of another space: kept, but not shown to the sampler
             if doc["state"] == JOB_STATE_DONE:
                 t = study.storage.create_trial(
-                    study.id, state=TrialState.RUNNING, params=given, owner=study.owner
+                    study.id, state=TrialState.RUNNING, assignment=given, owner=study.owner
                 )
                 study.tell(t, payload(_valid_result(doc["result"])))
             elif doc["state"] == JOB_STATE_ERROR:
                 t = study.storage.create_trial(
-                    study.id, state=TrialState.RUNNING, params=given, owner=study.owner
+                    study.id, state=TrialState.RUNNING, assignment=given, owner=study.owner
                 )
                 study.tell(t, RuntimeError(str(doc["misc"].get("error", "error"))))
 

@@ -209,7 +209,7 @@ class MongoTrials(StoredTrials):
             study.storage.create_trial(
                 study.id,
                 state=hh.TrialState.QUEUED,
-                params=domain.space.complete(dict(point)),
+                assignment=domain.space.complete(dict(point)),
             )
         study.optimize(
             fn,

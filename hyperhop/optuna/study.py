@@ -53,9 +53,9 @@ class _Objective:
         self.func = func
         self.__name__ = getattr(func, "__name__", "objective")
 
-    def __call__(self, config: Any, ctx: Any, **kwargs: Any) -> Any:
-        core = self.study._core.storage.get_trial(ctx.id)
-        return self.func(Trial(self.study, core, reporter=_Reporter(ctx)))
+    def __call__(self, config: Any, trial: Any, **kwargs: Any) -> Any:
+        core = self.study._core.storage.get_trial(trial.id)
+        return self.func(Trial(self.study, core, reporter=_Reporter(trial)))
 
 
 class _Reporter:
