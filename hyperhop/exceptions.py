@@ -7,6 +7,7 @@ Catch :class:`HyperhopError` for anything hyperhop raises on purpose; catch the 
 from __future__ import annotations
 
 __all__ = [
+    "BudgetReachedError",
     "CorruptStateError",
     "DuplicateStudyError",
     "HyperhopError",
@@ -25,6 +26,7 @@ __all__ = [
     "TooManyFailuresError",
     "TrialNotFoundError",
     "TrialStateError",
+    "ValueTooLargeError",
 ]
 
 
@@ -57,6 +59,11 @@ class StorageError(HyperhopError, RuntimeError):
 
 class StorageFullError(StorageError, OSError):
     """The disk under a storage is full; nothing partial was committed."""
+
+
+class ValueTooLargeError(StorageError, ValueError):
+    """A value is larger than the storage stores in one piece (``Storage.max_value_bytes``);
+    nothing was sent or written."""
 
 
 class CorruptStateError(StorageError):
@@ -104,3 +111,8 @@ class TooManyFailuresError(HyperhopError, RuntimeError):
 class SearchExhaustedError(HyperhopError, RuntimeError):
     """The sampler has nothing left to propose (every grid point tried); ``optimize``
     stops there, ``ask`` raises it."""
+
+
+class BudgetReachedError(HyperhopError, RuntimeError):
+    """No trial was started: the study's shared ``n_trials`` budget is taken by the trials
+    that ran or are running (raised by a storage asked to create one within a cap)."""

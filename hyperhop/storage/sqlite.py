@@ -187,6 +187,9 @@ def _wrap(e: sqlite3.Error, path: str) -> StorageError:
 class SQLiteStorage(SQLStorage):
     """Studies and trials in one SQLite file, safe for many threads and processes."""
 
+    max_value_bytes = 1_000_000_000
+    limit_source = "SQLite's longest string or blob, SQLITE_MAX_LENGTH"
+
     def __init__(self, url: str, *, timeout: float | None = None) -> None:
         path, options = parse_url(url)
         unknown = set(options) - {"timeout", "synchronous"}

@@ -39,6 +39,7 @@ from hyperhop.study.history import TrialCache
 from hyperhop.study.lease import Heartbeat, owner_id, stale_reason
 from hyperhop.study.loop import Budget, OptimizeRun
 from hyperhop.study.progress import ProgressBar
+from hyperhop.study.record import record
 from hyperhop.study.results import Outcome, interpret
 from hyperhop.study.runtime import parse_runtime
 from hyperhop.study.trials import TrialList
@@ -552,30 +553,8 @@ class Study:
             inter = self.storage.get_trial(trial.id).intermediate
             if inter:
                 outcome = dataclasses.replace(outcome, values=(inter[max(inter)],))
-        for name, data in outcome.attachments.items():
-            self.storage.set_attachment(trial.id, name, data)
-        user_attrs = outcome.user_attrs
-        if user_attrs:
-            try:
-                codec.dumps(user_attrs)
-            except (TypeError, ValueError) as e:
-                log.warning(
-                    "trial %d: extra result keys are not JSON and were stored as text (%s)",
-                    trial.number,
-                    e,
-                )
-                user_attrs = {k: _jsonable_or_repr(v) for k, v in user_attrs.items()}
         try:
-            new = self.storage.update_trial(
-                trial.id,
-                expect_state=TrialState.RUNNING,
-                expect_owner=trial.owner,
-                state=outcome.state,
-                values=outcome.values,
-                error=outcome.error,
-                user_attrs=user_attrs or None,
-                system_attrs=outcome.system_attrs or None,
-            )
+            new = record(self.storage, trial, outcome)
         finally:
             if self._heartbeat is not None:
                 self._heartbeat.discard(trial.id)
@@ -844,11 +823,3 @@ def _describe_pruner(d: Mapping[str, Any] | None) -> str:
 def _names_in(attrs: Mapping[str, Any]) -> tuple[str, ...] | None:
     names = attrs.get(_NAMES_ATTR)
     return tuple(str(n) for n in names) if isinstance(names, list) else None
-
-
-def _jsonable_or_repr(v: Any) -> Any:
-    try:
-        codec.dumps(v)
-        return v
-    except (TypeError, ValueError):
-        return repr(v)

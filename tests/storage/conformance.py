@@ -13,15 +13,19 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
+import hyperhop as hh
 from hyperhop.exceptions import (
     DuplicateStudyError,
     StaleTrialError,
+    StorageError,
     StudyNotFoundError,
     TrialNotFoundError,
+    TooManyFailuresError,
     TrialStateError,
+    ValueTooLargeError,
 )
 from hyperhop.storage.base import Storage
-from hyperhop.trial import TrialError, TrialState
+from hyperhop.trial import Trial, TrialError, TrialState
 
 HOSTILE_NAMES = [
     "x'); DROP TABLE trials;--",
@@ -35,7 +39,30 @@ HOSTILE_NAMES = [
 ]
 
 RUN = TrialState.RUNNING
+FAILED = TrialState.FAILED
 OWNER = "host:1:abc"
+
+
+def _study(storage: Storage) -> hh.Study:
+    """A study on the backend under test (no heartbeat thread)."""
+    return hh.Study(
+        {"x": hh.float(0, 1)}, storage=storage, name="results", seed=0, heartbeat_interval=None
+    )
+
+
+def _deep(levels: int) -> list[object]:
+    deep: list[object] = []
+    for _ in range(levels):
+        deep = [deep]
+    return deep
+
+
+def _failed(t: Trial, reason: str, *words: str) -> None:
+    """``t`` is FAILED with ``reason`` and a message holding every one of ``words``."""
+    assert t.state is FAILED and t.error is not None, t
+    assert t.error.reason == reason, t.error
+    for w in words:
+        assert w in t.error.message, (w, t.error.message)
 
 
 class StorageConformance:
@@ -455,3 +482,111 @@ class StorageConformance:
             storage.delete_study(s.id)
         s2, created = storage.create_study("s", ["max"])  # the name is free again
         assert created and s2.id != s.id and storage.get_trials(s2.id)[0] == []
+
+    # ------------------------------------------------------------ every result lands or fails
+    # The rule: a live process never leaves its own trial RUNNING. Whatever goes wrong while
+    # a result is written, the trial ends FAILED with a structured reason and the message;
+    # if even that cannot be written, the call raises naming the trial. Same on every backend.
+
+    def test_deeply_nested_result_fails_the_trial_naming_the_key(self, storage: Storage) -> None:
+        study = _study(storage)
+        t = study.tell(study.ask(), {"loss": 1.0, "deep": _deep(5000)})
+        _failed(t, "invalid_value", "'deep'", "nested too deeply", "1.0")
+        assert storage.get_trial(t.id).state is FAILED
+        assert study.tell(study.ask(), 0.5).state is TrialState.COMPLETE  # still usable
+
+    def test_optimize_survives_unstorable_results(self, storage: Storage) -> None:
+        study = _study(storage)
+        with pytest.raises(TooManyFailuresError):
+            study.optimize(
+                lambda c: {"loss": c["x"], "deep": _deep(5000)},
+                n_trials=3,
+                max_consecutive_failures=3,
+                progress=False,
+            )
+        trials = study.trials
+        assert [t.state for t in trials] == [FAILED] * 3
+        assert {t.error.reason for t in trials if t.error} == {"invalid_value"}
+
+    def test_attachment_name_with_nul_is_refused_everywhere(self, storage: Storage) -> None:
+        s, _ = storage.create_study("s", ["min"])
+        t = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER)
+        with pytest.raises(ValueError, match="NUL"):
+            storage.set_attachment(t.id, "a\x00b", b"x")
+        assert storage.list_attachments(t.id) == []
+        study = _study(storage)
+        t = study.tell(study.ask(), {"loss": 1.0, "attachments": {"ok": b"y", "a\x00b": b"x"}})
+        _failed(t, "invalid_value", "NUL")
+        assert storage.list_attachments(t.id) == []  # checked before anything was written
+
+    def test_a_value_over_the_size_limit_is_refused_before_it_is_sent(
+        self, storage: Storage, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        s, _ = storage.create_study("s", ["min"])
+        t = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER)
+        monkeypatch.setattr(storage, "max_value_bytes", 2000)
+        with pytest.raises(ValueTooLargeError, match="2,000") as e:
+            storage.update_trial(
+                t.id,
+                expect_state=RUN,
+                state=TrialState.COMPLETE,
+                values=[1.0],
+                user_attrs={"big": "x" * 5000},
+            )
+        assert isinstance(e.value, StorageError) and "file" in str(e.value)
+        with pytest.raises(ValueTooLargeError):
+            storage.set_attachment(t.id, "big", b"x" * 5000)
+        back = storage.get_trial(t.id)
+        assert back.state is RUN and back.user_attrs == {}
+        assert storage.list_attachments(t.id) == []
+
+    def test_a_result_over_the_size_limit_fails_the_trial_with_the_limit(
+        self, storage: Storage, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        study = _study(storage)
+        monkeypatch.setattr(storage, "max_value_bytes", 2000)
+        t = study.tell(study.ask(), {"loss": 1.0, "big": "x" * 5000})
+        _failed(t, "too_large", "2,000", "file")
+        t = study.tell(study.ask(), {"loss": 1.0, "attachments": {"model": b"x" * 5000}})
+        _failed(t, "too_large", "2,000")
+        assert study.tell(study.ask(), {"loss": 1.0, "small": "x"}).state is TrialState.COMPLETE
+
+    def test_the_storage_refusing_a_result_fails_the_trial(
+        self, storage: Storage, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        study = _study(storage)
+        real_update, real_attach = storage.update_trial, storage.set_attachment
+
+        def refuse(trial_id: int, **kw: object) -> Trial:
+            if kw.get("state") is TrialState.COMPLETE:
+                raise StorageError("the database said no")
+            return real_update(trial_id, **kw)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(storage, "update_trial", refuse)
+        _failed(study.tell(study.ask(), 1.0), "storage_error", "the database said no", "[1.0]")
+        monkeypatch.setattr(storage, "update_trial", real_update)
+
+        def refuse_attachment(trial_id: int, name: str, data: bytes) -> None:
+            raise StorageError("no room for attachments")
+
+        monkeypatch.setattr(storage, "set_attachment", refuse_attachment)
+        t = study.tell(study.ask(), {"loss": 2.0, "attachments": {"a": b"x"}})
+        _failed(t, "storage_error", "no room for attachments")
+        monkeypatch.setattr(storage, "set_attachment", real_attach)
+        assert not [t for t in study.trials if t.state is RUN]
+
+    def test_when_even_the_failure_cannot_be_written_it_raises_naming_the_trial(
+        self, storage: Storage, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        study = _study(storage)
+        trial = study.ask()
+        real_update = storage.update_trial
+
+        def refuse(trial_id: int, **kw: object) -> Trial:
+            if kw.get("state") is not None:
+                raise StorageError("the database is gone")
+            return real_update(trial_id, **kw)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(storage, "update_trial", refuse)
+        with pytest.raises(StorageError, match=f"Trial {trial.number} .*the database is gone"):
+            study.tell(trial, 1.0)
