@@ -81,8 +81,31 @@ def record(storage: Storage, trial: Trial, outcome: Outcome) -> Trial:
         )
     except TrialStateError:
         raise
-    except Exception as e:  # noqa: BLE001 - every failure becomes the trial's reason
+    except Exception as e:
+        if _bare_failure(outcome):  # the fallback would be the same write: say so at once
+            raise _unrecorded(storage, trial, e, None) from e
         return _fail(storage, trial, outcome, e)
+
+
+def _bare_failure(outcome: Outcome) -> bool:
+    return (
+        outcome.state is TrialState.FAILED
+        and outcome.values is None
+        and not (outcome.user_attrs or outcome.attachments or outcome.system_attrs)
+    )
+
+
+def _unrecorded(storage: Storage, trial: Trial, e: Exception, e2: Exception | None) -> Exception:
+    """The error that says a trial could not be recorded at all (it stays RUNNING)."""
+    last = e if e2 is None else e2
+    cls = type(last) if isinstance(last, StorageError) else StorageError
+    msg = (
+        f"Trial {trial.number} (id {trial.id}) could not be recorded in {storage.url}: "
+        f"{type(e).__name__}: {e}"
+    )
+    if e2 is not None:
+        msg += f"; marking it FAILED failed too ({type(e2).__name__}: {e2})"
+    return cls(msg + ". It stays RUNNING until another worker reaps it as stale.")
 
 
 def _reason(e: Exception) -> str:
@@ -112,9 +135,4 @@ def _fail(storage: Storage, trial: Trial, outcome: Outcome, e: Exception) -> Tri
     except TrialStateError:
         raise
     except Exception as e2:
-        cls = type(e2) if isinstance(e2, StorageError) else StorageError
-        raise cls(
-            f"Trial {trial.number} (id {trial.id}) could not be recorded in {storage.url}: "
-            f"{type(e).__name__}: {e}; marking it FAILED failed too ({type(e2).__name__}: "
-            f"{e2}). It stays RUNNING until another worker reaps it as stale."
-        ) from e2
+        raise _unrecorded(storage, trial, e, e2) from e2

@@ -35,6 +35,7 @@ from hyperhop.pruning.serialize import CUSTOM, pruner_from_dict, pruning_record,
 from hyperhop.samplers import History, Sampler, make_sampler
 from hyperhop.space import Space, as_space
 from hyperhop.storage import MemoryStorage, Storage, codec, get_storage
+from hyperhop.storage.base import TrialCap
 from hyperhop.study.history import TrialCache
 from hyperhop.study.lease import Heartbeat, owner_id, stale_reason
 from hyperhop.study.loop import Budget, OptimizeRun
@@ -453,8 +454,9 @@ class Study:
         """
         return self._ask(fresh=False)
 
-    def _ask(self, fresh: bool) -> Trial:
-        """``ask`` for callers that refreshed the cache just before (saves a read per trial)."""
+    def _ask(self, fresh: bool, cap: TrialCap | None = None) -> Trial:
+        """``ask`` for callers that refreshed the cache just before (saves a read per trial);
+        with a ``cap``, the storage raises BudgetReachedError rather than start one more."""
         if not fresh:
             self._cache.refresh()
         self._reap(recheck=0.5)
@@ -462,13 +464,13 @@ class Study:
             self._own_stream_if_shared()
         trial = None
         if self._cache.count(TrialState.QUEUED):  # enqueued by anyone, as of the last read
-            trial = self.storage.claim_queued_trial(self.id, self.owner)
+            trial = self.storage.claim_queued_trial(self.id, self.owner, cap)
         if trial is None:
             trials = self._cache.view() if self._lag is None else self._lagged_view(self._lag)
             history = self._history(trials)
             params = self.sampler.suggest(history)
             trial = self.storage.create_trial(
-                self.id, state=TrialState.RUNNING, params=params, owner=self.owner
+                self.id, state=TrialState.RUNNING, params=params, owner=self.owner, cap=cap
             )
         self._cache.put(trial)
         if self._heartbeat is not None:
@@ -655,6 +657,7 @@ class Study:
         target: float | None = None,
         *,
         n_trials_mode: str = "total",
+        n_trials_counts: str = "all",
         count_pruned: bool = True,
         max_consecutive_failures: int | None = 20,
         kwargs: Mapping[str, Any] | None = None,
@@ -665,11 +668,17 @@ class Study:
     ) -> Study:
         """Run the objective until a budget ends: ``n_trials``, ``runtime`` or ``target``.
 
-        ``n_trials`` counts completed (and pruned) trials; with ``n_trials_mode="total"`` the
-        trials already in the study count too, so rerunning a script finishes the same
-        budget, and ``"increment"`` adds ``n_trials`` more. A failing objective makes a
-        FAILED trial and the study goes on (exceptions not in ``catch`` are re-raised after
-        the trial is recorded). Ctrl+C marks the running trial FAILED(interrupted) and
+        ``n_trials`` counts every trial that ran: completed, pruned and failed by the
+        objective, as Hyperopt's ``max_evals`` and Optuna's ``n_trials`` do (a trial failed
+        as stale, its worker dead, does not count: its retry does; nor does one interrupted
+        by Ctrl+C). ``n_trials_counts="successes"`` counts completed and pruned trials only,
+        for spaces where many configurations fail (hidden constraints); ``count_pruned=False``
+        leaves out pruned ones. With ``n_trials_mode="total"`` the trials already in the
+        study count too, so rerunning a script finishes the same budget, and workers that
+        share a study on a persistent storage share the budget exactly (each trial takes its
+        place in the same transaction that starts it); ``"increment"`` adds ``n_trials``
+        more. A failing objective makes a FAILED trial and the study goes on (exceptions not
+        in ``catch`` are re-raised after the trial is recorded). Ctrl+C marks the running trial FAILED(interrupted) and
         re-raises KeyboardInterrupt.
 
         ``n_jobs`` workers (an int, ``"auto"``, ``"per-gpu"``) run as threads, or as
@@ -708,6 +717,10 @@ class Study:
             raise ValueError(
                 f"The 'n_trials_mode' parameter of optimize() must be 'total' or 'increment'. Got {n_trials_mode!r} instead."
             )
+        if n_trials_counts not in ("all", "successes"):
+            raise ValueError(
+                f"The 'n_trials_counts' parameter of optimize() must be 'all' or 'successes'. Got {n_trials_counts!r} instead."
+            )
         if target is not None and len(self.directions) != 1:
             raise ValueError("'target' applies to single-objective studies only.")
         executor_obj: Executor | None = outside_only(
@@ -722,18 +735,18 @@ class Study:
                 n_jobs, executor, trial_timeout=trial_timeout, memory_limit=memory_limit
             )
         catch_t = (catch,) if isinstance(catch, type) else tuple(catch)
-        counted = (
-            (TrialState.COMPLETE, TrialState.PRUNED) if count_pruned else (TrialState.COMPLETE,)
-        )
+        rule = TrialCap(0, failed=n_trials_counts == "all", pruned=bool(count_pruned))
         self._cache.refresh()
         goal = None
         if n_trials is not None:
-            goal = n_trials if n_trials_mode == "total" else self._cache.count(*counted) + n_trials
+            goal = n_trials
+            if n_trials_mode == "increment":
+                goal += self._cache.budget_used(rule, finished=True)
         budget = Budget(
             self,
             goal=goal,
             increment=n_trials if n_trials_mode == "increment" else None,
-            counted=counted,
+            rule=rule,
             seconds=seconds,
             target=target,
         )
@@ -752,7 +765,7 @@ class Study:
             self._budget = None
             self._lag = None
             bar.update(
-                self._cache.count(*counted),
+                budget.finished(),
                 self._best_value_or_none(),
                 self._cache.count(TrialState.FAILED),
                 force=True,

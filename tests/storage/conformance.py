@@ -15,16 +15,16 @@ import pytest
 
 import hyperhop as hh
 from hyperhop.exceptions import (
+    BudgetReachedError,
     DuplicateStudyError,
     StaleTrialError,
     StorageError,
     StudyNotFoundError,
     TrialNotFoundError,
-    TooManyFailuresError,
     TrialStateError,
     ValueTooLargeError,
 )
-from hyperhop.storage.base import Storage
+from hyperhop.storage.base import Storage, TrialCap
 from hyperhop.trial import Trial, TrialError, TrialState
 
 HOSTILE_NAMES = [
@@ -497,13 +497,7 @@ class StorageConformance:
 
     def test_optimize_survives_unstorable_results(self, storage: Storage) -> None:
         study = _study(storage)
-        with pytest.raises(TooManyFailuresError):
-            study.optimize(
-                lambda c: {"loss": c["x"], "deep": _deep(5000)},
-                n_trials=3,
-                max_consecutive_failures=3,
-                progress=False,
-            )
+        study.optimize(lambda c: {"loss": c["x"], "deep": _deep(5000)}, n_trials=3, progress=False)
         trials = study.trials
         assert [t.state for t in trials] == [FAILED] * 3
         assert {t.error.reason for t in trials if t.error} == {"invalid_value"}
@@ -590,3 +584,55 @@ class StorageConformance:
         monkeypatch.setattr(storage, "update_trial", refuse)
         with pytest.raises(StorageError, match=f"Trial {trial.number} .*the database is gone"):
             study.tell(trial, 1.0)
+
+    # ------------------------------------------------------------ a shared budget (TrialCap)
+    def test_a_cap_refuses_a_trial_past_the_budget(self, storage: Storage) -> None:
+        s, _ = storage.create_study("s", ["min"])
+        cap = TrialCap(3)
+        done = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER, cap=cap)
+        storage.update_trial(done.id, expect_state=RUN, state=TrialState.COMPLETE, values=[1])
+        broken = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER, cap=cap)
+        storage.update_trial(
+            broken.id, expect_state=RUN, state=FAILED, error=TrialError("exception", "boom")
+        )
+        storage.create_trial(s.id, state=TrialState.QUEUED, params={})  # fresh: holds nothing
+        running = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER, cap=cap)
+        with pytest.raises(BudgetReachedError, match="3"):
+            storage.create_trial(s.id, state=RUN, params={}, owner=OWNER, cap=cap)
+        assert len(storage.get_trials(s.id)[0]) == 4  # nothing was created
+        # failures need not count; a trial failed as stale or interrupted never does
+        extra = storage.create_trial(
+            s.id, state=RUN, params={}, owner=OWNER, cap=TrialCap(3, failed=False)
+        )
+        storage.update_trial(
+            running.id, expect_state=RUN, state=FAILED, error=TrialError("stale", "gone")
+        )
+        storage.update_trial(
+            extra.id, expect_state=RUN, state=FAILED, error=TrialError("interrupted", "Ctrl+C")
+        )
+        t = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER, cap=cap)
+        with pytest.raises(BudgetReachedError):
+            storage.create_trial(s.id, state=RUN, params={}, owner=OWNER, cap=cap)
+        storage.update_trial(t.id, expect_state=RUN, state=TrialState.PRUNED)
+        storage.create_trial(s.id, state=RUN, params={}, owner=OWNER, cap=TrialCap(3, pruned=False))
+
+    def test_a_cap_lets_only_a_queued_retry_start_when_full(self, storage: Storage) -> None:
+        s, _ = storage.create_study("s", ["min"])
+        cap = TrialCap(2)
+        done = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER)
+        storage.update_trial(done.id, expect_state=RUN, state=TrialState.COMPLETE, values=[1])
+        dead = storage.create_trial(s.id, state=RUN, params={"i": 1}, owner=OWNER)
+        fresh = storage.create_trial(s.id, state=TrialState.QUEUED, params={"i": 2})
+        storage.update_trial(dead.id, expect_state=RUN, state=FAILED, error=TrialError("stale"))
+        retry = storage.create_trial(
+            s.id, state=TrialState.QUEUED, params={"i": 1}, retried_from=dead.number
+        )
+        with pytest.raises(BudgetReachedError):  # the retry holds the last place
+            storage.create_trial(s.id, state=RUN, params={}, owner=OWNER, cap=cap)
+        claimed = storage.claim_queued_trial(s.id, OWNER, cap)
+        assert claimed is not None and claimed.id == retry.id  # not the lower-numbered fresh one
+        with pytest.raises(BudgetReachedError):
+            storage.claim_queued_trial(s.id, OWNER, cap)
+        assert storage.get_trial(fresh.id).state is TrialState.QUEUED
+        claimed = storage.claim_queued_trial(s.id, OWNER, TrialCap(4))
+        assert claimed is not None and claimed.id == fresh.id
