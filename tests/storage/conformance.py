@@ -6,12 +6,16 @@ backends, ``reopen`` (a second handle on the same store) with ``persistent = Tru
 
 from __future__ import annotations
 
+import decimal
 import math
 import threading
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import hyperhop as hh
 from hyperhop.exceptions import (
@@ -24,8 +28,10 @@ from hyperhop.exceptions import (
     TrialStateError,
     ValueTooLargeError,
 )
+from hyperhop.storage import codec
 from hyperhop.storage.base import Storage, TrialCap
-from hyperhop.trial import Trial, TrialError, TrialState
+from hyperhop.study.results import as_number
+from hyperhop.trial import FailReason, Trial, TrialError, TrialState
 
 HOSTILE_NAMES = [
     "x'); DROP TABLE trials;--",
@@ -48,6 +54,80 @@ def _study(storage: Storage) -> hh.Study:
     return hh.Study(
         {"x": hh.float(0, 1)}, storage=storage, name="results", seed=0, heartbeat_interval=None
     )
+
+
+_REASONS = frozenset(r.value for r in FailReason)
+_RESERVED = ("status", "loss", "value", "values", "attachments", "failure", "constraints")
+
+_texts = st.text(st.characters(codec="utf-8") | st.sampled_from(["\x00", "\ud800", "'", '"']))
+_floats = st.floats(allow_nan=True, allow_infinity=True)
+_numbers = st.one_of(
+    _floats,
+    st.integers(min_value=-(2**80), max_value=2**80),
+    st.integers().map(lambda i: 10**400 * (1 if i >= 0 else -1)),
+    st.booleans(),
+    st.floats(width=32).map(np.float32),
+    st.integers(-(2**31), 2**31 - 1).map(np.int64),
+    _floats.map(np.array),
+    st.decimals(allow_nan=True),
+    st.just(decimal.Decimal("1e400")),
+)
+json_values = st.recursive(
+    st.none() | st.booleans() | _floats | st.integers(-(2**70), 2**70) | _texts,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_texts, inner, max_size=4),
+    max_leaves=12,
+)
+"""JSON-like values, with NaN, infinities, big integers, NUL and lone surrogates."""
+_odd = st.one_of(
+    st.binary(max_size=20),
+    st.sets(st.integers(0, 5), max_size=3),
+    st.builds(object),
+    st.just(np.arange(4.0)),
+    st.just(3000).map(lambda n: _deep(n)),
+)
+
+
+@st.composite
+def results(draw: st.DrawFn) -> object:
+    """What an objective may return, valid or not."""
+    number = draw(_numbers)
+    kind = draw(st.sampled_from(["number", "tuple", "dict", "junk"]))
+    if kind == "number":
+        return number
+    if kind == "tuple":
+        return tuple(draw(st.lists(_numbers, max_size=2)))
+    if kind == "junk":
+        return draw(st.none() | _texts | json_values)
+    result: dict[str, Any] = {draw(st.sampled_from(["loss", "value"])): number}
+    result.update(draw(st.dictionaries(_texts, json_values | _odd, max_size=3)))
+    if draw(st.booleans()):
+        result["status"] = draw(st.sampled_from(["ok", "fail", "maybe"]))
+    if draw(st.booleans()):
+        names = st.text(st.characters(codec="utf-8") | st.just("\x00"), max_size=8)
+        result["attachments"] = draw(st.dictionaries(names, st.binary(max_size=64), max_size=2))
+    return result
+
+
+def _value_of(result: object) -> float:
+    """The number a COMPLETE trial must hold for ``result`` (computed apart from the study)."""
+    raw: Any = result
+    if isinstance(raw, dict):
+        raw = raw[next(k for k in ("loss", "value", "values") if k in raw)]
+    if isinstance(raw, dict):
+        raw = list(raw.values())
+    if isinstance(raw, (list, tuple)) or (isinstance(raw, np.ndarray) and raw.ndim == 1):
+        raw = raw[0]
+    v = as_number(raw)
+    assert v is not None, result
+    return v
+
+
+def _is_json(value: object) -> bool:
+    try:
+        codec.dumps(value)
+    except (TypeError, ValueError, RecursionError):
+        return False
+    return not isinstance(value, (bytes, np.ndarray, set))
 
 
 def _deep(levels: int) -> list[object]:
@@ -636,3 +716,51 @@ class StorageConformance:
         assert storage.get_trial(fresh.id).state is TrialState.QUEUED
         claimed = storage.claim_queued_trial(s.id, OWNER, TrialCap(4))
         assert claimed is not None and claimed.id == fresh.id
+
+    # ------------------------------------------------------------ fuzzing results (hypothesis)
+    @settings(
+        max_examples=40,
+        deadline=None,
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,  # one store per test: examples share it
+            HealthCheck.too_slow,
+            HealthCheck.differing_executors,  # inherited by each backend's test class
+        ],
+    )
+    @given(results=st.lists(results(), min_size=1, max_size=4), attr=json_values)
+    def test_any_result_completes_exactly_or_fails_with_a_reason(
+        self, storage: Storage, results: list[object], attr: object
+    ) -> None:
+        """Whatever the objective returns, its trial ends COMPLETE with the value stored
+        exactly (and JSON extras as JSON), or FAILED with a known reason; never RUNNING,
+        and the study stays usable. A study attribute is stored exactly or refused with
+        TypeError/ValueError before anything is written."""
+        study = _study(storage)
+        for result in results:
+            t = study.tell(study.ask(), result)
+            back = storage.get_trial(t.id)
+            assert back.state in (TrialState.COMPLETE, FAILED), back
+            if back.state is FAILED:
+                assert back.error is not None and back.error.reason in _REASONS, back.error
+                continue
+            assert back.values is not None and len(back.values) == 1
+            expected = _value_of(result)
+            assert back.values[0] == expected, (result, back.values)
+            assert math.copysign(1, back.values[0]) == math.copysign(1, expected)
+            if isinstance(result, dict):
+                extras = {k: v for k, v in result.items() if k not in _RESERVED}
+                for key, value in extras.items():
+                    if _is_json(value):
+                        assert codec.dumps(back.user_attrs[key]) == codec.dumps(
+                            codec.loads(codec.dumps(value))
+                        ), key
+                for name, data in result.get("attachments", {}).items():
+                    assert storage.get_attachment(t.id, name) == data
+        try:
+            storage.set_study_attr(study.id, "fuzz", attr)
+        except (TypeError, ValueError):
+            pass
+        else:
+            stored = storage.get_study_by_id(study.id).attrs["fuzz"]
+            assert codec.dumps(stored) == codec.dumps(codec.loads(codec.dumps(attr)))
+        assert study.tell(study.ask(), 0.25).state is TrialState.COMPLETE
