@@ -111,10 +111,14 @@ class TrialCap:
         about to start, which fits anyway when it already holds its place)."""
         if claiming is not None and self.holds(claiming):
             return
-        used = sum(1 for t in trials if self.holds(t))
+        self.require_room(sum(1 for t in trials if self.holds(t)))
+
+    def require_room(self, used: int) -> None:
+        """Raise BudgetReachedError when ``used`` places fill the budget."""
         if used >= self.goal:
             raise BudgetReachedError(
-                f"The study's budget of {self.goal} trials is taken ({used} ran or run)."
+                f"The study's budget of {self.goal} trials is taken ({used} trials ran, run "
+                "or wait as retries)."
             )
 
 

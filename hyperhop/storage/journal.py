@@ -500,7 +500,7 @@ class JournalStorage(Storage):
             if enqueue_key is not None and (study_id, enqueue_key) in st.keys:
                 return st.by_id[st.keys[(study_id, enqueue_key)]]
             if cap is not None:
-                cap.check(st.trials[study_id])
+                cap.require_room(st.budget_used(study_id, cap))
             tid = st.next_trial
             op: dict[str, Any] = {
                 "op": "create_trial",
@@ -530,13 +530,19 @@ class JournalStorage(Storage):
             trial = self._state.first_queued(study_id)
             if trial is None:
                 return None
-            if cap is not None:
-                trials = self._state.trials[study_id]
+            if cap is not None and not cap.holds(trial):
                 try:
-                    cap.check(trials, claiming=trial)
-                except BudgetReachedError:
+                    cap.require_room(self._state.budget_used(study_id, cap))
+                except BudgetReachedError:  # only a queued retry (it holds its place) may start
+                    trials = self._state.trials[study_id]
+                    queued = sorted(self._state.queued[study_id])
                     trial = next(
-                        (t for t in trials if t.state is TrialState.QUEUED and cap.holds(t)), None
+                        (
+                            trials[n]
+                            for n in queued
+                            if trials[n].state is TrialState.QUEUED and cap.holds(trials[n])
+                        ),
+                        None,
                     )
                     if trial is None:
                         raise

@@ -109,7 +109,7 @@ def test_eight_processes_race_on_a_new_study(backend: Backend, tmp_path: Path) -
 
 @pytest.mark.slow
 @pytest.mark.timeout(180)
-@pytest.mark.parametrize("backend", on("sqlite", "postgres", "mysql"), indirect=True)
+@pytest.mark.parametrize("backend", on("sqlite", "journal", "postgres", "mysql"), indirect=True)
 def test_workers_sharing_a_total_budget_run_it_exactly(backend: Backend, tmp_path: Path) -> None:
     """Issue 18 item 7: 8 processes released together each run ``optimize(n_trials=100)``
     on one study: exactly 100 trials, not 100-104 (each trial takes its place of the
