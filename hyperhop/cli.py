@@ -213,6 +213,7 @@ def cmd_worker(store: Storage, args: argparse.Namespace, out: TextIO) -> int:
         seed=args.seed,
         pruner=parse_pruner(args.pruner) if args.pruner else None,
         fidelity=parse_fidelity(args.fidelity) if args.fidelity else None,
+        max_retries=args.max_retries,
     )
     if args.seed is not None:  # workers given one seed must not draw the same configurations
         study.sampler.stream = zlib.crc32(study.owner.encode()) or 1
@@ -277,6 +278,12 @@ def build_parser() -> argparse.ArgumentParser:
     work.add_argument("--n-jobs", default="1", help="trials at once in this worker (default 1)")
     work.add_argument("--executor", help="thread, process, ray, dask... (default: threads)")
     work.add_argument("--trial-timeout", type=float, help="seconds (implies processes)")
+    work.add_argument(
+        "--max-retries",
+        type=int,
+        default=0,
+        help="queue the configuration of a trial whose worker died again, this many times",
+    )
     work.add_argument(
         "--pruner",
         metavar="NAME[:KEY=VALUE,...]",

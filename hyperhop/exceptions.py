@@ -9,6 +9,7 @@ from __future__ import annotations
 from hyperhop._deprecated import module_getattr
 
 __all__ = [
+    "BudgetReachedError",
     "CorruptStateError",
     "DuplicateStudyError",
     "HyperhopError",
@@ -26,6 +27,7 @@ __all__ = [
     "TooManyFailuresError",
     "TrialNotFoundError",
     "TrialStateError",
+    "ValueTooLargeError",
 ]
 
 
@@ -61,6 +63,11 @@ class StorageError(HyperhopError, RuntimeError):
 
 class StorageFullError(StorageError, OSError):
     """The disk under a storage is full; nothing partial was committed."""
+
+
+class ValueTooLargeError(StorageError, ValueError):
+    """A value is larger than the storage stores in one piece (``Storage.max_value_bytes``);
+    nothing was sent or written."""
 
 
 class CorruptStateError(StorageError):
@@ -108,3 +115,8 @@ class TooManyFailuresError(HyperhopError, RuntimeError):
 class SearchExhaustedError(HyperhopError, RuntimeError):
     """The sampler has nothing left to propose (every grid point tried); ``optimize``
     stops there, ``ask`` raises it."""
+
+
+class BudgetReachedError(HyperhopError, RuntimeError):
+    """No trial was started: the study's shared ``n_trials`` budget is taken by the trials
+    that ran or are running (raised by a storage asked to create one within a cap)."""

@@ -47,10 +47,28 @@ class FailReason(str, enum.Enum):
     WORKER_LOST = "worker_lost"
     USER = "user"
     """The objective said so itself (a result dict with ``status='fail'``)."""
+    STORAGE_ERROR = "storage_error"
+    """The storage refused the result (the database raised while it was written)."""
+    TOO_LARGE = "too_large"
+    """The result is larger than the storage stores in one value (see ``max_value_bytes``)."""
 
     @staticmethod
     def signal(name: str) -> str:
         return f"signal:{name}"
+
+
+NOT_RUN_REASONS = frozenset({FailReason.STALE.value, FailReason.INTERRUPTED.value})
+"""Failures that are not an outcome of the trial itself: its worker died (``stale``; the
+retry, if any, counts instead) or the user stopped the run (``interrupted``). An
+``n_trials`` budget does not count them."""
+
+
+def counts_as_run(trial: Trial) -> bool:
+    """Whether a finished trial reached an outcome of its own (COMPLETE, PRUNED, or FAILED
+    for any reason but those in :data:`NOT_RUN_REASONS`)."""
+    if trial.state is TrialState.FAILED:
+        return trial.error is None or trial.error.reason not in NOT_RUN_REASONS
+    return trial.state.is_finished
 
 
 @dataclass(frozen=True)

@@ -39,9 +39,12 @@ class MPIExecutor(Executor):
     functions defined in the script work.
 
     ``trial.report()``, generator objectives and ``trial.should_prune()`` reach the study
-    while the trial runs, through a small authenticated TCP relay in rank 0 (JSON messages;
-    ranks try ``relay_host``, or this host's loopback and then its address); a rank that
-    cannot reach it records its values when the trial ends and is not pruned. Each rank
+    while the trial runs, through a small authenticated TCP relay in rank 0 (JSON messages).
+    It listens on this machine's loopback only, unless ``relay_host`` names the address to
+    listen on and give the ranks, or ``relay_public=True`` opens it on every interface
+    (ranks try the loopback, then this host's addresses): a job whose ranks run on other
+    machines needs one of them. A rank that cannot reach it records its values when the
+    trial ends and is not pruned. Each rank
     loads the objective once per run. An objective that raises fails its trial as
     everywhere. MPI itself has no worker fault tolerance: a rank that dies (``os._exit``,
     a segfault, a kill) makes ``mpiexec`` abort the whole job under Open MPI's defaults. With ``isolate=True`` (implied by
@@ -68,6 +71,7 @@ class MPIExecutor(Executor):
         memory_limit: int | str | None = None,
         start_timeout: float = 120.0,
         relay_host: str | None = None,
+        relay_public: bool = False,
     ) -> None:
         if max_workers is not None and (
             isinstance(max_workers, bool) or not isinstance(max_workers, int) or max_workers < 1
@@ -82,12 +86,21 @@ class MPIExecutor(Executor):
         self.memory_limit = memory_limit
         self.start_timeout = start_timeout
         self.relay_host = relay_host
+        self.relay_public = bool(relay_public)
         self._pool: Any = None
         self._args: tuple[Any, ...] = ()
         self._running: set[int] = set()
         self._server: RelayServer | None = None
         self._slots = 0
         self._pending: dict[cf.Future[TaskResult], Task] = {}
+
+    def relay_address(self) -> tuple[str, tuple[str, ...]]:
+        """Where the relay listens, and the addresses the ranks try (see the class doc)."""
+        if self.relay_host is not None:
+            return self.relay_host, (self.relay_host,)
+        if self.relay_public:  # ranks on other hosts: every interface (the token guards it)
+            return "0.0.0.0", ("127.0.0.1", *_host_addresses())
+        return "127.0.0.1", ("127.0.0.1",)  # private by default: ranks on this machine
 
     def start(self, spec: EvalSpec, relay: Relay) -> None:
         futures = require("mpi4py.futures", "mpi", "MPIExecutor")
@@ -108,11 +121,7 @@ class MPIExecutor(Executor):
         self._slots = max(1, int(sizes[0]))
         self._pending = {}
         self._running = set()
-        hosts: tuple[str, ...]
-        if self.relay_host is not None:
-            bind, hosts = self.relay_host, (self.relay_host,)
-        else:  # ranks may run on other hosts: listen everywhere (the token guards it)
-            bind, hosts = "0.0.0.0", ("127.0.0.1", *_host_addresses())
+        bind, hosts = self.relay_address()
         self._server = RelayServer(relay, bind, hosts, accepts=self._running.__contains__)
         isolation = Isolation(self.trial_timeout, self.memory_limit) if self.isolate else None
         endpoint = self._server.endpoint

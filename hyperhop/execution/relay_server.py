@@ -22,6 +22,7 @@ as before: the values are recorded when the trial ends, and a warning says so on
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import hmac
 import json
@@ -83,8 +84,16 @@ def _parse(line: bytes) -> dict[str, Any] | None:
     return None
 
 
-_AUTH_WITHIN = 10.0
-"""Seconds a new connection has to authenticate."""
+_AUTH_WITHIN = 3.0
+"""Seconds a new connection has to authenticate (a worker answers the greeting at once)."""
+
+MAX_PENDING = 64
+"""Connections that have not authenticated yet, at most: past it the server stops
+accepting (the kernel's backlog holds the rest) until one authenticates or expires, so a
+flood of connections cannot take the driver's file descriptors."""
+
+_PAUSE_ON_EMFILE = 0.5
+"""Seconds without accepting after the process ran out of descriptors (no busy loop)."""
 
 
 class _Conn:
@@ -124,6 +133,10 @@ class RelayServer:
         self._wake_r, self._wake_w = socket.socketpair()
         self._sel.register(self._wake_r, selectors.EVENT_READ, None)
         self._closed = threading.Event()
+        self._pending = 0
+        self._listening = True
+        self._resume_at = 0.0
+        self._quiet_until = 0.0
         self._thread = threading.Thread(target=self._serve, name="hyperhop-relay", daemon=True)
         self._thread.start()
 
@@ -131,7 +144,7 @@ class RelayServer:
     def _serve(self) -> None:
         try:
             while not self._closed.is_set():
-                for key, _ in self._sel.select(timeout=1.0):
+                for key, _ in self._sel.select(timeout=self._timeout()):
                     if key.fileobj is self._listener:
                         self._accept()
                     elif key.fileobj is self._wake_r:
@@ -143,11 +156,31 @@ class RelayServer:
                             log.exception("relay: error while serving a connection")
                             self._drop(key.data)
                 self._expire()
+                self._listen(self._pending < MAX_PENDING and time.monotonic() >= self._resume_at)
         finally:
             for key in list(self._sel.get_map().values()):
                 if isinstance(key.data, _Conn):
                     key.data.sock.close()
             self._sel.close()
+
+    def _timeout(self) -> float:
+        """How long the next select may wait: until the next expiry or resumption."""
+        wait = 1.0
+        if not self._listening:
+            wait = min(wait, max(self._resume_at - time.monotonic(), 0.0) + 0.01)
+        if self._pending:
+            wait = min(wait, _AUTH_WITHIN / 4)
+        return wait
+
+    def _listen(self, on: bool) -> None:
+        """Accept new connections or not (the kernel's backlog holds them meanwhile)."""
+        if on == self._listening:
+            return
+        if on:
+            self._sel.register(self._listener, selectors.EVENT_READ, None)
+        else:
+            self._sel.unregister(self._listener)
+        self._listening = on
 
     def _expire(self) -> None:
         """Drop connections that did not authenticate in time."""
@@ -160,7 +193,14 @@ class RelayServer:
     def _accept(self) -> None:
         try:
             sock, _ = self._listener.accept()
-        except OSError:
+        except BlockingIOError:
+            return
+        except OSError as e:
+            if e.errno in (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM):
+                # out of descriptors: the listener stays readable, so pause rather than spin
+                log.warning("relay: cannot accept a connection (%s); pausing", e)
+                self._resume_at = time.monotonic() + _PAUSE_ON_EMFILE
+                self._listen(False)
             return
         sock.settimeout(5.0)  # a reply to a client that stops reading drops it, not us
         conn = _Conn(sock, secrets.token_hex(16))
@@ -170,14 +210,22 @@ class RelayServer:
             sock.close()
             return
         self._sel.register(sock, selectors.EVENT_READ, conn)
+        self._pending += 1
+        if self._pending >= MAX_PENDING:
+            self._listen(False)
 
     def _drop(self, conn: _Conn, why: str | None = None) -> None:
         if why:
-            log.warning("relay: dropped a connection (%s)", why)
+            now = time.monotonic()
+            if now >= self._quiet_until:  # one warning a minute: a flood must not flood the log
+                self._quiet_until = now + 60.0
+                log.warning("relay: dropped a connection (%s)", why)
         try:
             self._sel.unregister(conn.sock)
         except (KeyError, ValueError):
-            pass
+            return  # dropped already
+        if not conn.authed:
+            self._pending -= 1
         conn.sock.close()
 
     def _read(self, conn: _Conn) -> None:
@@ -208,6 +256,7 @@ class RelayServer:
                 self._drop(conn, "failed authentication")
                 return False
             conn.authed = True
+            self._pending -= 1
             return True
         msg = _parse(line)
         if msg is None:

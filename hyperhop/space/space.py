@@ -246,6 +246,7 @@ class Space:
         self.constraints: tuple[Callable[[Any], bool], ...] = tuple(constraints)
         self._specs_by_label: dict[str, list[Any]] = {}
         self._label_of: dict[int, str] = {}
+        self._paths: dict[str, tuple[str, ...]] = {}
         self._walking: set[int] = set()
         self.branch_labels = branch_labels
         self._auto_labels = _branch_labels(template) if branch_labels else {}
@@ -303,6 +304,8 @@ class Space:
             if label is None:
                 label = self._auto_labels.get(id(param)) or ".".join(path) or "x"
             check_label(label)
+            if param.label is None:
+                self._check_path(label, path)
             entry = self._specs_by_label.get(label)
             if entry is not None and entry[0] is not param:
                 if entry[0].definition() != param.definition():
@@ -315,6 +318,17 @@ class Space:
         entry = self._specs_by_label.setdefault(label, [param, set()])
         entry[1].add(cond)
         return label
+
+    def _check_path(self, label: str, path: tuple[str, ...]) -> None:
+        """Two places whose keys join to the same label (``{"a.b": ...}`` and ``{"a": {"b":
+        ...}}``) would silently become one parameter: refuse, naming both."""
+        seen = self._paths.setdefault(label, path)
+        if seen != path:
+            raise InvalidSpaceError(
+                f"The space has a parameter at {_place(seen)} and another at {_place(path)}; "
+                f"both would be labelled '{label}' and searched as one. Rename a key, or "
+                "give one of them its own label=."
+            )
 
     def _finish(self) -> None:
         placed: list[str] = []
@@ -694,3 +708,8 @@ _MISSING = object()
 def as_space(space: Any) -> Space:
     """A :class:`Space` from a space or a template."""
     return space if isinstance(space, Space) else Space(space)
+
+
+def _place(path: tuple[str, ...]) -> str:
+    """A path of keys as a person reads it: ``['a']['b']``."""
+    return "".join(f"[{k!r}]" for k in path) or "the top"

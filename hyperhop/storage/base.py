@@ -22,7 +22,16 @@ Contract (the conformance tests in ``tests/storage/conformance.py`` enforce each
   ``TypeError`` before anything is written.
 - **Snapshots**: returned :class:`~hyperhop.trial.Trial` objects never change afterwards.
 - **Names**: study names, owners, enqueue keys and attachment names may not contain NUL
-  (PostgreSQL cannot store it); a backend may raise ``ValueError`` for one.
+  (PostgreSQL cannot store it); every backend raises ``ValueError`` for an attachment
+  name with one (:func:`check_text`), before anything is written.
+- **Sizes**: a value larger than :attr:`Storage.max_value_bytes` (a trial's encoded values
+  and attributes, one attachment) raises
+  :class:`~hyperhop.exceptions.ValueTooLargeError` naming the limit and the size, before
+  anything is sent (:func:`check_size`).
+- **Budgets**: :meth:`create_trial` and :meth:`claim_queued_trial` given a
+  :class:`TrialCap` start a trial only while fewer than ``cap.goal`` trials of the study
+  are running or counted (checked in the same transaction, so workers sharing a budget
+  never overshoot it); else they raise :class:`~hyperhop.exceptions.BudgetReachedError`.
 - **Format version**: opening a storage written by a newer schema raises
   :class:`~hyperhop.exceptions.IncompatibleFormatError` naming both versions.
 """
@@ -30,12 +39,17 @@ Contract (the conformance tests in ``tests/storage/conformance.py`` enforce each
 from __future__ import annotations
 
 import abc
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from hyperhop.exceptions import StaleTrialError, TrialStateError
-from hyperhop.trial import Trial, TrialError, TrialState
+from hyperhop.exceptions import (
+    BudgetReachedError,
+    StaleTrialError,
+    TrialStateError,
+    ValueTooLargeError,
+)
+from hyperhop.trial import NOT_RUN_REASONS, Trial, TrialError, TrialState, counts_as_run
 
 SCHEMA_VERSION = 1
 """The storage format this library writes. Bump it (with an upgrade path) on any change."""
@@ -65,11 +79,84 @@ class StudySummary:
         return sum(self.counts.values())
 
 
+@dataclass(frozen=True)
+class TrialCap:
+    """A study's shared ``n_trials`` budget, enforced where trials start.
+
+    A trial holds a place while it is RUNNING, QUEUED as the retry of a stale trial
+    (``retried_from`` set), or finished with an outcome of its own: COMPLETE, PRUNED unless
+    ``pruned`` is False, FAILED (unless ``failed`` is False) for any reason but ``stale`` or
+    ``interrupted``.
+    """
+
+    goal: int
+    failed: bool = True
+    pruned: bool = True
+
+    def holds(self, trial: Trial) -> bool:
+        """Whether ``trial`` takes a place of the budget."""
+        s = trial.state
+        if s is TrialState.RUNNING:
+            return True
+        if s is TrialState.QUEUED:
+            return trial.retried_from is not None
+        if s is TrialState.FAILED:
+            return self.failed and counts_as_run(trial)
+        if s is TrialState.PRUNED:
+            return self.pruned
+        return s is TrialState.COMPLETE
+
+    def check(self, trials: Iterable[Trial], claiming: Trial | None = None) -> None:
+        """Raise BudgetReachedError unless one more trial fits (``claiming``: a QUEUED one
+        about to start, which fits anyway when it already holds its place)."""
+        if claiming is not None and self.holds(claiming):
+            return
+        self.require_room(sum(1 for t in trials if self.holds(t)))
+
+    def require_room(self, used: int) -> None:
+        """Raise BudgetReachedError when ``used`` places fill the budget."""
+        if used >= self.goal:
+            raise BudgetReachedError(
+                f"The study's budget of {self.goal} trials is taken ({used} trials ran, run "
+                "or wait as retries)."
+            )
+
+
+NOT_RUN_PREFIXES = tuple(f'{{"reason":"{r}",%' for r in sorted(NOT_RUN_REASONS))
+"""``LIKE`` patterns matching the stored error of a trial that did not run (an error is
+stored as JSON that starts with its reason: see :meth:`TrialError.to_json`)."""
+
+
+def check_text(value: str, what: str) -> str:
+    """Reject what no SQL server can store in a text column (NUL)."""
+    if "\x00" in value:
+        raise ValueError(f"A {what} cannot contain a NUL character (\\x00); got {value!r:.80}.")
+    return value
+
+
+def check_size(storage: Storage, size: int, what: str) -> None:
+    """Raise ValueTooLargeError when ``size`` bytes exceed the storage's limit."""
+    limit = storage.max_value_bytes
+    if limit is not None and size > limit:
+        raise ValueTooLargeError(
+            f"{what} is {size:,} bytes encoded, over the {limit:,}-byte limit of "
+            f"{storage.url or type(storage).__name__} ({storage.limit_source}). Keep large "
+            "outputs in a file and return its path (or raise the limit)."
+        )
+
+
 class Storage(abc.ABC):
     """Where studies and trials live: the single source of truth."""
 
     url: str = ""
     """Where the storage lives, for display (credentials may be hidden)."""
+
+    max_value_bytes: int | None = None
+    """The most bytes this backend stores in one piece: a trial's encoded values, error and
+    attributes together, or one attachment. None: no limit of its own."""
+
+    limit_source = "no limit of its own"
+    """Where :attr:`max_value_bytes` comes from, for error messages."""
 
     # ---------------------------------------------------------------- studies
     @abc.abstractmethod
@@ -117,15 +204,21 @@ class Storage(abc.ABC):
         enqueue_key: str | None = None,
         retried_from: int | None = None,
         system_attrs: Mapping[str, Any] | None = None,
+        cap: TrialCap | None = None,
     ) -> Trial:
         """A new QUEUED or RUNNING trial with the next number. A RUNNING one gets ``owner``,
         ``datetime_start`` and ``heartbeat`` set to now. With an ``enqueue_key`` already
-        used in this study, nothing is created and that trial is returned."""
+        used in this study, nothing is created and that trial is returned. With a ``cap``,
+        raises BudgetReachedError (creating nothing) when the budget is taken."""
 
     @abc.abstractmethod
-    def claim_queued_trial(self, study_id: int, owner: str) -> Trial | None:
+    def claim_queued_trial(
+        self, study_id: int, owner: str, cap: TrialCap | None = None
+    ) -> Trial | None:
         """Atomically move the lowest-numbered QUEUED trial to RUNNING for ``owner``
-        (start and heartbeat now); None when the queue is empty."""
+        (start and heartbeat now); None when the queue is empty. With a ``cap`` that is
+        taken, only a queued retry (which holds its place already) may start; else
+        BudgetReachedError."""
 
     @abc.abstractmethod
     def update_trial(

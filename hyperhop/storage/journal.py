@@ -57,6 +57,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from hyperhop.exceptions import (
+    BudgetReachedError,
     CorruptStateError,
     DuplicateStudyError,
     IncompatibleFormatError,
@@ -66,7 +67,15 @@ from hyperhop.exceptions import (
     TrialNotFoundError,
 )
 from hyperhop.storage import codec
-from hyperhop.storage.base import Storage, StudyInfo, StudySummary, check_cas
+from hyperhop.storage.base import (
+    Storage,
+    StudyInfo,
+    StudySummary,
+    TrialCap,
+    check_cas,
+    check_size,
+    check_text,
+)
 from hyperhop.storage.journal_state import BadOperation, JournalState
 from hyperhop.trial import Trial, TrialError, TrialState
 
@@ -374,6 +383,7 @@ class JournalStorage(Storage):
     def _append(self, op: dict[str, Any]) -> None:
         """Validate ``op``, append it as one line (under the exclusive lock) and apply it."""
         line = _encode(op)
+        check_size(self, len(line), f"The journal record of {op['op']}")
         try:
             commit = self._state.check(codec.loads(line[9:]))
         except BadOperation as e:
@@ -480,6 +490,7 @@ class JournalStorage(Storage):
         enqueue_key: str | None = None,
         retried_from: int | None = None,
         system_attrs: Mapping[str, Any] | None = None,
+        cap: TrialCap | None = None,
     ) -> Trial:
         if state not in (TrialState.QUEUED, TrialState.RUNNING):
             raise ValueError(f"A new trial is QUEUED or RUNNING, not {state.name}.")
@@ -488,6 +499,8 @@ class JournalStorage(Storage):
             self._info(study_id)
             if enqueue_key is not None and (study_id, enqueue_key) in st.keys:
                 return st.by_id[st.keys[(study_id, enqueue_key)]]
+            if cap is not None:
+                cap.require_room(st.budget_used(study_id, cap))
             tid = st.next_trial
             op: dict[str, Any] = {
                 "op": "create_trial",
@@ -509,12 +522,30 @@ class JournalStorage(Storage):
             self._append(op)
             return st.by_id[tid]
 
-    def claim_queued_trial(self, study_id: int, owner: str) -> Trial | None:
+    def claim_queued_trial(
+        self, study_id: int, owner: str, cap: TrialCap | None = None
+    ) -> Trial | None:
         with self._writing():
             self._info(study_id)
             trial = self._state.first_queued(study_id)
             if trial is None:
                 return None
+            if cap is not None and not cap.holds(trial):
+                try:
+                    cap.require_room(self._state.budget_used(study_id, cap))
+                except BudgetReachedError:  # only a queued retry (it holds its place) may start
+                    trials = self._state.trials[study_id]
+                    queued = sorted(self._state.queued[study_id])
+                    trial = next(
+                        (
+                            trials[n]
+                            for n in queued
+                            if trials[n].state is TrialState.QUEUED and cap.holds(trials[n])
+                        ),
+                        None,
+                    )
+                    if trial is None:
+                        raise
             self._append({"op": "claim", "trial": trial.id, "owner": owner, "time": time.time()})
             return self._state.by_id[trial.id]
 
@@ -591,6 +622,7 @@ class JournalStorage(Storage):
 
     # ---------------------------------------------------------------- attachments
     def set_attachment(self, trial_id: int, name: str, data: bytes) -> None:
+        check_text(name, "attachment name")
         with self._writing():
             self._get_trial(trial_id)
             self._append(

@@ -8,8 +8,8 @@ import heapq
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from hyperhop.storage.base import StudyInfo
-from hyperhop.trial import Trial, TrialError, TrialState
+from hyperhop.storage.base import StudyInfo, TrialCap
+from hyperhop.trial import Trial, TrialError, TrialState, counts_as_run
 
 _NUM = (int, float)
 
@@ -62,6 +62,9 @@ class JournalState:
         self.seq: dict[int, int] = {}
         self.changed: dict[int, dict[int, int]] = {}  # study -> number -> seq, in seq order
         self.counts: dict[int, dict[str, int]] = {}
+        self.unheld: dict[int, int] = {}
+        """Per study: trials that hold no place of a budget whatever its rule (fresh QUEUED
+        ones, FAILED ones that did not run): see :meth:`budget_used`."""
         self.queued: dict[int, list[int]] = {}  # heap of numbers, lazily cleaned
         self.keys: dict[tuple[int, str], int] = {}
         self.attachments: dict[int, dict[str, bytes]] = {}
@@ -100,6 +103,7 @@ class JournalState:
         changed = self.changed[sid]
         changed.pop(new.number, None)
         changed[new.number] = new.seq
+        self.unheld[sid] += _unheld(new) - (0 if old is None else _unheld(old))
         if old is None or old.state is not new.state:
             counts = self.counts[sid]
             if old is not None:
@@ -109,6 +113,28 @@ class JournalState:
             counts[new.state.name] = counts.get(new.state.name, 0) + 1
             if new.state is TrialState.QUEUED:
                 heapq.heappush(self.queued[sid], new.number)
+
+    def budget_used(self, study_id: int, cap: TrialCap) -> int:
+        """How many trials of the study hold a place of ``cap`` (O(1), from the counts)."""
+        counts = self.counts[study_id]
+        n = len(self.trials[study_id]) - self.unheld[study_id]
+        if not cap.failed:
+            n -= counts.get("FAILED", 0) - self._not_run(study_id, counts)
+        if not cap.pruned:
+            n -= counts.get("PRUNED", 0)
+        return n
+
+    def _not_run(self, study_id: int, counts: Mapping[str, int]) -> int:
+        """FAILED trials that did not run: the unheld ones that are not fresh QUEUED ones."""
+        return self.unheld[study_id] - (counts.get("QUEUED", 0) - self.retries(study_id))
+
+    def retries(self, study_id: int) -> int:
+        return sum(
+            1
+            for n in self.queued[study_id]
+            if (t := self.trials[study_id][n]).state is TrialState.QUEUED
+            and t.retried_from is not None
+        )
 
     def bump(self, study_id: int) -> int:
         self.seq[study_id] += 1
@@ -142,6 +168,7 @@ class JournalState:
             self.seq[sid] = 0
             self.changed[sid] = {}
             self.counts[sid] = {}
+            self.unheld[sid] = 0
             self.queued[sid] = []
             self.next_study = sid + 1
 
@@ -171,6 +198,7 @@ class JournalState:
                     del self.keys[(sid, t.enqueue_key)]
             del self.by_name[self.studies.pop(sid).name]
             del self.seq[sid], self.changed[sid], self.counts[sid], self.queued[sid]
+            del self.unheld[sid]
 
         return commit
 
@@ -316,3 +344,10 @@ _HANDLERS: dict[str, Callable[[JournalState, Mapping[str, Any]], Commit]] = {
     "heartbeat": JournalState._op_heartbeat,
     "set_attachment": JournalState._op_set_attachment,
 }
+
+
+def _unheld(t: Trial) -> int:
+    """1 for a trial that holds no place of any budget (see :class:`TrialCap`)."""
+    if t.state is TrialState.QUEUED:
+        return int(t.retried_from is None)
+    return int(t.state is TrialState.FAILED and not counts_as_run(t))

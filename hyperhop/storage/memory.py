@@ -11,12 +11,26 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from hyperhop.exceptions import DuplicateStudyError, StudyNotFoundError, TrialNotFoundError
+from hyperhop.exceptions import (
+    BudgetReachedError,
+    DuplicateStudyError,
+    StudyNotFoundError,
+    TrialNotFoundError,
+)
 from hyperhop.storage import codec
-from hyperhop.storage.base import Storage, StudyInfo, StudySummary, check_cas
+from hyperhop.storage.base import (
+    Storage,
+    StudyInfo,
+    StudySummary,
+    TrialCap,
+    check_cas,
+    check_size,
+    check_text,
+)
 from hyperhop.trial import Trial, TrialError, TrialState
 
 _SCALARS = frozenset((float, int, str, bool, type(None)))
+_SIZED = ("values", "intermediate", "user_attrs", "system_attrs")
 
 
 def _evolve(t: Any, **changes: Any) -> Any:
@@ -179,6 +193,7 @@ class MemoryStorage(Storage):
         enqueue_key: str | None = None,
         retried_from: int | None = None,
         system_attrs: Mapping[str, Any] | None = None,
+        cap: TrialCap | None = None,
     ) -> Trial:
         if state not in (TrialState.QUEUED, TrialState.RUNNING):
             raise ValueError(f"A new trial is QUEUED or RUNNING, not {state.name}.")
@@ -187,6 +202,8 @@ class MemoryStorage(Storage):
                 self.get_study_by_id(study_id)  # raises
             if enqueue_key is not None and (study_id, enqueue_key) in self._keys:
                 return self._by_id[self._keys[(study_id, enqueue_key)]]
+            if cap is not None:
+                cap.check(self._trials[study_id])
             now = time.time()
             running = state is TrialState.RUNNING
             trial = _new_trial(
@@ -212,25 +229,40 @@ class MemoryStorage(Storage):
                 self._keys[(study_id, enqueue_key)] = trial.id
             return trial
 
-    def claim_queued_trial(self, study_id: int, owner: str) -> Trial | None:
+    def claim_queued_trial(
+        self, study_id: int, owner: str, cap: TrialCap | None = None
+    ) -> Trial | None:
         with self._lock:
             self.get_study_by_id(study_id)
+            trials = self._trials[study_id]
             queue = self._queued[study_id]
-            while queue:
-                t = self._trials[study_id][heapq.heappop(queue)]
-                if t.state is TrialState.QUEUED:
-                    now = time.time()
-                    return self._put(
-                        _evolve(
-                            t,
-                            state=TrialState.RUNNING,
-                            owner=owner,
-                            heartbeat=now,
-                            datetime_start=now,
-                            seq=self._bump(study_id),
-                        )
-                    )
-            return None
+            while queue and trials[queue[0]].state is not TrialState.QUEUED:
+                heapq.heappop(queue)
+            if not queue:
+                return None
+            number = queue[0]
+            if cap is not None:
+                t = trials[number]
+                try:
+                    cap.check(trials, claiming=t)
+                except BudgetReachedError:
+                    retries = sorted(n for n in queue if cap.holds(trials[n]))
+                    if not retries:
+                        raise
+                    number = retries[0]
+            queue.remove(number)
+            heapq.heapify(queue)
+            now = time.time()
+            return self._put(
+                _evolve(
+                    trials[number],
+                    state=TrialState.RUNNING,
+                    owner=owner,
+                    heartbeat=now,
+                    datetime_start=now,
+                    seq=self._bump(study_id),
+                )
+            )
 
     def update_trial(
         self,
@@ -270,6 +302,12 @@ class MemoryStorage(Storage):
                 changes["system_attrs"] = {**t.system_attrs, **_copy_json(dict(system_attrs))}
             if heartbeat is not None:
                 changes["heartbeat"] = heartbeat
+            if self.max_value_bytes is not None:
+                err = changes.get("error")
+                size = len(codec.dumps([changes.get(k) for k in _SIZED])) + len(
+                    codec.dumps(err.to_json() if err is not None else None)
+                )
+                check_size(self, size, f"Trial {t.number}'s record")
             changes["seq"] = self._bump(t.study_id)
             return self._put(_evolve(t, **changes))
 
@@ -312,6 +350,8 @@ class MemoryStorage(Storage):
 
     # ---------------------------------------------------------------- attachments
     def set_attachment(self, trial_id: int, name: str, data: bytes) -> None:
+        check_text(name, "attachment name")
+        check_size(self, len(data), f"The attachment {name!r:.80}")
         with self._lock:
             self.get_trial(trial_id)
             self._attachments[(trial_id, name)] = bytes(data)

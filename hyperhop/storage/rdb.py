@@ -51,6 +51,10 @@ _MYSQL_RETRY = frozenset({1205, 1213})  # lock wait timeout, deadlock
 _PG_FULL = frozenset({"53100"})  # disk_full
 _MYSQL_FULL = frozenset({1021, 1114})  # disk full, table full
 _MAX_ATTEMPTS = 12
+_MYSQL_PACKET = "SELECT @@max_allowed_packet"
+_STATEMENT_ROOM = 65_536
+_MYSQL_ESCAPED = ("\\", "'", '"', "\x00", "\n", "\r", "\x1a")
+"""What the MySQL driver escapes in a string or bytes literal (each adds one byte)."""
 
 # Serializes the first creation of the schema between processes (an arbitrary constant).
 _PG_SCHEMA_LOCK = "SELECT pg_advisory_xact_lock(7342186001)"
@@ -112,6 +116,10 @@ class _Tx:
 class RDBStorage(SQLStorage):
     """Studies and trials in PostgreSQL or MySQL/MariaDB, shared by any number of workers.
 
+    Size limits (:attr:`max_value_bytes`): PostgreSQL stores up to 1 GB in a field; MySQL
+    takes no statement longer than the server's ``max_allowed_packet`` (read when the
+    storage opens).
+
     Args:
         url: ``postgresql://...``, ``mysql://...`` or ``mariadb://...``.
         timeout: seconds a call may spend retrying lock conflicts before StorageError.
@@ -163,9 +171,31 @@ class RDBStorage(SQLStorage):
         self._pid = os.getpid()
         try:
             self._init_schema(None if mysql else self._lock_schema)
+            if mysql:
+                self._read_packet_limit()
         except BaseException:
             self._engine.dispose()
             raise
+
+    def _read_packet_limit(self) -> None:
+        """MySQL refuses a statement longer than its ``max_allowed_packet`` by dropping the
+        connection: measure values against it (less room for the rest of the statement)."""
+        packet = int(self._run(lambda tx: tx.execute(_MYSQL_PACKET).fetchone()[0], write=False))
+        self.max_value_bytes = max(packet - _STATEMENT_ROOM, 0)
+        self.limit_source = (
+            f"the server's max_allowed_packet of {packet:,} bytes, less "
+            f"{_STATEMENT_ROOM:,} for the rest of the statement"
+        )
+
+    max_value_bytes: int | None = 1_073_741_823
+    limit_source = "PostgreSQL's 1 GB limit on one field"
+
+    def _wire_size(self, value: str | bytes) -> int:
+        if self.dialect is not _MYSQL:
+            return len(value)
+        if isinstance(value, str):
+            return len(value) + sum(value.count(c) for c in _MYSQL_ESCAPED)
+        return len(value) + sum(value.count(c.encode()) for c in _MYSQL_ESCAPED)
 
     @staticmethod
     def _lock_schema(tx: Tx) -> None:

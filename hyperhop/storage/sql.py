@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from hyperhop.exceptions import (
+    BudgetReachedError,
     CorruptStateError,
     DuplicateStudyError,
     IncompatibleFormatError,
@@ -37,7 +38,17 @@ from hyperhop.exceptions import (
     TrialNotFoundError,
 )
 from hyperhop.storage import codec
-from hyperhop.storage.base import SCHEMA_VERSION, Storage, StudyInfo, StudySummary, check_cas
+from hyperhop.storage.base import (
+    NOT_RUN_PREFIXES,
+    SCHEMA_VERSION,
+    Storage,
+    StudyInfo,
+    StudySummary,
+    TrialCap,
+    check_cas,
+    check_size,
+    check_text,
+)
 from hyperhop.trial import Trial, TrialError, TrialState
 
 T = TypeVar("T")
@@ -299,6 +310,21 @@ _GET_ATTACHMENT = (
 )
 _LIST_ATTACHMENTS = "SELECT name FROM hyperhop_attachments WHERE trial_id = :id"
 
+# A budget (TrialCap): of the study's n_trials, those that hold no place. Each count is an
+# index range on (study_id, state): fresh QUEUED trials, FAILED ones that did not run (or
+# every FAILED one when failures do not count), PRUNED ones when they do not count.
+_NOT_HOLDING = (
+    "SELECT (SELECT COUNT(*) FROM hyperhop_trials WHERE study_id = :sid AND state = 'QUEUED' "
+    "AND retried_from IS NULL), (SELECT COUNT(*) FROM hyperhop_trials WHERE study_id = :sid "
+    "AND state = 'FAILED' AND (:failed = 0 OR error LIKE :nr0 OR error LIKE :nr1)), "
+    "(SELECT COUNT(*) FROM hyperhop_trials WHERE study_id = :sid AND state = 'PRUNED' "
+    "AND :pruned = 0)"
+)
+_QUEUED_RETRY_BY_NUMBER = (
+    "SELECT id FROM hyperhop_trials WHERE study_id = :sid AND state = 'QUEUED' "
+    "AND retried_from IS NOT NULL ORDER BY number LIMIT 1"
+)
+
 
 # --------------------------------------------------------------------------- helpers
 
@@ -306,13 +332,6 @@ _LIST_ATTACHMENTS = "SELECT name FROM hyperhop_attachments WHERE trial_id = :id"
 def name_hash(text: str) -> str:
     """The SHA-256 hex digest that indexes a (possibly very long) name."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def check_text(value: str, what: str) -> str:
-    """Reject what no SQL server can store in a text column (NUL)."""
-    if "\x00" in value:
-        raise ValueError(f"A {what} cannot contain a NUL character (\\x00); got {value!r:.80}.")
-    return value
 
 
 def backoff(attempt: int, base: float = 0.001, cap: float = 0.25) -> float:
@@ -488,6 +507,22 @@ class SQLStorage(Storage):
         bumped = self._bump(tx, int(row[0]))
         return None if bumped is None else (int(row[0]), bumped[0])
 
+    def _wire_size(self, value: str | bytes) -> int:
+        """The bytes a value takes in a statement (stored JSON text is ASCII)."""
+        return len(value)
+
+    def _cap_used(self, tx: Tx, study_id: int, n_trials: int, cap: TrialCap) -> int:
+        """How many of the study's ``n_trials`` trials hold a place of ``cap``."""
+        p = {
+            "sid": study_id,
+            "failed": int(cap.failed),
+            "pruned": int(cap.pruned),
+            "nr0": NOT_RUN_PREFIXES[0],
+            "nr1": NOT_RUN_PREFIXES[1],
+        }
+        row = tx.execute(_NOT_HOLDING, p).fetchone()
+        return n_trials - sum(int(x) for x in row)
+
     def _insert(self, tx: Tx, plain: str, returning: str, params: Mapping[str, Any]) -> int:
         if self.dialect.insert_returning:
             return int(tx.execute(returning, params).fetchone()[0])
@@ -595,12 +630,15 @@ class SQLStorage(Storage):
         enqueue_key: str | None = None,
         retried_from: int | None = None,
         system_attrs: Mapping[str, Any] | None = None,
+        cap: TrialCap | None = None,
     ) -> Trial:
         if state not in (TrialState.QUEUED, TrialState.RUNNING):
             raise ValueError(f"A new trial is QUEUED or RUNNING, not {state.name}.")
         running = state is TrialState.RUNNING
         params_text = codec.dumps(dict(assignment))
         sys_text = codec.dumps(dict(system_attrs or {}))
+        size = self._wire_size(params_text) + self._wire_size(sys_text)
+        check_size(self, size, "A new trial's parameters")
         owner = check_text(owner, "trial owner") if running and owner is not None else None
         h = None if enqueue_key is None else name_hash(check_text(enqueue_key, "enqueue key"))
 
@@ -613,6 +651,8 @@ class SQLStorage(Storage):
             if bumped is None:
                 raise self._missing_study(study_id)
             seq, n_trials = bumped
+            if cap is not None and self._cap_used(tx, study_id, n_trials - 1, cap) >= cap.goal:
+                raise BudgetReachedError(f"The study's budget of {cap.goal} trials is taken.")
             now = time.time() if running else None
             values = {
                 "sid": study_id,
@@ -646,7 +686,9 @@ class SQLStorage(Storage):
         # A unique-key race on the enqueue key rolls back; the retry finds the winner's trial.
         return self._run(op, write=True, retry_integrity=h is not None)
 
-    def claim_queued_trial(self, study_id: int, owner: str) -> Trial | None:
+    def claim_queued_trial(
+        self, study_id: int, owner: str, cap: TrialCap | None = None
+    ) -> Trial | None:
         check_text(owner, "trial owner")
         row = self._run(
             lambda tx: tx.execute(_FIRST_QUEUED, {"sid": study_id}).fetchone(), write=False
@@ -663,6 +705,11 @@ class SQLStorage(Storage):
             found = tx.execute(_QUEUED_BY_NUMBER, {"sid": study_id}).fetchone()
             if found is None:
                 return None
+            if cap is not None and self._cap_used(tx, study_id, bumped[1], cap) >= cap.goal:
+                # only a queued retry (it holds its place already) may start
+                found = tx.execute(_QUEUED_RETRY_BY_NUMBER, {"sid": study_id}).fetchone()
+                if found is None:
+                    raise BudgetReachedError(f"The study's budget of {cap.goal} trials is taken.")
             now = time.time()
             p = {"id": found[0], "owner": owner, "now": now, "seq": bumped[0]}
             if tx.execute(_CLAIM, p).rowcount != 1:  # cannot happen under the study lock
@@ -705,6 +752,8 @@ class SQLStorage(Storage):
             sql += _RETURNING_TRIAL
             vals_text = None if new_values is None else codec.dumps(list(new_values))
             error_text = None if error is None else codec.dumps(error.to_json())
+            size = self._wire_size(vals_text or "") + self._wire_size(error_text or "")
+            check_size(self, size, "The trial's record")
 
         def op(tx: Tx) -> Trial:
             bumped = self._bump_for_trial(tx, trial_id)
@@ -764,6 +813,8 @@ class SQLStorage(Storage):
                 "datetime_complete": new.datetime_complete,
                 "seq": new.seq,
             }
+            size = sum(self._wire_size(v) for v in p.values() if isinstance(v, str))
+            check_size(self, size, f"Trial {t.number}'s record")
             tx.execute(_UPDATE_TRIAL, p)
             return new
 
@@ -824,6 +875,8 @@ class SQLStorage(Storage):
     def set_attachment(self, trial_id: int, name: str, data: bytes) -> None:
         h = name_hash(check_text(name, "attachment name"))
         blob = bytes(data)
+        size = self._wire_size(blob) + self._wire_size(name)
+        check_size(self, size, f"The attachment {name!r:.80}")
 
         def op(tx: Tx) -> None:
             if tx.execute(_TRIAL_EXISTS, {"id": trial_id}).fetchone() is None:

@@ -23,6 +23,8 @@ Design:
   up to ``timeout`` seconds in all (then StorageError).
 - **Network file systems** (NFS, SMB/CIFS, sshfs, AFS) are refused with a clear error:
   their locks are unreliable, and WAL needs shared memory that they do not have.
+- **Someone else's database** (a non-empty SQLite file with tables but without hyperhop's
+  schema) is refused, and left byte for byte as it was (see :func:`check_not_foreign`).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import TypeVar
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import parse_qsl, quote, unquote
 
 try:
     import fcntl
@@ -147,6 +149,44 @@ def check_local_filesystem(path: str) -> None:
         )
 
 
+_HEADER = b"SQLite format 3\x00"
+
+
+def check_not_foreign(path: str) -> None:
+    """Refuse a non-empty SQLite file that holds another application's tables and no
+    hyperhop schema, reading it without a change: no WAL switch, no lock file, no
+    ``-shm`` (``immutable=1``, unless a ``-wal`` file beside it holds recent changes). A
+    file that is not SQLite at all is left to the normal open, which names it."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(len(_HEADER))
+    except OSError:
+        return  # absent (a new study) or unreadable (the normal open says why)
+    if head != _HEADER:
+        return
+    mode = "ro" if os.path.exists(path + "-wal") else "ro&immutable=1"
+    uri = "file:" + quote(os.path.abspath(path)) + "?mode=" + mode
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+        try:
+            names = [r[0] for r in conn.execute(_TABLES).fetchall()]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return  # damaged: the normal open raises CorruptStateError
+    if not names or "hyperhop_meta" in names:
+        return
+    shown = ", ".join(repr(n) for n in names[:5]) + (", ..." if len(names) > 5 else "")
+    raise StorageError(
+        f"The SQLite file {path!r} holds another application's tables ({shown}) and no "
+        "hyperhop study; hyperhop leaves it unchanged. Give hyperhop a file of its own, "
+        "e.g. 'sqlite:///hyperhop.db'."
+    )
+
+
+_TABLES = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+
+
 def _try_flock(fd: int, deadline: float) -> bool:
     """Take an exclusive flock on ``fd``, polling finely until the ``deadline`` (monotonic);
     False when it could not (then SQLite's own locking alone decides)."""
@@ -187,6 +227,9 @@ def _wrap(e: sqlite3.Error, path: str) -> StorageError:
 class SQLiteStorage(SQLStorage):
     """Studies and trials in one SQLite file, safe for many threads and processes."""
 
+    max_value_bytes = 1_000_000_000
+    limit_source = "SQLite's longest string or blob, SQLITE_MAX_LENGTH"
+
     def __init__(self, url: str, *, timeout: float | None = None) -> None:
         path, options = parse_url(url)
         unknown = set(options) - {"timeout", "synchronous"}
@@ -210,6 +253,7 @@ class SQLiteStorage(SQLStorage):
                     "create it first."
                 )
             check_local_filesystem(path)
+            check_not_foreign(path)
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
         self._lockfile: int | None = None

@@ -7,8 +7,8 @@ from collections.abc import Iterator, Sequence
 from typing import overload
 
 from hyperhop.multiobjective.constraints import is_feasible
-from hyperhop.storage.base import Storage
-from hyperhop.trial import Trial, TrialState, is_better
+from hyperhop.storage.base import Storage, TrialCap
+from hyperhop.trial import NOT_RUN_REASONS, Trial, TrialState, is_better
 
 
 class TrialCache:
@@ -27,6 +27,10 @@ class TrialCache:
         self._trials: list[Trial | None] = []
         self._seq = 0
         self._counts: dict[TrialState, int] = dict.fromkeys(TrialState, 0)
+        self._not_run = 0
+        """FAILED trials that did not run to an outcome (stale, interrupted)."""
+        self._retries = 0
+        """QUEUED retries of stale trials (each holds its place in a budget)."""
         self._running: dict[int, Trial] = {}
         self.best: Trial | None = None
         self._me: str | None = None
@@ -66,8 +70,10 @@ class TrialCache:
             return  # already have this version (or a newer one)
         if old is not None:
             self._counts[old.state] -= 1
+            self._tally(old, -1)
         self._trials[n] = t
         self._counts[t.state] += 1
+        self._tally(t, 1)
         if (
             self._me is not None
             and t.owner is not None
@@ -95,6 +101,30 @@ class TrialCache:
                 or (v == bv and t.number < b.number)
             ):
                 self.best = t
+
+    def _tally(self, t: Trial, sign: int) -> None:
+        if t.state is TrialState.FAILED:
+            if t.error is not None and t.error.reason in NOT_RUN_REASONS:
+                self._not_run += sign
+        elif t.state is TrialState.QUEUED and t.retried_from is not None:
+            self._retries += sign
+
+    def budget_used(self, rule: TrialCap, *, finished: bool = False) -> int:
+        """How many trials hold a place of an ``n_trials`` budget counted by ``rule`` (see
+        :meth:`TrialCap.holds`); ``finished``: only those that ended."""
+        c = self._counts
+        n = c[TrialState.COMPLETE]
+        if rule.pruned:
+            n += c[TrialState.PRUNED]
+        if rule.failed:
+            n += c[TrialState.FAILED] - self._not_run
+        if not finished:
+            n += c[TrialState.RUNNING] + self._retries
+        return n
+
+    @property
+    def queued_retries(self) -> int:
+        return self._retries
 
     def count(self, *states: TrialState) -> int:
         c = self._counts

@@ -8,6 +8,7 @@ remote clusters.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -15,12 +16,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from hyperhop.exceptions import (
+    BudgetReachedError,
     SearchExhaustedError,
     StaleTrialError,
     TooManyFailuresError,
     TrialStateError,
 )
 from hyperhop.execution import EvalSpec, Executor, OutsideWorkers, Task, TaskResult
+from hyperhop.storage.base import TrialCap
 from hyperhop.study.failures import FailFast, cause_of
 from hyperhop.study.progress import ProgressBar
 from hyperhop.study.results import Outcome, interpret
@@ -33,7 +36,14 @@ log = logging.getLogger("hyperhop.study")
 
 
 class Budget:
-    """When to stop launching trials: a trial count, a deadline, a target value."""
+    """When to stop launching trials: a trial count, a deadline, a target value.
+
+    ``n_trials`` counts the trials that ran: COMPLETE, PRUNED and FAILED by the objective
+    (``rule``: :class:`~hyperhop.storage.base.TrialCap`, which may leave out failures or
+    pruned trials); a trial failed as stale or interrupted does not count (its retry does).
+    A total budget counts every worker's running trials too, and on a persistent storage
+    it is enforced where trials start (:meth:`cap`), so workers sharing it never overshoot.
+    """
 
     def __init__(
         self,
@@ -41,7 +51,7 @@ class Budget:
         *,
         goal: int | None,
         increment: int | None,
-        counted: tuple[TrialState, ...],
+        rule: TrialCap,
         seconds: float | None,
         target: float | None,
     ) -> None:
@@ -50,11 +60,22 @@ class Budget:
         self.increment = increment
         """``n_trials`` in increment mode: this run's own trials count, not the study's, so
         several processes that each add ``n_trials`` to one study add them all."""
-        self.counted = counted
+        self.rule = rule
         self.seconds = seconds
         self.deadline = None if seconds is None else time.monotonic() + seconds
         self.target = target
         self.done = 0
+
+    def finished(self) -> int:
+        """Trials of the study that ended and count."""
+        return self.study._cache.budget_used(self.rule, finished=True)
+
+    def cap(self) -> TrialCap | None:
+        """The cap that a storage enforces when this run starts a trial (a total budget on
+        a storage other processes may share)."""
+        if self.goal is None or self.increment is not None or not self.study._persistent:
+            return None
+        return dataclasses.replace(self.rule, goal=self.goal)
 
     def progress(self) -> float:
         """The fraction used: trials done of the goal, or time of the runtime (the larger)."""
@@ -62,7 +83,7 @@ class Budget:
         if self.increment:
             frac = self.done / self.increment
         elif self.goal:
-            frac = self.study._cache.count(*self.counted) / self.goal
+            frac = self.finished() / self.goal
         if self.deadline is not None and self.seconds:
             frac = max(frac, 1.0 - (self.deadline - time.monotonic()) / self.seconds)
         return min(max(frac, 0.0), 1.0)
@@ -78,7 +99,8 @@ class Budget:
         )
 
     def allows(self, in_flight: int) -> bool:
-        """Whether one more trial may start while ``in_flight`` are running."""
+        """Whether one more trial may start while ``in_flight`` are running (as far as this
+        process has read: the storage has the last word through :meth:`cap`)."""
         if self.deadline is not None and time.monotonic() >= self.deadline:
             return False
         if self.reached_target():
@@ -86,10 +108,9 @@ class Budget:
         if self.increment is not None:
             return self.done + in_flight < self.increment
         if self.goal is not None:
-            # a total budget counts the trials other workers of the study are running too
-            me = self.study.owner
-            others = sum(t.owner != me for t in self.study._cache.running())
-            return self.study._cache.count(*self.counted) + in_flight + others < self.goal
+            # every worker's running trials hold places; a queued retry already holds one
+            cache = self.study._cache
+            return cache.queued_retries > 0 or cache.budget_used(self.rule) < self.goal
         return True
 
 
@@ -150,11 +171,13 @@ class OptimizeRun:
                     if not self._may_launch(executor.in_flight):
                         break
                     try:
-                        trial = s._ask(fresh=True)
+                        trial = s._ask(fresh=True, cap=self.budget.cap())
                     except SearchExhaustedError as e:
                         log.info("the sampler has nothing left to propose: %s", e)
                         s._stop.set()
                         break
+                    except BudgetReachedError:
+                        break  # other workers took the last places: wait for them below
                     self.running[trial.id] = trial
                     executor.submit(
                         Task(trial.id, trial.number, s._task_config(trial), trial.assignment)
@@ -191,7 +214,7 @@ class OptimizeRun:
             return False
         s._cache.refresh()
         s.reap()
-        if b.goal is not None and s._cache.count(*b.counted) >= b.goal:
+        if b.goal is not None and b.finished() >= b.goal:
             return False
         if not outside:
             if not any(t.owner != s.owner for t in s._cache.running()):
@@ -201,9 +224,7 @@ class OptimizeRun:
         pause = 1.0 if b.deadline is None else min(1.0, max(b.deadline - time.monotonic(), 0.0))
         time.sleep(pause)
         s._cache.refresh()
-        self.bar.update(
-            s._cache.count(*b.counted), s._best_value_or_none(), s._cache.count(TrialState.FAILED)
-        )
+        self.bar.update(b.finished(), s._best_value_or_none(), s._cache.count(TrialState.FAILED))
         return True
 
     def _may_launch(self, in_flight: int) -> bool:
@@ -244,7 +265,7 @@ class OptimizeRun:
         if res.reraise is not None and self.error is None:
             self.error = res.reraise  # before _after: a SystemExit stays a SystemExit
         if finished is not None:
-            if finished.state in self.budget.counted:
+            if self.budget.rule.holds(finished):
                 self.budget.done += 1
             self._after(finished, res.cause)
 
@@ -268,9 +289,7 @@ class OptimizeRun:
         for cb in self.callbacks:
             cb(s, trial)
         self.bar.update(
-            s._cache.count(*self.budget.counted),
-            s._best_value_or_none(),
-            s._cache.count(TrialState.FAILED),
+            self.budget.finished(), s._best_value_or_none(), s._cache.count(TrialState.FAILED)
         )
         early = self.fail_fast.after(trial, cause)
         if early is not None and self.error is None:

@@ -88,6 +88,12 @@ def interpret(result: Any, n_objectives: int = 1) -> Outcome:
         ):
             return _invalid("The result's 'attachments' must map names to bytes.")
         attachments = {str(k): bytes(v) for k, v in att.items()}
+        bad = [k for k in attachments if not k or "\x00" in k]
+        if bad:  # one rule on every backend, before the trial starts finishing
+            return _invalid(
+                f"An attachment name must be a non-empty string without NUL (\\x00); got "
+                f"{bad[0]!r:.80}. Rename the attachment."
+            )
         user_attrs = {str(k): v for k, v in result.items() if k not in _RESERVED}
         if status == "fail":
             msg = str(

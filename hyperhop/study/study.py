@@ -36,6 +36,7 @@ from hyperhop.samplers import History, Sampler, make_sampler
 from hyperhop.space import Space, as_space
 from hyperhop.space.serialize import space_from_definition
 from hyperhop.storage import MemoryStorage, Storage, codec, get_storage
+from hyperhop.storage.base import TrialCap
 from hyperhop.study.evolve import CURRENT_SPACE_ATTR, Fitting, changes, current_definition
 from hyperhop.study.failures import FailureLog
 from hyperhop.study.history import TrialCache
@@ -43,6 +44,7 @@ from hyperhop.study.lease import Heartbeat, owner_id, stale_reason
 from hyperhop.study.loop import Budget, OptimizeRun
 from hyperhop.study.naming import study_name
 from hyperhop.study.progress import ProgressBar
+from hyperhop.study.record import record
 from hyperhop.study.results import Outcome, interpret
 from hyperhop.study.runtime import parse_runtime
 from hyperhop.study.spellings import attribute_error, spelled
@@ -509,8 +511,9 @@ class Study:
         """
         return self._ask(fresh=False)
 
-    def _ask(self, fresh: bool) -> Trial:
-        """``ask`` for callers that refreshed the cache just before (saves a read per trial)."""
+    def _ask(self, fresh: bool, cap: TrialCap | None = None) -> Trial:
+        """``ask`` for callers that refreshed the cache just before (saves a read per trial);
+        with a ``cap``, the storage raises BudgetReachedError rather than start one more."""
         if not fresh:
             self._cache.refresh()
         self._reap(recheck=0.5)
@@ -518,13 +521,13 @@ class Study:
             self._own_stream_if_shared()
         trial = None
         if self._cache.count(TrialState.QUEUED):  # enqueued by anyone, as of the last read
-            trial = self.storage.claim_queued_trial(self.id, self.owner)
+            trial = self.storage.claim_queued_trial(self.id, self.owner, cap)
         if trial is None:
             trials = self._cache.view() if self._lag is None else self._lagged_view(self._lag)
             history = self._history(trials)
             assignment = self.sampler.suggest(history)
             trial = self.storage.create_trial(
-                self.id, state=TrialState.RUNNING, assignment=assignment, owner=self.owner
+                self.id, state=TrialState.RUNNING, assignment=assignment, owner=self.owner, cap=cap
             )
         self._cache.put(trial)
         if self._heartbeat is not None:
@@ -611,30 +614,8 @@ class Study:
             inter = self.storage.get_trial(trial.id).intermediate
             if inter:
                 outcome = dataclasses.replace(outcome, values=(inter[max(inter)],))
-        for name, data in outcome.attachments.items():
-            self.storage.set_attachment(trial.id, name, data)
-        user_attrs = outcome.user_attrs
-        if user_attrs:
-            try:
-                codec.dumps(user_attrs)
-            except (TypeError, ValueError) as e:
-                log.warning(
-                    "trial %d: extra result keys are not JSON and were stored as text (%s)",
-                    trial.number,
-                    e,
-                )
-                user_attrs = {k: _jsonable_or_repr(v) for k, v in user_attrs.items()}
         try:
-            new = self.storage.update_trial(
-                trial.id,
-                expect_state=TrialState.RUNNING,
-                expect_owner=trial.owner,
-                state=outcome.state,
-                values=outcome.values,
-                error=outcome.error,
-                user_attrs=user_attrs or None,
-                system_attrs=outcome.system_attrs or None,
-            )
+            new = record(self.storage, trial, outcome)
         finally:
             if self._heartbeat is not None:
                 self._heartbeat.discard(trial.id)
@@ -736,6 +717,7 @@ class Study:
         target: float | None = None,
         *,
         n_trials_mode: str = "total",
+        n_trials_counts: str = "all",
         count_pruned: bool = True,
         max_consecutive_failures: int | None = 20,
         fail_fast: int | None = 3,
@@ -747,11 +729,17 @@ class Study:
     ) -> Study:
         """Run the objective until a budget ends: ``n_trials``, ``runtime`` or ``target``.
 
-        ``n_trials`` counts completed (and pruned) trials; with ``n_trials_mode="total"`` the
-        trials already in the study count too, so rerunning a script finishes the same
-        budget, and ``"increment"`` adds ``n_trials`` more. A failing objective makes a
-        FAILED trial and the study goes on (exceptions not in ``catch`` are re-raised after
-        the trial is recorded). Ctrl+C marks the running trial FAILED(interrupted) and
+        ``n_trials`` counts every trial that ran: completed, pruned and failed by the
+        objective, as Hyperopt's ``max_evals`` and Optuna's ``n_trials`` do (a trial failed
+        as stale, its worker dead, does not count: its retry does; nor does one interrupted
+        by Ctrl+C). ``n_trials_counts="successes"`` counts completed and pruned trials only,
+        for spaces where many configurations fail (hidden constraints); ``count_pruned=False``
+        leaves out pruned ones. With ``n_trials_mode="total"`` the trials already in the
+        study count too, so rerunning a script finishes the same budget, and workers that
+        share a study on a persistent storage share the budget exactly (each trial takes its
+        place in the same transaction that starts it); ``"increment"`` adds ``n_trials``
+        more. A failing objective makes a FAILED trial and the study goes on (exceptions not
+        in ``catch`` are re-raised after the trial is recorded). Ctrl+C marks the running trial FAILED(interrupted) and
         re-raises KeyboardInterrupt.
 
         When the first ``fail_fast`` (3) trials of the run all fail the same way (same
@@ -802,6 +790,10 @@ class Study:
             raise ValueError(
                 f"The 'fail_fast' parameter of optimize() must be an int >= 1 or None. Got {describe(fail_fast)} instead."
             )
+        if n_trials_counts not in ("all", "successes"):
+            raise ValueError(
+                f"The 'n_trials_counts' parameter of optimize() must be 'all' or 'successes'. Got {n_trials_counts!r} instead."
+            )
         if target is not None and len(self.directions) != 1:
             raise ValueError("'target' applies to single-objective studies only.")
         executor_obj: Executor | None = outside_only(
@@ -816,18 +808,18 @@ class Study:
                 n_jobs, executor, trial_timeout=trial_timeout, memory_limit=memory_limit
             )
         catch_t = (catch,) if isinstance(catch, type) else tuple(catch)
-        counted = (
-            (TrialState.COMPLETE, TrialState.PRUNED) if count_pruned else (TrialState.COMPLETE,)
-        )
+        rule = TrialCap(0, failed=n_trials_counts == "all", pruned=bool(count_pruned))
         self._cache.refresh()
         goal = None
         if n_trials is not None:
-            goal = n_trials if n_trials_mode == "total" else self._cache.count(*counted) + n_trials
+            goal = n_trials
+            if n_trials_mode == "increment":
+                goal += self._cache.budget_used(rule, finished=True)
         budget = Budget(
             self,
             goal=goal,
             increment=n_trials if n_trials_mode == "increment" else None,
-            counted=counted,
+            rule=rule,
             seconds=seconds,
             target=target,
         )
@@ -852,7 +844,7 @@ class Study:
             self._budget = None
             self._lag = None
             bar.update(
-                self._cache.count(*counted),
+                budget.finished(),
                 self._best_value_or_none(),
                 self._cache.count(TrialState.FAILED),
                 force=True,
@@ -923,11 +915,3 @@ def _describe_pruner(d: Mapping[str, Any] | None) -> str:
 def _names_in(attrs: Mapping[str, Any]) -> tuple[str, ...] | None:
     names = attrs.get(_NAMES_ATTR)
     return tuple(str(n) for n in names) if isinstance(names, list) else None
-
-
-def _jsonable_or_repr(v: Any) -> Any:
-    try:
-        codec.dumps(v)
-        return v
-    except (TypeError, ValueError):
-        return repr(v)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import socket
 import threading
 import time
@@ -218,3 +219,93 @@ def test_a_silent_connection_is_dropped(
     monkeypatch.setattr(relay_server, "_AUTH_WITHIN", 0.2)
     sock, _ = _raw(server.endpoint)
     assert _closed(sock)  # within the select timeout after the deadline
+
+
+def _open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def test_a_flood_of_unauthenticated_connections_is_capped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 18 item 6: 1,100 unauthenticated connections used to take 1,100 of the
+    driver's descriptors. At most MAX_PENDING wait for authentication (the rest stay in
+    the kernel's backlog), each for a short deadline; a real worker still gets through."""
+    monkeypatch.setattr(relay_server, "MAX_PENDING", 8)
+    monkeypatch.setattr(relay_server, "_AUTH_WITHIN", 0.5)
+    rec = Recorder()
+    server = RelayServer(rec)
+    flood: list[socket.socket] = []
+    try:
+        before = _open_fds()
+        for _ in range(40):
+            flood.append(socket.create_connection(("127.0.0.1", server.endpoint.port)))
+        time.sleep(0.2)  # let the server accept what it will
+        accepted = _open_fds() - before - len(flood)
+        assert accepted <= 8, f"the server holds {accepted} unauthenticated connections"
+        relay = RemoteRelay(server.endpoint)  # waits behind the flood, then authenticates
+        relay.report(3, 0, 1.0)
+        assert wait_for(lambda: rec.reports == [(3, 0, 1.0)], 10.0)
+    finally:
+        for s in flood:
+            s.close()
+        server.close()
+
+
+def test_running_out_of_descriptors_pauses_accepting_instead_of_spinning(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 18 item 6: with no descriptor left, accept() fails while the listener stays
+    readable, and the accept loop spun at 60-100% CPU. It now pauses (a few tries a
+    second, counted here: CPU time is no measure on a loaded machine), then serves the
+    connection once descriptors are back."""
+    import resource
+
+    tries = [0]
+    accept = RelayServer._accept
+
+    def counted(self: RelayServer) -> None:
+        tries[0] += 1
+        accept(self)
+
+    monkeypatch.setattr(RelayServer, "_accept", counted)
+    rec = Recorder()
+    server = RelayServer(rec)
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    fillers: list[int] = []
+    try:
+        # the limit caps descriptor numbers: fill the holes below the highest one in use,
+        # then leave exactly one number free, for the client
+        top = max(int(fd) for fd in os.listdir("/proc/self/fd"))
+        while (fd := os.open(os.devnull, os.O_RDONLY)) < top:
+            fillers.append(fd)
+        os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (top + 2, hard))
+        sock = socket.create_connection(("127.0.0.1", server.endpoint.port))
+        sock.settimeout(0.3)
+        with pytest.raises(TimeoutError):  # the server could not accept it: no descriptor
+            sock.recv(100)
+        before = tries[0]
+        time.sleep(1.0)
+        spins = tries[0] - before
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+        for fd in fillers:
+            os.close(fd)
+    try:
+        assert spins <= 5, f"the relay tried to accept {spins} times in a second"
+        sock.settimeout(5.0)
+        assert b"nonce" in sock.makefile("rb").readline()  # served once descriptors are back
+        sock.close()
+    finally:
+        server.close()
+
+
+def test_the_mpi_relay_is_private_unless_opened() -> None:
+    """Issue 18 item 6: MPIExecutor's relay listened on 0.0.0.0 by default."""
+    from hyperhop.execution.mpi import MPIExecutor
+
+    assert MPIExecutor().relay_address() == ("127.0.0.1", ("127.0.0.1",))
+    bind, hosts = MPIExecutor(relay_public=True).relay_address()
+    assert bind == "0.0.0.0" and hosts[0] == "127.0.0.1"
+    assert MPIExecutor(relay_host="10.0.0.5").relay_address() == ("10.0.0.5", ("10.0.0.5",))

@@ -58,6 +58,12 @@ def sleep10ms(cfg: dict[str, Any]) -> float:
     return value_of(cfg)
 
 
+def sleep100ms(cfg: dict[str, Any]) -> float:
+    """A 100 ms objective (the chaos test: long enough to be killed in the middle)."""
+    time.sleep(0.1)
+    return value_of(cfg)
+
+
 def hang_at(cfg: dict[str, Any], trial: hh.Trial) -> float:
     """Like :func:`sleep10ms`, but trial ``CONTEXT['hang_at']`` marks itself and blocks (once)."""
     target = CONTEXT["hang_at"]
@@ -82,6 +88,7 @@ def record(cfg: dict[str, Any]) -> float:
 OBJECTIVES: dict[str, Callable[..., Any]] = {
     "tiny": tiny,
     "sleep10ms": sleep10ms,
+    "sleep100ms": sleep100ms,
     "hang_at": hang_at,
     "record": record,
 }

@@ -109,6 +109,20 @@ def test_eight_processes_race_on_a_new_study(backend: Backend, tmp_path: Path) -
 
 @pytest.mark.slow
 @pytest.mark.timeout(180)
+@pytest.mark.parametrize("backend", on("sqlite", "journal", "postgres", "mysql"), indirect=True)
+def test_workers_sharing_a_total_budget_run_it_exactly(backend: Backend, tmp_path: Path) -> None:
+    """Issue 18 item 7: 8 processes released together each run ``optimize(n_trials=100)``
+    on one study: exactly 100 trials, not 100-104 (each trial takes its place of the
+    budget in the transaction that starts it)."""
+    _run_together(backend, tmp_path, N_PROCS, "budget", 100, "tiny", mode="total")
+    store = backend.open()
+    trials = check_invariants(store, "budget")
+    assert len(trials) == count(trials, TrialState.COMPLETE) == 100
+    assert len({t.owner for t in trials}) > 1, "the workers did not share the study"
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(180)
 @pytest.mark.parametrize("backend", on("sqlite"), indirect=True)
 def test_workers_given_one_seed_propose_different_configs(backend: Backend, tmp_path: Path) -> None:
     """Four processes seeded alike on one study: once each sees another's running trial it

@@ -209,8 +209,9 @@ class SamplerConformance:
         space = mixed_space()
         s = self.run(self.study(space, seed=8), flaky(mixed_objective, 0.3, seed=1), 30)
         trials = list(s.trials)
-        assert sum(t.state is TrialState.COMPLETE for t in trials) == 30
+        assert len(trials) == 30  # n_trials counts the failed trials too
         assert any(t.state is TrialState.FAILED for t in trials)
+        assert sum(t.state is TrialState.COMPLETE for t in trials) >= 10
         self.assert_valid(space, trials)
 
     def test_handles_nan(self) -> None:

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import hyperhop as hh
+from hyperhop.exceptions import InvalidSpaceError
 
 from .helpers import assert_discrete, values_equal
 
@@ -435,3 +436,17 @@ def test_batched_draws_equal_one_call_per_parameter() -> None:
             assert space._draw(np.random.default_rng(seed)) == batched
         finally:
             space._batch = plan
+
+
+def test_a_dotted_key_and_a_nested_path_with_one_label_are_refused() -> None:
+    """Issue 18 item 5: ``{"a.b": ..., "a": {"b": ...}}`` used to become one parameter (both
+    values always equal, a search in one dimension instead of two). Now an error names
+    both places; the same key in sibling branches of a choice stays one shared parameter."""
+    with pytest.raises(InvalidSpaceError, match=r"\['a.b'\] and another at \['a'\]\['b'\]"):
+        hh.Space({"a.b": hh.float(0, 1), "a": {"b": hh.float(0, 1)}})
+    with pytest.raises(InvalidSpaceError, match="'x.0'"):
+        hh.Space({"x": [hh.int(0, 3)], "x.0": hh.int(0, 3)})
+    shared = hh.Space({"m": hh.choice({"k": "a", "C": hh.float(0, 1)}, {"C": hh.float(0, 1)})})
+    assert shared.labels == ("m", "m.C")
+    labelled = hh.Space({"a.b": hh.float(0, 1), "a": {"b": hh.float(0, 1, label="ab2")}})
+    assert set(labelled.labels) == {"a.b", "ab2"}

@@ -6,22 +6,32 @@ backends, ``reopen`` (a second handle on the same store) with ``persistent = Tru
 
 from __future__ import annotations
 
+import decimal
 import math
 import threading
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+import hyperhop as hh
 from hyperhop.exceptions import (
+    BudgetReachedError,
     DuplicateStudyError,
     StaleTrialError,
+    StorageError,
     StudyNotFoundError,
     TrialNotFoundError,
     TrialStateError,
+    ValueTooLargeError,
 )
-from hyperhop.storage.base import Storage
-from hyperhop.trial import TrialError, TrialState
+from hyperhop.storage import codec
+from hyperhop.storage.base import Storage, TrialCap
+from hyperhop.study.results import as_number
+from hyperhop.trial import FailReason, Trial, TrialError, TrialState
 
 HOSTILE_NAMES = [
     "x'); DROP TABLE trials;--",
@@ -35,7 +45,104 @@ HOSTILE_NAMES = [
 ]
 
 RUN = TrialState.RUNNING
+FAILED = TrialState.FAILED
 OWNER = "host:1:abc"
+
+
+def _study(storage: Storage) -> hh.Study:
+    """A study on the backend under test (no heartbeat thread)."""
+    return hh.Study(
+        {"x": hh.float(0, 1)}, storage=storage, name="results", seed=0, heartbeat_interval=None
+    )
+
+
+_REASONS = frozenset(r.value for r in FailReason)
+_RESERVED = ("status", "loss", "value", "values", "attachments", "failure", "constraints")
+
+_texts = st.text(st.characters(codec="utf-8") | st.sampled_from(["\x00", "\ud800", "'", '"']))
+_floats = st.floats(allow_nan=True, allow_infinity=True)
+_numbers = st.one_of(
+    _floats,
+    st.integers(min_value=-(2**80), max_value=2**80),
+    st.integers().map(lambda i: 10**400 * (1 if i >= 0 else -1)),
+    st.booleans(),
+    st.floats(width=32).map(np.float32),
+    st.integers(-(2**31), 2**31 - 1).map(np.int64),
+    _floats.map(np.array),
+    st.decimals(allow_nan=True),
+    st.just(decimal.Decimal("1e400")),
+)
+json_values = st.recursive(
+    st.none() | st.booleans() | _floats | st.integers(-(2**70), 2**70) | _texts,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_texts, inner, max_size=4),
+    max_leaves=12,
+)
+"""JSON-like values, with NaN, infinities, big integers, NUL and lone surrogates."""
+_odd = st.one_of(
+    st.binary(max_size=20),
+    st.sets(st.integers(0, 5), max_size=3),
+    st.builds(object),
+    st.just(np.arange(4.0)),
+    st.just(3000).map(lambda n: _deep(n)),
+)
+
+
+@st.composite
+def results(draw: st.DrawFn) -> object:
+    """What an objective may return, valid or not."""
+    number = draw(_numbers)
+    kind = draw(st.sampled_from(["number", "tuple", "dict", "junk"]))
+    if kind == "number":
+        return number
+    if kind == "tuple":
+        return tuple(draw(st.lists(_numbers, max_size=2)))
+    if kind == "junk":
+        return draw(st.none() | _texts | json_values)
+    result: dict[str, Any] = {draw(st.sampled_from(["loss", "value"])): number}
+    result.update(draw(st.dictionaries(_texts, json_values | _odd, max_size=3)))
+    if draw(st.booleans()):
+        result["status"] = draw(st.sampled_from(["ok", "fail", "maybe"]))
+    if draw(st.booleans()):
+        names = st.text(st.characters(codec="utf-8") | st.just("\x00"), max_size=8)
+        result["attachments"] = draw(st.dictionaries(names, st.binary(max_size=64), max_size=2))
+    return result
+
+
+def _value_of(result: object) -> float:
+    """The number a COMPLETE trial must hold for ``result`` (computed apart from the study)."""
+    raw: Any = result
+    if isinstance(raw, dict):
+        raw = raw[next(k for k in ("loss", "value", "values") if k in raw)]
+    if isinstance(raw, dict):
+        raw = list(raw.values())
+    if isinstance(raw, (list, tuple)) or (isinstance(raw, np.ndarray) and raw.ndim == 1):
+        raw = raw[0]
+    v = as_number(raw)
+    assert v is not None, result
+    return v
+
+
+def _is_json(value: object) -> bool:
+    try:
+        codec.dumps(value)
+    except (TypeError, ValueError, RecursionError):
+        return False
+    return not isinstance(value, (bytes, np.ndarray, set))
+
+
+def _deep(levels: int) -> list[object]:
+    deep: list[object] = []
+    for _ in range(levels):
+        deep = [deep]
+    return deep
+
+
+def _failed(t: Trial, reason: str, *words: str) -> None:
+    """``t`` is FAILED with ``reason`` and a message holding every one of ``words``."""
+    assert t.state is FAILED and t.error is not None, t
+    assert t.error.reason == reason, t.error
+    for w in words:
+        assert w in t.error.message, (w, t.error.message)
 
 
 class StorageConformance:
@@ -465,3 +572,205 @@ class StorageConformance:
             storage.delete_study(s.id)
         s2, created = storage.create_study("s", ["max"])  # the name is free again
         assert created and s2.id != s.id and storage.get_trials(s2.id)[0] == []
+
+    # ------------------------------------------------------------ every result lands or fails
+    # The rule: a live process never leaves its own trial RUNNING. Whatever goes wrong while
+    # a result is written, the trial ends FAILED with a structured reason and the message;
+    # if even that cannot be written, the call raises naming the trial. Same on every backend.
+
+    def test_deeply_nested_result_fails_the_trial_naming_the_key(self, storage: Storage) -> None:
+        study = _study(storage)
+        t = study.tell(study.ask(), {"loss": 1.0, "deep": _deep(5000)})
+        _failed(t, "invalid_value", "'deep'", "nested too deeply", "1.0")
+        assert storage.get_trial(t.id).state is FAILED
+        assert study.tell(study.ask(), 0.5).state is TrialState.COMPLETE  # still usable
+
+    def test_optimize_survives_unstorable_results(self, storage: Storage) -> None:
+        study = _study(storage)
+        study.optimize(lambda c: {"loss": c["x"], "deep": _deep(5000)}, n_trials=3, progress=False)
+        trials = study.trials
+        assert [t.state for t in trials] == [FAILED] * 3
+        assert {t.error.reason for t in trials if t.error} == {"invalid_value"}
+
+    def test_attachment_name_with_nul_is_refused_everywhere(self, storage: Storage) -> None:
+        s, _ = storage.create_study("s", ["min"])
+        t = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER)
+        with pytest.raises(ValueError, match="NUL"):
+            storage.set_attachment(t.id, "a\x00b", b"x")
+        assert storage.list_attachments(t.id) == []
+        study = _study(storage)
+        t = study.tell(study.ask(), {"loss": 1.0, "attachments": {"ok": b"y", "a\x00b": b"x"}})
+        _failed(t, "invalid_value", "NUL")
+        assert storage.list_attachments(t.id) == []  # checked before anything was written
+
+    def test_a_value_over_the_size_limit_is_refused_before_it_is_sent(
+        self, storage: Storage, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        s, _ = storage.create_study("s", ["min"])
+        t = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER)
+        monkeypatch.setattr(storage, "max_value_bytes", 2000)
+        with pytest.raises(ValueTooLargeError, match="2,000") as e:
+            storage.update_trial(
+                t.id,
+                expect_state=RUN,
+                state=TrialState.COMPLETE,
+                values=[1.0],
+                user_attrs={"big": "x" * 5000},
+            )
+        assert isinstance(e.value, StorageError) and "file" in str(e.value)
+        with pytest.raises(ValueTooLargeError):
+            storage.set_attachment(t.id, "big", b"x" * 5000)
+        back = storage.get_trial(t.id)
+        assert back.state is RUN and back.user_attrs == {}
+        assert storage.list_attachments(t.id) == []
+
+    def test_a_result_over_the_size_limit_fails_the_trial_with_the_limit(
+        self, storage: Storage, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        study = _study(storage)
+        monkeypatch.setattr(storage, "max_value_bytes", 2000)
+        t = study.tell(study.ask(), {"loss": 1.0, "big": "x" * 5000})
+        _failed(t, "too_large", "2,000", "file")
+        t = study.tell(study.ask(), {"loss": 1.0, "attachments": {"model": b"x" * 5000}})
+        _failed(t, "too_large", "2,000")
+        assert study.tell(study.ask(), {"loss": 1.0, "small": "x"}).state is TrialState.COMPLETE
+
+    def test_the_storage_refusing_a_result_fails_the_trial(
+        self, storage: Storage, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        study = _study(storage)
+        real_update, real_attach = storage.update_trial, storage.set_attachment
+
+        def refuse(trial_id: int, **kw: object) -> Trial:
+            if kw.get("state") is TrialState.COMPLETE:
+                raise StorageError("the database said no")
+            return real_update(trial_id, **kw)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(storage, "update_trial", refuse)
+        _failed(study.tell(study.ask(), 1.0), "storage_error", "the database said no", "[1.0]")
+        monkeypatch.setattr(storage, "update_trial", real_update)
+
+        def refuse_attachment(trial_id: int, name: str, data: bytes) -> None:
+            raise StorageError("no room for attachments")
+
+        monkeypatch.setattr(storage, "set_attachment", refuse_attachment)
+        t = study.tell(study.ask(), {"loss": 2.0, "attachments": {"a": b"x"}})
+        _failed(t, "storage_error", "no room for attachments")
+        monkeypatch.setattr(storage, "set_attachment", real_attach)
+        assert not [t for t in study.trials if t.state is RUN]
+
+    def test_when_even_the_failure_cannot_be_written_it_raises_naming_the_trial(
+        self, storage: Storage, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        study = _study(storage)
+        trial = study.ask()
+        real_update = storage.update_trial
+
+        def refuse(trial_id: int, **kw: object) -> Trial:
+            if kw.get("state") is not None:
+                raise StorageError("the database is gone")
+            return real_update(trial_id, **kw)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(storage, "update_trial", refuse)
+        with pytest.raises(StorageError, match=f"Trial {trial.number} .*the database is gone"):
+            study.tell(trial, 1.0)
+
+    # ------------------------------------------------------------ a shared budget (TrialCap)
+    def test_a_cap_refuses_a_trial_past_the_budget(self, storage: Storage) -> None:
+        s, _ = storage.create_study("s", ["min"])
+        cap = TrialCap(3)
+        done = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER, cap=cap)
+        storage.update_trial(done.id, expect_state=RUN, state=TrialState.COMPLETE, values=[1])
+        broken = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER, cap=cap)
+        storage.update_trial(
+            broken.id, expect_state=RUN, state=FAILED, error=TrialError("exception", "boom")
+        )
+        storage.create_trial(s.id, state=TrialState.QUEUED, params={})  # fresh: holds nothing
+        running = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER, cap=cap)
+        with pytest.raises(BudgetReachedError, match="3"):
+            storage.create_trial(s.id, state=RUN, params={}, owner=OWNER, cap=cap)
+        assert len(storage.get_trials(s.id)[0]) == 4  # nothing was created
+        # failures need not count; a trial failed as stale or interrupted never does
+        extra = storage.create_trial(
+            s.id, state=RUN, params={}, owner=OWNER, cap=TrialCap(3, failed=False)
+        )
+        storage.update_trial(
+            running.id, expect_state=RUN, state=FAILED, error=TrialError("stale", "gone")
+        )
+        storage.update_trial(
+            extra.id, expect_state=RUN, state=FAILED, error=TrialError("interrupted", "Ctrl+C")
+        )
+        t = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER, cap=cap)
+        with pytest.raises(BudgetReachedError):
+            storage.create_trial(s.id, state=RUN, params={}, owner=OWNER, cap=cap)
+        storage.update_trial(t.id, expect_state=RUN, state=TrialState.PRUNED)
+        storage.create_trial(s.id, state=RUN, params={}, owner=OWNER, cap=TrialCap(3, pruned=False))
+
+    def test_a_cap_lets_only_a_queued_retry_start_when_full(self, storage: Storage) -> None:
+        s, _ = storage.create_study("s", ["min"])
+        cap = TrialCap(2)
+        done = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER)
+        storage.update_trial(done.id, expect_state=RUN, state=TrialState.COMPLETE, values=[1])
+        dead = storage.create_trial(s.id, state=RUN, params={"i": 1}, owner=OWNER)
+        fresh = storage.create_trial(s.id, state=TrialState.QUEUED, params={"i": 2})
+        storage.update_trial(dead.id, expect_state=RUN, state=FAILED, error=TrialError("stale"))
+        retry = storage.create_trial(
+            s.id, state=TrialState.QUEUED, params={"i": 1}, retried_from=dead.number
+        )
+        with pytest.raises(BudgetReachedError):  # the retry holds the last place
+            storage.create_trial(s.id, state=RUN, params={}, owner=OWNER, cap=cap)
+        claimed = storage.claim_queued_trial(s.id, OWNER, cap)
+        assert claimed is not None and claimed.id == retry.id  # not the lower-numbered fresh one
+        with pytest.raises(BudgetReachedError):
+            storage.claim_queued_trial(s.id, OWNER, cap)
+        assert storage.get_trial(fresh.id).state is TrialState.QUEUED
+        claimed = storage.claim_queued_trial(s.id, OWNER, TrialCap(4))
+        assert claimed is not None and claimed.id == fresh.id
+
+    # ------------------------------------------------------------ fuzzing results (hypothesis)
+    @settings(
+        max_examples=40,
+        deadline=None,
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,  # one store per test: examples share it
+            HealthCheck.too_slow,
+            HealthCheck.differing_executors,  # inherited by each backend's test class
+        ],
+    )
+    @given(results=st.lists(results(), min_size=1, max_size=4), attr=json_values)
+    def test_any_result_completes_exactly_or_fails_with_a_reason(
+        self, storage: Storage, results: list[object], attr: object
+    ) -> None:
+        """Whatever the objective returns, its trial ends COMPLETE with the value stored
+        exactly (and JSON extras as JSON), or FAILED with a known reason; never RUNNING,
+        and the study stays usable. A study attribute is stored exactly or refused with
+        TypeError/ValueError before anything is written."""
+        study = _study(storage)
+        for result in results:
+            t = study.tell(study.ask(), result)
+            back = storage.get_trial(t.id)
+            assert back.state in (TrialState.COMPLETE, FAILED), back
+            if back.state is FAILED:
+                assert back.error is not None and back.error.reason in _REASONS, back.error
+                continue
+            assert back.values is not None and len(back.values) == 1
+            expected = _value_of(result)
+            assert back.values[0] == expected, (result, back.values)
+            assert math.copysign(1, back.values[0]) == math.copysign(1, expected)
+            if isinstance(result, dict):
+                extras = {k: v for k, v in result.items() if k not in _RESERVED}
+                for key, value in extras.items():
+                    if _is_json(value):
+                        assert codec.dumps(back.user_attrs[key]) == codec.dumps(
+                            codec.loads(codec.dumps(value))
+                        ), key
+                for name, data in result.get("attachments", {}).items():
+                    assert storage.get_attachment(t.id, name) == data
+        try:
+            storage.set_study_attr(study.id, "fuzz", attr)
+        except (TypeError, ValueError):
+            pass
+        else:
+            stored = storage.get_study_by_id(study.id).attrs["fuzz"]
+            assert codec.dumps(stored) == codec.dumps(codec.loads(codec.dumps(attr)))
+        assert study.tell(study.ask(), 0.25).state is TrialState.COMPLETE

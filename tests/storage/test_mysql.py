@@ -98,3 +98,40 @@ def test_missing_driver_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setitem(sys.modules, "pymysql", None)  # makes `import pymysql` fail
     with pytest.raises(MissingDependencyError, match=r"pip install hyperhop\[mysql\]"):
         get_storage("mysql://nobody@127.0.0.1:1/none")
+
+
+def test_a_result_over_max_allowed_packet_fails_at_once_with_the_limit(database: str) -> None:
+    """Issue 18 item 3: a result larger than the server's max_allowed_packet used to be
+    retried as a dropped connection for 20-30 s, then raise with the trial left RUNNING.
+    Now it is measured before it is sent: FAILED(too_large), at once, naming the limit.
+    JSON quotes count twice (the driver escapes them), so a value that fits as text but
+    not once escaped is refused too."""
+    import time
+
+    import hyperhop as hh
+
+    storage = get_storage(database)
+    try:
+        with _engine(database).connect() as c:
+            import sqlalchemy as sa
+
+            packet = int(c.execute(sa.text("SELECT @@max_allowed_packet")).scalar_one())
+        assert storage.max_value_bytes is not None
+        assert packet - 100_000 < storage.max_value_bytes < packet
+        study = hh.Study(
+            {"x": hh.float(0, 1)}, storage=storage, name=uuid.uuid4().hex, heartbeat_interval=None
+        )
+        limit = f"{storage.max_value_bytes:,}"
+        quoted = ["a"] * (storage.max_value_bytes // 5)  # '"a",': 4 bytes each, 6 escaped
+        for big in ("x" * (packet + 1_000_000), quoted):
+            t0 = time.monotonic()
+            t = study.tell(study.ask(), {"loss": 1.0, "big": big})
+            assert time.monotonic() - t0 < 10.0  # no retry storm (it used to take 20-30 s)
+            assert t.state is hh.TrialState.FAILED and t.error is not None
+            assert t.error.reason == "too_large" and limit in t.error.message, t.error
+            assert "max_allowed_packet" in t.error.message
+        fits = study.tell(study.ask(), {"loss": 1.0, "big": "x" * 1_000_000})
+        assert fits.state is hh.TrialState.COMPLETE
+        assert study.trials[-1].user_attrs["big"] == "x" * 1_000_000
+    finally:
+        storage.close()

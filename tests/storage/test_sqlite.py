@@ -315,3 +315,43 @@ def test_filesystem_of_takes_the_longest_mount() -> None:
     assert filesystem_of("/mnt/my shared", mounts) == ("ext4", "/mnt")
     assert filesystem_of("/home", mounts) == ("ext4", "/")
     assert filesystem_of("/home", "") is None
+
+
+# ---------------------------------------------------------------- someone else's database
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+@pytest.mark.parametrize("journal_mode", ["delete", "wal"])
+def test_a_foreign_database_is_refused_and_left_unchanged(
+    tmp_path: Path, journal_mode: str
+) -> None:
+    """Issue 18 item 4: ``storage="app.db"`` on an application's database used to switch
+    it to WAL and add hyperhop's tables and a lock file beside it. A non-empty SQLite file
+    with tables but no hyperhop schema is refused, byte for byte unchanged, no file added."""
+    import hyperhop as hh
+
+    app = tmp_path / "app.db"
+    con = sqlite3.connect(app)
+    con.execute(f"PRAGMA journal_mode = {journal_mode}")
+    con.execute("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)")
+    con.executemany("INSERT INTO users (name) VALUES (?)", [("ada",), ("alan",)])
+    con.commit()
+    con.close()
+    before = _snapshot(tmp_path)
+    for target in (f"sqlite:///{app}", str(app)):
+        with pytest.raises(StorageError, match=r"another application's tables \('users'\)"):
+            get_storage(target)
+        with pytest.raises(StorageError, match="leaves it unchanged"):
+            hh.Study({"x": hh.float(0, 1)}, storage=target)
+        assert _snapshot(tmp_path) == before
+
+
+def test_an_empty_file_and_a_hyperhop_database_still_open(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    get_storage(f"sqlite:///{empty}").close()
+    with get_storage(f"sqlite:///{empty}") as again:  # now hyperhop's: it opens again
+        assert again.list_studies() == []

@@ -6,6 +6,7 @@ import math
 import subprocess
 import sys
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -136,9 +137,60 @@ def test_failures_are_recorded_and_the_study_goes_on() -> None:
     assert all(
         "bad n=1" in t.error.message and "Traceback" in (t.error.traceback or "") for t in failed
     )
-    assert (
-        sum(t.state is TrialState.COMPLETE for t in study.trials) == 20
-    )  # failures do not use the budget
+    assert len(study.trials) == 20  # n_trials counts failed trials too
+    assert sum(t.state is TrialState.COMPLETE for t in study.trials) == 20 - len(failed)
+
+
+def test_n_trials_counts_every_trial_that_ran_or_only_successes() -> None:
+    """Issue 19: n_trials counts completed, pruned and failed trials (as Hyperopt's
+    max_evals and Optuna's n_trials do), so a broken objective runs n_trials times, not 20;
+    ``n_trials_counts="successes"`` counts completed and pruned trials only."""
+
+    def broken(cfg: dict) -> float:
+        raise KeyError("lrr")
+
+    study = hh.Study(SPACE, seed=0)
+    study.optimize(broken, n_trials=5, progress=False)
+    assert [t.state for t in study.trials] == [TrialState.FAILED] * 5
+
+    def odd_fails(cfg: dict, trial: hh.Trial) -> float:
+        if trial.number % 2:
+            raise ValueError("hidden constraint")
+        return quad(cfg)
+
+    study = hh.Study(SPACE, seed=0)
+    study.optimize(odd_fails, n_trials=6, n_trials_counts="successes", progress=False)
+    states = [t.state for t in study.trials]
+    assert states.count(TrialState.COMPLETE) == 6 and states.count(TrialState.FAILED) == 5
+    with pytest.raises(ValueError, match="'n_trials_counts' parameter of optimize"):
+        study.optimize(quad, n_trials=1, n_trials_counts="ok")  # type: ignore[arg-type]
+
+
+def test_a_stale_trial_counts_once_through_its_retry(tmp_path: Path) -> None:
+    """RELIABILITY requirement 10: a trial whose worker died is reaped FAILED(stale) and,
+    with max_retries, re-queued; the budget counts it once, through the retry, and an
+    interrupted trial not at all."""
+    url = f"sqlite:///{tmp_path / 'study.db'}"
+    study = hh.Study(SPACE, storage=url, name="s", seed=0, max_retries=1)
+    study.tell(study.ask(), TrialState.FAILED)  # failed: counts
+    interrupted = study.ask()
+    study.storage.update_trial(
+        interrupted.id,
+        expect_state=TrialState.RUNNING,
+        state=TrialState.FAILED,
+        error=hh.TrialError("interrupted", "Ctrl+C"),
+    )
+    dead = study.storage.create_trial(
+        study.id, state=TrialState.RUNNING, params=interrupted.params, owner=f"{HOST}:4194305:1"
+    )  # a pid above Linux's pid_max: a worker that is gone
+    study.optimize(quad, n_trials=4, progress=False)
+    trials = study.trials
+    stale = [t for t in trials if t.error is not None and t.error.reason == "stale"]
+    assert [t.number for t in stale] == [dead.number]
+    [retry] = [t for t in trials if t.retried_from == dead.number]
+    assert retry.state is TrialState.COMPLETE and retry.params == dead.params
+    # 4 counted: the failed ask, the retry, two new ones; the stale and interrupted ones not
+    assert len(trials) == 6 and sum(t.state is TrialState.COMPLETE for t in trials) == 3
 
 
 def test_uncaught_exception_is_recorded_then_raised() -> None:
