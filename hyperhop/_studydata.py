@@ -251,3 +251,57 @@ def column(data: StudyData, label: str) -> Column:
         )
     data._cache[key] = col
     return col
+
+
+def stored_study_data(storage: Any, name: str) -> StudyData:
+    """A :class:`StudyData` read straight from a storage, writing nothing (no study is
+    opened, so no stale trial is reaped): the space is rebuilt from its stored
+    description, the rungs from the stored pruner."""
+    from hyperhop.pruning import make_pruner
+    from hyperhop.pruning.serialize import CUSTOM, pruner_from_dict, read_record
+    from hyperhop.space.serialize import space_from_definition
+    from hyperhop.storage import get_storage
+
+    store = get_storage(storage)
+    info = store.get_study(name)
+    space = space_from_definition(info.space)
+    trials, _ = store.get_trials(info.id)
+    for t in trials:
+        t.attach(space)
+    rungs: tuple[int, ...] = ()
+    record = info.space.get("pruning") if isinstance(info.space, Mapping) else None
+    try:
+        described, fidelity = read_record(record)
+        if described is not None and described.get("name") != CUSTOM:
+            levels = getattr(make_pruner(pruner_from_dict(described), fidelity), "levels", None)
+            rungs = tuple(int(r) for r in levels()) if callable(levels) else ()
+    except (ValueError, TypeError):  # an unreadable pruner record: no rungs to mark
+        rungs = ()
+    names = info.attrs.get("objective_names")
+    return StudyData(
+        name=info.name,
+        space=space,
+        directions=tuple(info.directions),
+        trials=trials,
+        objective_names=tuple(str(n) for n in names) if isinstance(names, list) else None,
+        rungs=rungs,
+    )
+
+
+def value_text(data: StudyData, label: str, raw: Any) -> str:
+    """A parameter's value as text: a choice's option, a number to 6 significant digits."""
+    if label not in data.space:
+        return str(raw)
+    p = data.space[label].param
+    if isinstance(p, Choice):
+        return option_text(p.options[int(raw)], int(raw))
+    try:
+        v = p.to_value(raw)
+    except (TypeError, ValueError, IndexError):
+        v = raw
+    if isinstance(v, float):
+        return f"{v:.6g}"
+    if isinstance(v, np.ndarray):
+        return f"<array shape={v.shape}>"
+    text = str(v)
+    return text if len(text) <= 40 else text[:39] + "…"

@@ -85,3 +85,17 @@ def test_console_script_runs_with_core_dependencies(store: str) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert "Best" in proc.stdout
+
+
+def test_report_writes_one_html_file_without_touching_the_study(store: str, tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    before = hh.load_study(store, "exp1").trials
+    out = tmp_path / "r.html"
+    code, text = run("report", "--storage", store, "--study", "exp1", "-o", str(out))
+    assert code == 0 and str(out) in text
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "Study exp1" in page
+    assert "data:image/png;base64," in page
+    assert len(hh.load_study(store, "exp1").trials) == len(before)
+    code, _ = run("report", "--storage", store, "--study", "nope", "-o", str(out))
+    assert code == 1

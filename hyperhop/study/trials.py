@@ -65,6 +65,12 @@ class TrialList(list[Trial]):
     def __init__(self, trials: Iterable[Trial] = ()) -> None:
         super().__init__(trials)
 
+    def _repr_html_(self) -> str:
+        """In Jupyter: the trials as a table, choices shown by value (user strings escaped)."""
+        from hyperhop.report.tables import trial_list_html
+
+        return trial_list_html(self)
+
     def records(self) -> list[dict[str, Any]]:
         return [trial_record(t) for t in self]
 
