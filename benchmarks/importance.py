@@ -166,7 +166,7 @@ def main() -> None:
     args = ap.parse_args()
 
     print(f"Time of importance() at {args.trials:,} trials x {D} parameters (median of 3)\n")
-    print(f"{'problem':10s} {'method':10s} {'wall s':>7s} {'CPU s':>6s}  under 2 s")
+    print(f"{'problem':10s} {'method':10s} {'wall s':>7s} {'CPU s':>6s}  under 2 s (CPU)")
     print("-" * 48)
     for name in ("additive", "mixed", "quadratic"):
         space, f = problem(name)
@@ -176,7 +176,7 @@ def main() -> None:
         for method in ("fanova", "ped_anova"):
             # a fresh snapshot (no cached columns): reading the parameters out of the trials counts
             wall, cpu = median_time(lambda m=method, s=snap: importance(fresh(s), m))  # type: ignore[misc]
-            print(f"{name:10s} {method:10s} {wall:7.2f} {cpu:6.2f}  {'yes' if wall < 2 else 'NO'}")
+            print(f"{name:10s} {method:10s} {wall:7.2f} {cpu:6.2f}  {'yes' if cpu < 2 else 'NO'}")
 
     print(f"\nRanking beside Optuna's fANOVA on the same {args.agree_trials:,} trials\n")
     print(

@@ -151,7 +151,7 @@ def main() -> None:
         )
     )
     print(f"{args.trials:,} trials, median of {args.repeats} runs (build + Agg draw)\n")
-    print(f"{'plot':42s} {'wall s':>7s} {'CPU s':>6s}  under 2 s")
+    print(f"{'plot':42s} {'wall s':>7s} {'CPU s':>6s}  under 2 s (CPU)")
     print("-" * 68)
     for name, fn in cases:
         wall, cpu = [], []
@@ -162,7 +162,7 @@ def main() -> None:
             wall.append(time.perf_counter() - t)
             cpu.append(time.process_time() - c)
         w, c = statistics.median(wall), statistics.median(cpu)
-        print(f"{name:42s} {w:7.2f} {c:6.2f}  {'yes' if w < 2.0 else 'NO'}")
+        print(f"{name:42s} {w:7.2f} {c:6.2f}  {'yes' if c < 2.0 else 'NO'}")
 
 
 if __name__ == "__main__":
