@@ -59,13 +59,13 @@ def plot_timeline(study: Any) -> Any:
             )
         )
     ax.set_yticks(np.arange(len(workers)), [_short(w) for w in workers])
-    ax.set_ylim(-0.6, max(len(workers), 1) - 0.4)
+    ax.set_ylim(max(len(workers), 1) - 0.4, -0.6)  # the first worker on top
     end = max((float(r[:, 2].max()) for r in bars.values()), default=1.0)
     ax.set_xlim(0.0, max(end, 1e-9) * 1.01)
     ax.set_xlabel("seconds since the first trial started")
     ax.set_title(f"Timeline of {data.name} ({len(workers)} workers)")
     if bars:
-        ax.legend(loc="upper right", fontsize="small")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small")
     return fig
 
 
