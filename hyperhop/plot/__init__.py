@@ -3,9 +3,12 @@ is drawn). Each function takes a study (several where comparing makes sense) and
 a matplotlib ``Figure`` drawn on the Agg canvas (``fig.savefig("f.png")``; in Jupyter it
 displays inline). Choices show their options' values; an inactive parameter is a gap.
 
-At 100,000 trials each plot draws in under 2 s (``benchmarks/plots.py``): scatter plots
-keep every trial; line plots (parallel coordinates, learning curves) draw at most
-``max_lines`` (1,000) trials: the best 10% of them and a seeded random sample of the rest.
+At 100,000 trials each plot is built and drawn in under 2 s of CPU time
+(``benchmarks/plots.py``). Thinning: scatter plots keep every trial, but above 5,000
+points their colours are binned into 8 shades; line plots (parallel coordinates,
+learning curves) draw at most ``max_lines`` (1,000) trials: the best 10% of them and a
+seeded random sample of the rest (the title says "n of N trials"); a contour is the mean
+value over a grid of cells, not an interpolation.
 """
 
 from __future__ import annotations
