@@ -202,10 +202,12 @@ def main() -> None:
             print(f"{name:10s} {method:10s} {wall:7.2f} {cpu:6.2f}  {'yes' if cpu < 2 else 'NO'}")
 
     print(f"\nRanking beside Optuna's fANOVA on the same {args.agree_trials:,} trials\n")
+    print("Spearman's rho between rankings; 'truth': the analytic main effects")
     print(
-        f"{'problem':10s} {'Spearman fanova':>16s} {'Spearman ped_anova':>19s} {'hh s':>6s} {'optuna s':>9s}"
+        f"{'problem':10s} {'hh~optuna':>9s} {'ped~optuna':>10s} {'hh~truth':>8s} "
+        f"{'optuna~truth':>12s} {'hh CPU s':>8s} {'optuna CPU s':>12s}"
     )
-    print("-" * 66)
+    print("-" * 78)
     for name in ("additive", "mixed", "quadratic"):
         space, f = problem(name)
         v = draw(space, args.agree_trials, seed=1)
