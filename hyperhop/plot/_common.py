@@ -28,13 +28,34 @@ def mpl_collections() -> Any:
     return require("matplotlib.collections", "plot", "hyperhop.plot")
 
 
+_FIGURE: list[Any] = []
+
+
+def _figure_class() -> Any:
+    """matplotlib's Figure with ``_repr_png_``, so that Jupyter shows it inline even
+    when pyplot (which registers the inline display) was never imported."""
+    if not _FIGURE:
+        import io
+
+        from matplotlib.figure import Figure
+
+        class StudyFigure(Figure):
+            def _repr_png_(self) -> bytes:
+                buf = io.BytesIO()
+                self.savefig(buf, format="png", bbox_inches="tight")
+                return buf.getvalue()
+
+        _FIGURE.append(StudyFigure)
+    return _FIGURE[0]
+
+
 def new_figure(n_axes: int = 1, *, ncols: int | None = None, size: float = 4.0) -> Any:
     """A matplotlib Figure on an Agg canvas with ``n_axes`` axes (in a grid), no pyplot
     involved (so no GUI backend is started and nothing is left open)."""
     require("matplotlib", "plot", "hyperhop.plot")
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
 
+    Figure = _figure_class()
     ncols = ncols or min(n_axes, 3)
     nrows = max(1, -(-n_axes // ncols))
     width, height = max(6.0, 1.1 * size * ncols), max(3.6, 0.85 * size * nrows)

@@ -26,3 +26,11 @@ def test_without_matplotlib_a_plot_names_the_extra_to_install() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "pip install 'hyperhop[plot]'" in out.stdout
+
+
+def test_figures_show_inline_in_jupyter_without_pyplot() -> None:
+    import hyperhop as hh
+    from hyperhop.plot import plot_edf
+
+    s = hh.minimize(lambda c: c["x"], {"x": hh.float(0, 1)}, n_trials=3, seed=0, progress=False)
+    assert plot_edf(s)._repr_png_()[:8] == b"\x89PNG\r\n\x1a\n"
