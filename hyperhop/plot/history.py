@@ -106,5 +106,6 @@ def plot_edf(studies: Any, *, objective: int | str = 0) -> Any:
     ax.set_ylabel("fraction of trials with a value <= x")
     ax.set_ylim(0, 1.02)
     ax.set_title("Empirical distribution of values")
-    ax.legend(loc="upper right", fontsize="small")
+    if ax.lines:
+        ax.legend(loc="upper right", fontsize="small")
     return fig

@@ -90,3 +90,13 @@ def test_failed_trials_have_no_point() -> None:
     ok = [t for t in s.trials if t.state is hh.TrialState.COMPLETE]
     assert 0 < len(ok) < len(s.trials)
     assert len(plot_history(s).axes[0].lines[0].get_xdata()) == len(ok)
+
+
+def test_a_study_without_completed_trials_draws_empty_axes() -> None:
+    import warnings
+
+    s = hh.Study({"x": hh.float(0, 1)}, seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert plot_edf(s).axes[0].lines == [] or len(plot_edf(s).axes[0].lines) == 0
+        assert len(plot_history(s).axes[0].lines[0].get_xdata()) == 0
