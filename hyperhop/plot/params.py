@@ -74,7 +74,9 @@ def plot_contour(
     study: Any, params: Sequence[str] | None = None, *, objective: int | str = 0, bins: int = 30
 ) -> Any:
     """The mean value over a grid of two parameters (empty cells blank, no
-    interpolation), with the trials on top; a choice has one cell per option.
+    interpolation), with the trials on top; a choice has one cell per option. With more
+    than two ``params``, one panel per pair, on one colour scale (default: the first two
+    parameters).
 
     Example:
         >>> import hyperhop as hh
@@ -89,17 +91,28 @@ def plot_contour(
     labels = labels_to_plot(data, params)
     if len(labels) < 2:
         raise ValueError(f"A contour plot needs two parameters; study {data.name!r} has {labels}.")
-    x, y = labels[0], labels[1]
-    ex, ey, Z = contour_grid(data, x, y, k, bins)
-    fig = new_figure(1)
-    ax = fig.axes[0]
+    if params is None:
+        labels = labels[:2]
+    pairs = [(a, b) for i, a in enumerate(labels) for b in labels[i + 1 :]]
+    fig = new_figure(len(pairs), size=3.4 if len(pairs) > 1 else 4.0)
     cmap = "viridis" if data.directions[k] == "min" else "viridis_r"
-    mesh = ax.pcolormesh(ex, ey, np.ma.masked_invalid(Z), cmap=cmap, shading="flat")
-    fig.colorbar(mesh, ax=ax, label=f"mean {value_label(data, k)}")
-    cx, cy = column(data, x), column(data, y)
-    m = complete_mask(data) & cx.active & cy.active
-    points(ax, cx.values[m], cy.values[m], color="black", size=2, alpha=0.3)
-    set_param_axis(ax, cx, "x")
-    set_param_axis(ax, cy, "y")
-    ax.set_title(f"Contour of {data.name}")
+    grids = [contour_grid(data, x, y, k, bins) for x, y in pairs]
+    finite = [Z[np.isfinite(Z)] for _, _, Z in grids]
+    vals = np.concatenate(finite) if finite else np.zeros(0)
+    lo, hi = (float(vals.min()), float(vals.max())) if len(vals) else (0.0, 1.0)
+    ok = complete_mask(data)
+    mesh = None
+    for ax, (x, y), (ex, ey, Z) in zip(fig.axes, pairs, grids, strict=False):
+        mesh = ax.pcolormesh(
+            ex, ey, np.ma.masked_invalid(Z), cmap=cmap, shading="flat", vmin=lo, vmax=hi
+        )
+        cx, cy = column(data, x), column(data, y)
+        m = ok & cx.active & cy.active
+        points(ax, cx.values[m], cy.values[m], color="black", size=2, alpha=0.3)
+        set_param_axis(ax, cx, "x")
+        set_param_axis(ax, cy, "y")
+    fig.colorbar(
+        mesh, ax=[a for a in fig.axes if a.get_visible()], label=f"mean {value_label(data, k)}"
+    )
+    fig.suptitle(f"Contour of {data.name}")
     return fig

@@ -75,3 +75,17 @@ def test_contour_of_two_conditional_parameters_of_different_branches_is_empty(
     assert np.isnan(Z).all()  # never both active: gaps, not zeros
     with pytest.raises(ValueError, match="needs two parameters"):
         plot_contour(study, ["lr"])
+
+
+def test_contour_of_three_parameters_has_a_panel_per_pair_on_one_scale(study: hh.Study) -> None:
+    fig = plot_contour(study, ["lr", "opt", "model"], bins=3)
+    panels = [ax for ax in fig.axes if ax.get_visible() and ax.get_xlabel()]
+    assert [(a.get_xlabel(), a.get_ylabel()) for a in panels] == [
+        ("lr", "opt"), ("lr", "model"), ("opt", "model"),
+    ]  # fmt: skip
+    limits = {a.collections[0].get_clim() for a in panels}
+    assert len(limits) == 1
+    _, _, Z = contour_grid(study_data(study), "opt", "model", bins=3)
+    np.testing.assert_allclose(
+        np.ma.filled(panels[2].collections[0].get_array(), np.nan).ravel(), Z.ravel()
+    )
