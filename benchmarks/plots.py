@@ -9,6 +9,9 @@ figure, ``fig.canvas.draw()`` (importing matplotlib, once, is left out), as wall
 and CPU time of the process (equal on an idle machine; on a shared one the wall time
 grows with the other processes' load, the CPU time much less).
 
+Measured on the shared 2-core machine at 100,000 trials: 0.14 s (histogram) to 1.26 s
+(timeline, 100,000 bars) of CPU per plot; slice and main_plot_vars (6 panels) about 1 s.
+
     PYTHONPATH=. /work/main/.venv/bin/python benchmarks/plots.py [--trials 100000]
 """
 
