@@ -84,7 +84,7 @@ def importance(
 
     Args:
         study: a study (its completed trials are used).
-        method: ``"fanova"``: the variance of a random forest's prediction that each
+        method: ``"fanova"``: the variance of a forest's prediction that each
             parameter explains alone (options ``n_trees``, ``max_depth``,
             ``min_samples_leaf``, ``max_samples``); ``"ped_anova"``: how differently each
             parameter is spread among the best ``gamma`` (0.1) of the trials than among
