@@ -261,6 +261,7 @@ def stored_study_data(storage: Any, name: str) -> StudyData:
     from hyperhop.pruning.serialize import CUSTOM, pruner_from_dict, read_record
     from hyperhop.space.serialize import space_from_definition
     from hyperhop.storage import get_storage
+    from hyperhop.study.study import _NAMES_ATTR, _PRUNING_KEY
 
     store = get_storage(storage)
     info = store.get_study(name)
@@ -269,7 +270,7 @@ def stored_study_data(storage: Any, name: str) -> StudyData:
     for t in trials:
         t.attach(space)
     rungs: tuple[int, ...] = ()
-    record = info.space.get("pruning") if isinstance(info.space, Mapping) else None
+    record = info.space.get(_PRUNING_KEY) if isinstance(info.space, Mapping) else None
     try:
         described, fidelity = read_record(record)
         if described is not None and described.get("name") != CUSTOM:
@@ -277,7 +278,7 @@ def stored_study_data(storage: Any, name: str) -> StudyData:
             rungs = tuple(int(r) for r in levels()) if callable(levels) else ()
     except (ValueError, TypeError):  # an unreadable pruner record: no rungs to mark
         rungs = ()
-    names = info.attrs.get("objective_names")
+    names = info.attrs.get(_NAMES_ATTR)
     return StudyData(
         name=info.name,
         space=space,
