@@ -87,11 +87,11 @@ def make_trials(n: int, n_objectives: int, seed: int = 0) -> list[Trial]:
         start = t0 + (i // 16) * 10.0 + rng.random()
         out.append(
             Trial(
-                id=i,
-                number=i,
-                study_id=1,
-                state=state,
-                params=a,
+                i,  # id, number, study id, state and the raw assignment, by position
+                i,
+                1,
+                state,
+                a,
                 values=values,
                 intermediate=inter,
                 system_attrs={"constraints": [float(units[i] - 480)]} if n_objectives > 1 else {},
