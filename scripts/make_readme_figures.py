@@ -56,7 +56,7 @@ def main() -> None:
     fig.savefig(OUT / "history.png", dpi=80)
     fig = plot_parallel_coordinates(groups["tpe"][0])
     fig.set_size_inches(7.5, 3.6)
-    fig.savefig(OUT / "parallel_coordinates.png", dpi=80)
+    fig.savefig(OUT / "parallel_coordinates.png", dpi=70)
     for p in sorted(OUT.glob("*.png")):
         print(p.relative_to(OUT.parent.parent), f"{p.stat().st_size // 1024} KiB")
 
