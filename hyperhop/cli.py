@@ -4,6 +4,7 @@ hyperhop studies --storage sqlite:///runs.db
 hyperhop show    --storage sqlite:///runs.db --study exp1 [--top 10]
 hyperhop export  --storage sqlite:///runs.db --study exp1 --format csv --output exp1.csv
 hyperhop delete  --storage sqlite:///runs.db --study exp1 --yes
+hyperhop report  --storage sqlite:///runs.db --study exp1 -o report.html
 hyperhop worker  --storage postgresql://db/hh --study exp1 --objective train:objective --n-trials 500
                  [--pruner sha:reduction_factor=3] [--fidelity epochs:1:81]
 hyperhop dashboard --storage sqlite:///runs.db [--host 127.0.0.1] [--port 8080]
@@ -194,6 +195,17 @@ def cmd_delete(store: Storage, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_report(store: Storage, args: argparse.Namespace, out: TextIO) -> int:
+    from hyperhop._studydata import stored_study_data
+    from hyperhop.report import write_report
+
+    data = stored_study_data(store, args.study)
+    ref = [float(x) for x in args.reference_point.split(",")] if args.reference_point else None
+    write_report(data, args.output, top=args.top, reference_point=ref)
+    print(f"Wrote the report of study {args.study!r} to {args.output}", file=out)
+    return 0
+
+
 def cmd_worker(store: Storage, args: argparse.Namespace, out: TextIO) -> int:
     """Evaluate trials of a study until its total budget is met (by all its workers)."""
     import hyperhop as hh
@@ -264,6 +276,12 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--output", "-o", default="-", help="file to write ('-' for standard output)")
     dele = add("delete", "delete a study and its trials")
     dele.add_argument("--yes", action="store_true", help="really delete")
+    rep = add("report", "write one self-contained HTML report of a study (needs hyperhop[plot])")
+    rep.add_argument("--output", "-o", default="report.html", help="the HTML file to write")
+    rep.add_argument("--top", type=int, default=10, help="how many best trials to list")
+    rep.add_argument(
+        "--reference-point", help="for the hypervolume of a multi-objective study, e.g. '1.1,11'"
+    )
     work = add("worker", "evaluate a study's trials, beside any number of other workers")
     work.add_argument("--objective", required=True, help="the objective, as module:function")
     work.add_argument(
@@ -326,6 +344,7 @@ COMMANDS = {
     "export": cmd_export,
     "delete": cmd_delete,
     "worker": cmd_worker,
+    "report": cmd_report,
 }
 
 

@@ -149,3 +149,15 @@ def test_show_explains_a_study_whose_trials_all_failed(tmp_path: Path) -> None:
     assert f"{n} x exception (KeyError): 'lrr'" in text
     assert f"Traceback of the last failed trial (#{n - 1}):" in text
     assert 'return cfg["lrr"]' in text and text.rstrip().endswith("KeyError: 'lrr'")
+def test_report_writes_one_html_file_without_touching_the_study(store: str, tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    before = hh.load_study(store, "exp1").trials
+    out = tmp_path / "r.html"
+    code, text = run("report", "--storage", store, "--study", "exp1", "-o", str(out))
+    assert code == 0 and str(out) in text
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "Study exp1" in page
+    assert "data:image/png;base64," in page
+    assert len(hh.load_study(store, "exp1").trials) == len(before)
+    code, _ = run("report", "--storage", store, "--study", "nope", "-o", str(out))
+    assert code == 1

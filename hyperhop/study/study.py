@@ -448,6 +448,13 @@ class Study:
     def __repr__(self) -> str:
         return f"Study(name={self.name!r}, directions={list(self.directions)}, storage={self.storage.url!r})"
 
+    def _repr_html_(self) -> str:
+        """In Jupyter: the summary and the best trials as tables (user strings escaped)."""
+        from hyperhop._studydata import study_data
+        from hyperhop.report.tables import study_html
+
+        return study_html(study_data(self))
+
     # ------------------------------------------------------------------ leases
     def reap(self) -> list[Trial]:
         """Fail RUNNING trials whose worker died or stopped beating; re-queue them if

@@ -179,6 +179,12 @@ class TrialList(list[Trial]):
                 cols[name] = iso_times(col) if name in _TIMES else _as_list(col)
         return cols
 
+    def _repr_html_(self) -> str:
+        """In Jupyter: the trials as a table, choices shown by value (user strings escaped)."""
+        from hyperhop.report.tables import trial_list_html
+
+        return trial_list_html(self)
+
     def records(self) -> list[dict[str, Any]]:
         """One flat dict per trial, as in :meth:`to_csv` (times as ISO text)."""
         cols = self._columns(text=True)
