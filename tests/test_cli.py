@@ -149,6 +149,8 @@ def test_show_explains_a_study_whose_trials_all_failed(tmp_path: Path) -> None:
     assert f"{n} x exception (KeyError): 'lrr'" in text
     assert f"Traceback of the last failed trial (#{n - 1}):" in text
     assert 'return cfg["lrr"]' in text and text.rstrip().endswith("KeyError: 'lrr'")
+
+
 def test_report_writes_one_html_file_without_touching_the_study(store: str, tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
     before = hh.load_study(store, "exp1").trials

@@ -180,7 +180,7 @@ class OptimizeRun:
                         break  # other workers took the last places: wait for them below
                     self.running[trial.id] = trial
                     executor.submit(
-                        Task(trial.id, trial.number, s._task_config(trial), trial.assignment)
+                        Task(trial.id, trial.number, s._task_config(trial), trial.params)
                     )
                 if executor.in_flight == 0:
                     if not self._wait_for_others(executor):

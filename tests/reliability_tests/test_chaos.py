@@ -122,7 +122,7 @@ def test_sigkilled_workers_lose_nothing_and_the_budget_stays_exact(
     assert {n: retries[n] for n in (t.number for t in stale)} == {t.number: 1 for t in stale}
     for t in stale:
         [retry] = [r for r in trials if r.retried_from == t.number]
-        assert retry.state is TrialState.COMPLETE and retry.params == t.params
+        assert retry.state is TrialState.COMPLETE and retry.assignment == t.assignment
     # the budget is exact: every trial that ran counts, the stale ones do not
     assert sum(counts_as_run(t) for t in trials) == N_TRIALS
     assert len(trials) == N_TRIALS + len(stale)

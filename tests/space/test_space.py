@@ -441,12 +441,15 @@ def test_batched_draws_equal_one_call_per_parameter() -> None:
 def test_a_dotted_key_and_a_nested_path_with_one_label_are_refused() -> None:
     """Issue 18 item 5: ``{"a.b": ..., "a": {"b": ...}}`` used to become one parameter (both
     values always equal, a search in one dimension instead of two). Now an error names
-    both places; the same key in sibling branches of a choice stays one shared parameter."""
+    both places. Sibling branches of a choice are no collision: two parameters at one path
+    get the option's index in their labels, one object used twice stays one parameter."""
     with pytest.raises(InvalidSpaceError, match=r"\['a.b'\] and another at \['a'\]\['b'\]"):
         hh.Space({"a.b": hh.float(0, 1), "a": {"b": hh.float(0, 1)}})
     with pytest.raises(InvalidSpaceError, match="'x.0'"):
         hh.Space({"x": [hh.int(0, 3)], "x.0": hh.int(0, 3)})
-    shared = hh.Space({"m": hh.choice({"k": "a", "C": hh.float(0, 1)}, {"C": hh.float(0, 1)})})
-    assert shared.labels == ("m", "m.C")
+    apart = hh.Space({"m": hh.choice({"k": "a", "C": hh.float(0, 1)}, {"C": hh.float(0, 1)})})
+    assert apart.labels == ("m", "m.0.C", "m.1.C")
+    c = hh.float(0, 1)
+    assert hh.Space({"m": hh.choice({"k": "a", "C": c}, {"C": c})}).labels == ("m", "m.C")
     labelled = hh.Space({"a.b": hh.float(0, 1), "a": {"b": hh.float(0, 1, label="ab2")}})
     assert set(labelled.labels) == {"a.b", "ab2"}

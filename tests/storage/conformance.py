@@ -594,7 +594,7 @@ class StorageConformance:
 
     def test_attachment_name_with_nul_is_refused_everywhere(self, storage: Storage) -> None:
         s, _ = storage.create_study("s", ["min"])
-        t = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER)
+        t = storage.create_trial(s.id, state=RUN, assignment={}, owner=OWNER)
         with pytest.raises(ValueError, match="NUL"):
             storage.set_attachment(t.id, "a\x00b", b"x")
         assert storage.list_attachments(t.id) == []
@@ -607,7 +607,7 @@ class StorageConformance:
         self, storage: Storage, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         s, _ = storage.create_study("s", ["min"])
-        t = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER)
+        t = storage.create_trial(s.id, state=RUN, assignment={}, owner=OWNER)
         monkeypatch.setattr(storage, "max_value_bytes", 2000)
         with pytest.raises(ValueTooLargeError, match="2,000") as e:
             storage.update_trial(
@@ -679,20 +679,20 @@ class StorageConformance:
     def test_a_cap_refuses_a_trial_past_the_budget(self, storage: Storage) -> None:
         s, _ = storage.create_study("s", ["min"])
         cap = TrialCap(3)
-        done = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER, cap=cap)
+        done = storage.create_trial(s.id, state=RUN, assignment={}, owner=OWNER, cap=cap)
         storage.update_trial(done.id, expect_state=RUN, state=TrialState.COMPLETE, values=[1])
-        broken = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER, cap=cap)
+        broken = storage.create_trial(s.id, state=RUN, assignment={}, owner=OWNER, cap=cap)
         storage.update_trial(
             broken.id, expect_state=RUN, state=FAILED, error=TrialError("exception", "boom")
         )
-        storage.create_trial(s.id, state=TrialState.QUEUED, params={})  # fresh: holds nothing
-        running = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER, cap=cap)
+        storage.create_trial(s.id, state=TrialState.QUEUED, assignment={})  # fresh: holds nothing
+        running = storage.create_trial(s.id, state=RUN, assignment={}, owner=OWNER, cap=cap)
         with pytest.raises(BudgetReachedError, match="3"):
-            storage.create_trial(s.id, state=RUN, params={}, owner=OWNER, cap=cap)
+            storage.create_trial(s.id, state=RUN, assignment={}, owner=OWNER, cap=cap)
         assert len(storage.get_trials(s.id)[0]) == 4  # nothing was created
         # failures need not count; a trial failed as stale or interrupted never does
         extra = storage.create_trial(
-            s.id, state=RUN, params={}, owner=OWNER, cap=TrialCap(3, failed=False)
+            s.id, state=RUN, assignment={}, owner=OWNER, cap=TrialCap(3, failed=False)
         )
         storage.update_trial(
             running.id, expect_state=RUN, state=FAILED, error=TrialError("stale", "gone")
@@ -700,25 +700,27 @@ class StorageConformance:
         storage.update_trial(
             extra.id, expect_state=RUN, state=FAILED, error=TrialError("interrupted", "Ctrl+C")
         )
-        t = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER, cap=cap)
+        t = storage.create_trial(s.id, state=RUN, assignment={}, owner=OWNER, cap=cap)
         with pytest.raises(BudgetReachedError):
-            storage.create_trial(s.id, state=RUN, params={}, owner=OWNER, cap=cap)
+            storage.create_trial(s.id, state=RUN, assignment={}, owner=OWNER, cap=cap)
         storage.update_trial(t.id, expect_state=RUN, state=TrialState.PRUNED)
-        storage.create_trial(s.id, state=RUN, params={}, owner=OWNER, cap=TrialCap(3, pruned=False))
+        storage.create_trial(
+            s.id, state=RUN, assignment={}, owner=OWNER, cap=TrialCap(3, pruned=False)
+        )
 
     def test_a_cap_lets_only_a_queued_retry_start_when_full(self, storage: Storage) -> None:
         s, _ = storage.create_study("s", ["min"])
         cap = TrialCap(2)
-        done = storage.create_trial(s.id, state=RUN, params={}, owner=OWNER)
+        done = storage.create_trial(s.id, state=RUN, assignment={}, owner=OWNER)
         storage.update_trial(done.id, expect_state=RUN, state=TrialState.COMPLETE, values=[1])
-        dead = storage.create_trial(s.id, state=RUN, params={"i": 1}, owner=OWNER)
-        fresh = storage.create_trial(s.id, state=TrialState.QUEUED, params={"i": 2})
+        dead = storage.create_trial(s.id, state=RUN, assignment={"i": 1}, owner=OWNER)
+        fresh = storage.create_trial(s.id, state=TrialState.QUEUED, assignment={"i": 2})
         storage.update_trial(dead.id, expect_state=RUN, state=FAILED, error=TrialError("stale"))
         retry = storage.create_trial(
-            s.id, state=TrialState.QUEUED, params={"i": 1}, retried_from=dead.number
+            s.id, state=TrialState.QUEUED, assignment={"i": 1}, retried_from=dead.number
         )
         with pytest.raises(BudgetReachedError):  # the retry holds the last place
-            storage.create_trial(s.id, state=RUN, params={}, owner=OWNER, cap=cap)
+            storage.create_trial(s.id, state=RUN, assignment={}, owner=OWNER, cap=cap)
         claimed = storage.claim_queued_trial(s.id, OWNER, cap)
         assert claimed is not None and claimed.id == retry.id  # not the lower-numbered fresh one
         with pytest.raises(BudgetReachedError):

@@ -63,10 +63,10 @@ def test_a_study_that_mixes_successes_and_failures_goes_on() -> None:
     study = hh.Study(SPACE, seed=0)
     for lr in (0.9, 0.8, 0.1, 0.7, 0.6, 0.95):
         study.enqueue({"lr": lr})
-    study.optimize(sometimes, n_trials=10, progress=False)
+    study.optimize(sometimes, n_trials=10, progress=False)  # failed trials count too
     states = [t.state for t in study.trials]
-    assert states.count(hh.TrialState.COMPLETE) == 10
-    assert states[:2] == [hh.TrialState.FAILED] * 2
+    assert len(states) == 10 and states.count(hh.TrialState.COMPLETE) >= 1
+    assert states[:3] == [hh.TrialState.FAILED, hh.TrialState.FAILED, hh.TrialState.COMPLETE]
 
 
 def test_different_failures_do_not_stop_early_and_fail_fast_none_turns_it_off() -> None:

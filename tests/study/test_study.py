@@ -150,7 +150,7 @@ def test_n_trials_counts_every_trial_that_ran_or_only_successes() -> None:
         raise KeyError("lrr")
 
     study = hh.Study(SPACE, seed=0)
-    study.optimize(broken, n_trials=5, progress=False)
+    study.optimize(broken, n_trials=5, fail_fast=None, progress=False)
     assert [t.state for t in study.trials] == [TrialState.FAILED] * 5
 
     def odd_fails(cfg: dict, trial: hh.Trial) -> float:
@@ -181,14 +181,17 @@ def test_a_stale_trial_counts_once_through_its_retry(tmp_path: Path) -> None:
         error=hh.TrialError("interrupted", "Ctrl+C"),
     )
     dead = study.storage.create_trial(
-        study.id, state=TrialState.RUNNING, params=interrupted.params, owner=f"{HOST}:4194305:1"
+        study.id,
+        state=TrialState.RUNNING,
+        assignment=interrupted.assignment,
+        owner=f"{HOST}:4194305:1",
     )  # a pid above Linux's pid_max: a worker that is gone
     study.optimize(quad, n_trials=4, progress=False)
     trials = study.trials
     stale = [t for t in trials if t.error is not None and t.error.reason == "stale"]
     assert [t.number for t in stale] == [dead.number]
     [retry] = [t for t in trials if t.retried_from == dead.number]
-    assert retry.state is TrialState.COMPLETE and retry.params == dead.params
+    assert retry.state is TrialState.COMPLETE and retry.assignment == dead.assignment
     # 4 counted: the failed ask, the retry, two new ones; the stale and interrupted ones not
     assert len(trials) == 6 and sum(t.state is TrialState.COMPLETE for t in trials) == 3
 
