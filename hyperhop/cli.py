@@ -189,8 +189,10 @@ def cmd_delete(store: Storage, args: argparse.Namespace, out: TextIO) -> int:
     if not args.yes:
         print(f"Refusing to delete {info.name!r} without --yes.", file=sys.stderr)
         return 2
-    store.delete_study(info.id)
-    print(f"Deleted study {info.name!r} from {store.url}.", file=out)
+    from hyperhop.artifacts import delete_study
+
+    delete_study(store, info.name, args.artifacts)
+    print(f"Deleted study {info.name!r} (with its artifacts) from {store.url}.", file=out)
     return 0
 
 
@@ -213,6 +215,7 @@ def cmd_worker(store: Storage, args: argparse.Namespace, out: TextIO) -> int:
         seed=args.seed,
         pruner=parse_pruner(args.pruner) if args.pruner else None,
         fidelity=parse_fidelity(args.fidelity) if args.fidelity else None,
+        artifacts=args.artifacts,
     )
     if args.seed is not None:  # workers given one seed must not draw the same configurations
         study.sampler.stream = zlib.crc32(study.owner.encode()) or 1
@@ -263,6 +266,8 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--output", "-o", default="-", help="file to write ('-' for standard output)")
     dele = add("delete", "delete a study and its trials")
     dele.add_argument("--yes", action="store_true", help="really delete")
+    artifacts_help = "the study's artifact store (default: the one recorded with the study, or beside a SQLite/journal file)"
+    dele.add_argument("--artifacts", metavar="DIR", help=artifacts_help)
     work = add("worker", "evaluate a study's trials, beside any number of other workers")
     work.add_argument("--objective", required=True, help="the objective, as module:function")
     work.add_argument(
@@ -293,6 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
         "config[NAME] = MAX and yields one value per unit). Default: the study's own",
     )
     work.add_argument("--progress", action="store_true", help="show a progress bar")
+    work.add_argument("--artifacts", metavar="DIR", help=artifacts_help)
     dash = add("dashboard", "serve a live, read-only web dashboard of a storage", study=False)
     dash.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     dash.add_argument("--port", type=int, default=8080, help="port (default 8080; 0 picks one)")

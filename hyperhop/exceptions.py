@@ -9,6 +9,7 @@ from __future__ import annotations
 from hyperhop._deprecated import module_getattr
 
 __all__ = [
+    "ArtifactNotFoundError",
     "CorruptStateError",
     "DuplicateStudyError",
     "HyperhopError",
@@ -26,6 +27,7 @@ __all__ = [
     "TooManyFailuresError",
     "TrialNotFoundError",
     "TrialStateError",
+    "UntrustedArtifactError",
 ]
 
 
@@ -108,3 +110,15 @@ class TooManyFailuresError(HyperhopError, RuntimeError):
 class SearchExhaustedError(HyperhopError, RuntimeError):
     """The sampler has nothing left to propose (every grid point tried); ``optimize``
     stops there, ``ask`` raises it."""
+
+
+class ArtifactNotFoundError(HyperhopError, KeyError):
+    """The trial has no artifact of that name (the message lists those it has)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class UntrustedArtifactError(HyperhopError, PermissionError):
+    """An artifact needs code execution to load (pickle, unknown skops types): pass
+    ``trusted=True`` only if you trust whoever wrote it."""
