@@ -7,7 +7,7 @@ Example:
     ['lr', 'opt']
 """
 
-from hyperhop import _deprecated, exceptions, pruning
+from hyperhop import _deprecated, artifacts, ensemble, exceptions, pruning
 from hyperhop import space as _space
 from hyperhop import verbosity as _verbosity
 from hyperhop.exceptions import (
@@ -70,6 +70,16 @@ __getattr__ = _deprecated.module_getattr(
     },
 )
 
+
+def __getattr__(name: str) -> object:
+    """``hh.ensemble`` is imported on first use (it loads scikit-learn's estimator base)."""
+    if name == "ensemble":
+        import importlib
+
+        return importlib.import_module("hyperhop.ensemble")
+    raise AttributeError(f"module 'hyperhop' has no attribute {name!r}")
+
+
 # `float` and `int` are left out of __all__ so that `from hyperhop import *` cannot shadow
 # the built-ins; use them as `hh.float` and `hh.int`.
 __all__ = [
@@ -83,6 +93,7 @@ __all__ = [
     "choice",
     "const",
     "custom",
+    "artifacts",
     "exceptions",
     "expr",
     "lognormal",
