@@ -30,6 +30,7 @@ class _Ensemble(BaseEstimator):
         k: int = 5,
         metric: Any = None,
         bagging: int = 0,
+        init: int = 1,
         max_iter: int = 50,
         patience: int | None = 5,
         random_state: Any = None,
@@ -41,6 +42,7 @@ class _Ensemble(BaseEstimator):
         self.k = k
         self.metric = metric
         self.bagging = bagging
+        self.init = init
         self.max_iter = max_iter
         self.patience = patience
         self.random_state = random_state
@@ -70,6 +72,7 @@ class _Ensemble(BaseEstimator):
                 max_iter=self.max_iter,
                 patience=self.patience,
                 bagging=self.bagging,
+                init=self.init,
                 random_state=self.random_state,
             )
         self.weights_ = w

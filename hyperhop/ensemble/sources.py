@@ -52,6 +52,7 @@ def from_study(
     top: int | None = None,
     trusted: bool = False,
     bagging: int = 0,
+    init: int = 1,
     max_iter: int = 50,
     patience: int | None = 5,
     random_state: Any = None,
@@ -64,7 +65,8 @@ def from_study(
     a PyTorch module's weights need ``factory(config)``), best first, the ``top`` best only
     when given; a trial that failed or was killed saved nothing and is skipped, so this
     works after an interrupted or multi-worker study. Members are chosen by ``selector``
-    (``"greedy"``: Caruana's selection with replacement, ``bagging`` bags; ``"topk"``) on the
+    (``"greedy"``: Caruana's selection with replacement, ``bagging`` bags, starting from
+    the ``init`` best; ``"topk"``) on the
     validation ``metric`` (default ``"nll"``; also ``"mse"``, ``"mae"`` / ``"error"``,
     ``"brier"``, or a callable ``metric(y_true, prediction)`` to minimize), at most ``k``
     distinct. The validation predictions come from the models (computed on ``X_val``
@@ -136,6 +138,7 @@ def from_study(
         k=k,
         metric=metric,
         bagging=bagging,
+        init=init,
         max_iter=max_iter,
         patience=patience,
         random_state=random_state,

@@ -101,3 +101,13 @@ def test_bad_parameters_name_the_rule() -> None:
         greedy(pool, y, loss, k=2, bagging=-1)
     with pytest.raises(ValueError, match="'metric' parameter"):
         resolve("accuracy", "regression")
+
+
+def test_sorted_initialization_starts_from_the_n_best() -> None:
+    pool, y = POOLS["classification"]
+    loss = resolve("nll", "classification")
+    own = member_losses(pool, y, loss)
+    w = greedy(pool, y, loss, k=8, init=3, max_iter=0)
+    assert set(np.flatnonzero(w)) == set(np.argsort(own)[:3])
+    with pytest.raises(ValueError, match="'init' parameter"):
+        greedy(pool, y, loss, k=2, init=0)
