@@ -60,7 +60,7 @@ def _plain_array(x: Any) -> bool:
     return isinstance(x, np.ndarray) and x.dtype.kind in "biufcmMSUV" and not x.dtype.hasobject
 
 
-def encoder_for(obj: Any, *, allow_pickle: bool = False) -> tuple[str, str, Writer]:
+def encoder_for(obj: Any, *, pickle: bool = False) -> tuple[str, str, Writer]:
     """``(format, extension, write)`` for an object; ``write(path)`` returns extra metadata."""
     torch = _torch()
     if isinstance(obj, os.PathLike):
@@ -124,12 +124,11 @@ def encoder_for(obj: Any, *, allow_pickle: bool = False) -> tuple[str, str, Writ
     if _is_json(obj):
         text = json.dumps(obj)
         return "json", "json", lambda path: path.write_text(text) and None
-    if allow_pickle:
-        import pickle
+    if pickle:
+        from hyperhop.artifacts import pickled as pickled_format
 
         def pickled(path: Path) -> dict[str, Any]:
-            with open(path, "wb") as f:
-                pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickled_format.dump(obj, path)
             return {"class": f"{type(obj).__module__}.{type(obj).__qualname__}"}
 
         return "pickle", "pkl", pickled
@@ -149,22 +148,18 @@ def _is_sklearn(obj: Any) -> bool:
     return isinstance(obj, BaseEstimator)
 
 
-def _sklearn_class(name: str) -> bool:
-    """Whether ``name`` is a class of scikit-learn itself (trees, optimizers, kernels...):
-    skops rebuilds those from data, so hyperhop trusts them beside skops' own defaults. A
-    function, or a type from any other package, still needs ``trusted=True``."""
-    import importlib
+_SKLEARN_CLASS = re.compile(r"sklearn(\.[A-Za-z_][A-Za-z0-9_]*)+\.[A-Z][A-Za-z0-9]*")
 
-    module, _, attr = name.rpartition(".")
-    if not module.startswith("sklearn.") or module.startswith(
-        ("sklearn.externals", "sklearn.utils._testing")
-    ):
-        return False
-    try:
-        obj = getattr(importlib.import_module(module), attr)
-    except (ImportError, AttributeError):
-        return False
-    return isinstance(obj, type) and not issubclass(obj, BaseException)
+
+def _sklearn_class(name: str) -> bool:
+    """Whether ``name`` names a class of scikit-learn itself (trees, optimizers, kernels,
+    distance metrics: a CapWords name in a ``sklearn.`` module): skops rebuilds those from
+    data, so hyperhop trusts them beside skops' own defaults. Judged from the name alone
+    (nothing is imported for it); a function, or a type of any other package, still needs
+    ``trusted=True``."""
+    return bool(_SKLEARN_CLASS.fullmatch(name)) and not name.startswith(
+        ("sklearn.externals.", "sklearn.utils._testing.")
+    )
 
 
 def decode(
@@ -220,8 +215,7 @@ def decode(
                 f"The artifact {name!r} is a pickle, which runs code when loaded; hyperhop loads "
                 "it only with trusted=True, if you trust whoever wrote it."
             )
-        import pickle
+        from hyperhop.artifacts import pickled as pickled_format
 
-        with open(path, "rb") as f:
-            return pickle.load(f)  # noqa: S301 - only with trusted=True, asked by the caller
+        return pickled_format.load_trusted(path)
     raise ValueError(f"The artifact {name!r} has an unknown format {fmt!r}; upgrade hyperhop.")

@@ -94,7 +94,7 @@ class ArtifactStore:
         from hyperhop.artifacts.formats import encoder_for
 
         check_name(name)
-        fmt, ext, write = encoder_for(obj, allow_pickle=pickle)
+        fmt, ext, write = encoder_for(obj, pickle=pickle)
         folder = self.trial_dir(study_id, trial_id)
         folder.mkdir(parents=True, exist_ok=True)
         final = folder / f"{name}.{ext}"
