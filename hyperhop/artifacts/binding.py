@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import secrets
 import shutil
 import tempfile
 import weakref
@@ -34,11 +35,13 @@ _TEMP: weakref.WeakKeyDictionary[Storage, ArtifactStore] = weakref.WeakKeyDictio
 
 
 def _temp_store(storage: Storage) -> ArtifactStore:
-    """A temporary folder for an in-memory storage, removed with it (or at exit)."""
+    """A temporary folder for an in-memory storage (made on the first write, private to
+    this user), removed with the storage (or at exit)."""
     store = _TEMP.get(storage)
     if store is None:
-        root = tempfile.mkdtemp(prefix="hyperhop-artifacts-")
-        store = _TEMP[storage] = ArtifactStore(root)
+        name = f"hyperhop-artifacts-{os.getpid()}-{secrets.token_hex(8)}"
+        root = os.path.join(tempfile.gettempdir(), name)
+        store = _TEMP[storage] = ArtifactStore(root, private=True)
         weakref.finalize(storage, shutil.rmtree, root, True)
     return store
 

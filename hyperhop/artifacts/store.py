@@ -71,7 +71,7 @@ class ArtifactStore:
         ('npy', [0.0, 1.0, 2.0])
     """
 
-    def __init__(self, root: str | os.PathLike[str]) -> None:
+    def __init__(self, root: str | os.PathLike[str], *, private: bool = False) -> None:
         text = os.fspath(root)
         if text.startswith("file://"):
             text = text[len("file://") :]
@@ -80,6 +80,8 @@ class ArtifactStore:
                 f"The artifact store must be a directory path or a file:// URL. Got {root!r} instead."
             )
         self.root = Path(text).expanduser().absolute()
+        self.private = private
+        """Whether the root is made on the first write, readable by this user only."""
 
     def study_dir(self, study_id: int) -> Path:
         return self.root / f"study-{int(study_id)}"
@@ -96,6 +98,8 @@ class ArtifactStore:
         check_name(name)
         fmt, ext, write = encoder_for(obj, pickle=pickle)
         folder = self.trial_dir(study_id, trial_id)
+        if self.private:
+            self.root.mkdir(mode=0o700, exist_ok=True)
         folder.mkdir(parents=True, exist_ok=True)
         final = folder / f"{name}.{ext}"
         tmp = folder / f".{name}.{secrets.token_hex(6)}.tmp"

@@ -154,12 +154,14 @@ def test_deleting_a_study_deletes_its_artifacts(tmp_path: Path) -> None:
     assert list(folder.iterdir()) == []
 
 
-def test_memory_storage_keeps_artifacts_in_a_temporary_folder() -> None:
+def test_memory_storage_keeps_artifacts_in_a_private_temporary_folder() -> None:
     study = hh.Study(SPACE, seed=0)
-    study.optimize(saves_array, n_trials=1, progress=False)
     assert study.artifacts is not None
     root = study.artifacts.root
-    assert root.is_dir() and study.load_artifact(study.trials[0], "w").shape == (2,)
+    assert not root.exists()  # made on the first write only
+    study.optimize(saves_array, n_trials=1, progress=False)
+    assert root.is_dir() and (root.stat().st_mode & 0o777) == 0o700
+    assert study.load_artifact(study.trials[0], "w").shape == (2,)
 
 
 @pytest.mark.chaos
