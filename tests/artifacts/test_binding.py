@@ -19,7 +19,7 @@ import hyperhop as hh
 from hyperhop.cli import main as cli
 from hyperhop.exceptions import ArtifactNotFoundError
 from hyperhop.trial import TrialState
-from tests.artifacts._objectives import SPACE, X_VAL, Y_VAL
+from tests.artifacts._objectives import SPACE, X_VAL, Y_VAL, fit_tree
 from tests.conftest import require_module, require_service
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -206,3 +206,18 @@ def test_a_journal_keeps_its_artifacts_beside_the_file(tmp_path: Path) -> None:
     assert (tmp_path / "runs.jsonl.artifacts" / f"study-{study.id}").is_dir()
     again = hh.load_study(str(tmp_path / "runs.jsonl"), "default")
     assert again.load_artifact(again.trials[0], "w").shape == (2,)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(240)
+def test_dask_workers_save_artifacts_and_predict_members(tmp_path: Path) -> None:
+    require_module("distributed", "dask")
+    url = f"sqlite:///{tmp_path / 'runs.db'}"
+    study = hh.Study(SPACE, storage=url, algo="random", seed=0)
+    study.optimize(fit_tree, n_trials=4, n_jobs=2, executor="dask", progress=False)
+    assert all(study.artifact_names(t) == ["model", "val_pred"] for t in study.trials)
+    here = hh.ensemble.from_study(study, X_VAL, Y_VAL, k=3)
+    there = hh.ensemble.from_study(study, X_VAL, Y_VAL, k=3, n_jobs=2, executor="dask")
+    np.testing.assert_allclose(here.weights_, there.weights_)
+    saved = hh.ensemble.from_study(study, None, Y_VAL, k=3, predictions="val_pred")
+    np.testing.assert_allclose(here.weights_, saved.weights_)
