@@ -13,6 +13,7 @@ artifacts are ever listed; its files go when the study is deleted.
 from __future__ import annotations
 
 import inspect
+import logging
 import os
 import secrets
 import shutil
@@ -27,6 +28,8 @@ from hyperhop.artifacts.store import REF_PREFIX, ArtifactStore, check_name, dump
 from hyperhop.exceptions import ArtifactNotFoundError
 from hyperhop.storage import MemoryStorage, Storage
 from hyperhop.trial import Trial
+
+log = logging.getLogger("hyperhop.artifacts")
 
 STORE_ATTR = "artifact_store"
 """The study attribute that records a store chosen with ``artifacts=`` (for the workers)."""
@@ -76,10 +79,20 @@ def no_store_message(url: str) -> str:
 def resolve_store(
     storage: Storage, study_id: int, attrs: Mapping[str, Any], explicit: Any
 ) -> ArtifactStore | None:
-    """The study's store; an ``explicit`` one is recorded with the study for its workers."""
+    """The study's store. An ``explicit`` one is recorded with the study for its workers,
+    unless one is recorded already: then this process uses it, with a warning."""
     store = store_for(storage, attrs, explicit)
-    if explicit is not None and store is not None and attrs.get(STORE_ATTR) != str(store.root):
+    if explicit is None or store is None:
+        return store
+    recorded = attrs.get(STORE_ATTR)
+    if recorded is None:
         storage.set_study_attr(study_id, STORE_ATTR, str(store.root))
+    elif recorded != str(store.root):
+        log.warning(
+            "the study's artifacts are recorded at %s; this process uses %s, as given",
+            recorded,
+            store.root,
+        )
     return store
 
 

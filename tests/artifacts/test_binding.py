@@ -121,6 +121,9 @@ def test_a_chosen_store_is_recorded_for_the_workers(tmp_path: Path) -> None:
     assert again.load_artifact(again.trials[1], "w").shape == (2,)
     assert (shared / f"study-{study.id}").is_dir()
     assert not (tmp_path / "runs.db.artifacts").exists()
+    elsewhere = hh.load_study(url, "s", artifacts=tmp_path / "elsewhere")
+    assert elsewhere.artifacts is not None and elsewhere.artifacts.root == tmp_path / "elsewhere"
+    assert hh.load_study(url, "s").artifacts.root == shared  # the recorded one stays
 
 
 @pytest.mark.server
