@@ -70,16 +70,6 @@ __getattr__ = _deprecated.module_getattr(
     },
 )
 
-
-def __getattr__(name: str) -> object:
-    """``hh.ensemble`` is imported on first use (it loads scikit-learn's estimator base)."""
-    if name == "ensemble":
-        import importlib
-
-        return importlib.import_module("hyperhop.ensemble")
-    raise AttributeError(f"module 'hyperhop' has no attribute {name!r}")
-
-
 # `float` and `int` are left out of __all__ so that `from hyperhop import *` cannot shadow
 # the built-ins; use them as `hh.float` and `hh.int`.
 __all__ = [
@@ -94,6 +84,7 @@ __all__ = [
     "const",
     "custom",
     "artifacts",
+    "ensemble",
     "exceptions",
     "expr",
     "lognormal",

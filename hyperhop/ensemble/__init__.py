@@ -9,8 +9,9 @@ data) and epistemic (disagreement of the members) parts.
 
 from __future__ import annotations
 
+from typing import Any
+
 from hyperhop.ensemble.aggregate import Uncertainty, entropy, mix_categorical, mix_normals
-from hyperhop.ensemble.estimator import EnsembleClassifier, EnsembleRegressor
 from hyperhop.ensemble.members import TorchModel
 from hyperhop.ensemble.select import Pool, greedy, top_k
 from hyperhop.ensemble.sources import from_study
@@ -28,3 +29,12 @@ __all__ = [
     "mix_normals",
     "top_k",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """The estimators load scikit-learn's estimator base on first use, not with hyperhop."""
+    if name in ("EnsembleClassifier", "EnsembleRegressor"):
+        from hyperhop.ensemble import estimator
+
+        return getattr(estimator, name)
+    raise AttributeError(f"module 'hyperhop.ensemble' has no attribute {name!r}")

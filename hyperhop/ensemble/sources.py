@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from hyperhop._validation import describe
-from hyperhop.ensemble.estimator import EnsembleClassifier, EnsembleRegressor
 from hyperhop.ensemble.members import TorchModel
 from hyperhop.trial import TrialState
 
 if TYPE_CHECKING:
+    from hyperhop.ensemble.estimator import EnsembleClassifier, EnsembleRegressor
     from hyperhop.study import Study
 
 log = logging.getLogger("hyperhop.ensemble")
@@ -131,6 +131,8 @@ def from_study(
             f"The 'kind' parameter must be 'auto', 'classification' or 'regression'. Got {describe(kind)} instead."
         )
     models = [TorchModel(m, kind) if _is_module(m) else m for m in models]
+    from hyperhop.ensemble.estimator import EnsembleClassifier, EnsembleRegressor
+
     cls = EnsembleClassifier if kind == "classification" else EnsembleRegressor
     ens = cls(
         models,
