@@ -204,10 +204,10 @@ def test_artifacts_survive_a_killed_worker_and_go_with_the_study(tmp_path: Path)
 
 
 def test_a_journal_keeps_its_artifacts_beside_the_file(tmp_path: Path) -> None:
-    study = hh.Study(SPACE, storage=str(tmp_path / "runs.jsonl"), seed=0)
+    study = hh.Study(SPACE, storage=str(tmp_path / "runs.jsonl"), name="j", seed=0)
     study.optimize(saves_array, n_trials=1, progress=False)
     assert (tmp_path / "runs.jsonl.artifacts" / f"study-{study.id}").is_dir()
-    again = hh.load_study(str(tmp_path / "runs.jsonl"), "default")
+    again = hh.load_study(str(tmp_path / "runs.jsonl"), "j")
     assert again.load_artifact(again.trials[0], "w").shape == (2,)
 
 
