@@ -64,12 +64,9 @@ HANDOFF_ALLOWED = ("execution/",)
 """The executors hand the user's own objective to worker processes they started (Ray,
 Dask, MPI, process pools) and may use cloudpickle/pickle and import by name for that; never
 for data read back from a storage (RELIABILITY requirement 8)."""
-TRUSTED_ALLOWED = ("pyhopper/_trusted.py",)
+TRUSTED_ALLOWED = ("pyhopper/_trusted.py", "artifacts/pickled.py")
 """Reads another library's pickled files once, and only when the caller passed
 ``trusted=True`` (tests/compat/pyhopper/test_checkpoint.py checks the refusal)."""
-TRUSTED_PICKLE_ALLOWED = ("artifacts/pickled.py",)
-"""Writes an artifact as a pickle only when the user passes ``pickle=True``, and reads one
-only when the user passes ``trusted=True`` (the issue's rule for artifacts)."""
 
 
 def _dotted(node: ast.AST) -> str | None:
@@ -320,7 +317,6 @@ def test_package_has_no_pickle_eval_or_import_by_stored_name() -> None:
             f"hyperhop/{rel}",
             allow_import=rel in IMPORT_ALLOWED,
             allow_handoff=rel.startswith(HANDOFF_ALLOWED) or rel in TRUSTED_ALLOWED,
-            allow_handoff=rel.startswith(HANDOFF_ALLOWED) or rel in TRUSTED_PICKLE_ALLOWED,
         )
     assert findings == [], "\n".join(map(str, findings))
 
