@@ -7,7 +7,7 @@ Example:
     ['lr', 'opt']
 """
 
-from hyperhop import _deprecated, exceptions, pruning
+from hyperhop import _deprecated, artifacts, ensemble, exceptions, pruning
 from hyperhop import space as _space
 from hyperhop import verbosity as _verbosity
 from hyperhop.exceptions import (
@@ -83,6 +83,8 @@ __all__ = [
     "choice",
     "const",
     "custom",
+    "artifacts",
+    "ensemble",
     "exceptions",
     "expr",
     "lognormal",

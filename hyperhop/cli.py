@@ -190,8 +190,10 @@ def cmd_delete(store: Storage, args: argparse.Namespace, out: TextIO) -> int:
     if not args.yes:
         print(f"Refusing to delete {info.name!r} without --yes.", file=sys.stderr)
         return 2
-    store.delete_study(info.id)
-    print(f"Deleted study {info.name!r} from {store.url}.", file=out)
+    from hyperhop.artifacts import delete_study
+
+    delete_study(store, info.name, args.artifacts)
+    print(f"Deleted study {info.name!r} (with its artifacts) from {store.url}.", file=out)
     return 0
 
 
@@ -226,6 +228,7 @@ def cmd_worker(store: Storage, args: argparse.Namespace, out: TextIO) -> int:
         pruner=parse_pruner(args.pruner) if args.pruner else None,
         fidelity=parse_fidelity(args.fidelity) if args.fidelity else None,
         max_retries=args.max_retries,
+        artifacts=args.artifacts,
     )
     if args.seed is not None:  # workers given one seed must not draw the same configurations
         study.sampler.stream = zlib.crc32(study.owner.encode()) or 1
@@ -282,6 +285,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument(
         "--reference-point", help="for the hypervolume of a multi-objective study, e.g. '1.1,11'"
     )
+    artifacts_help = "the study's artifact store (default: the one recorded with the study, or beside a SQLite/journal file)"
+    dele.add_argument("--artifacts", metavar="DIR", help=artifacts_help)
     work = add("worker", "evaluate a study's trials, beside any number of other workers")
     work.add_argument("--objective", required=True, help="the objective, as module:function")
     work.add_argument(
@@ -318,6 +323,7 @@ def build_parser() -> argparse.ArgumentParser:
         "config[NAME] = MAX and yields one value per unit). Default: the study's own",
     )
     work.add_argument("--progress", action="store_true", help="show a progress bar")
+    work.add_argument("--artifacts", metavar="DIR", help=artifacts_help)
     dash = add("dashboard", "serve a live, read-only web dashboard of a storage", study=False)
     dash.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     dash.add_argument("--port", type=int, default=8080, help="port (default 8080; 0 picks one)")

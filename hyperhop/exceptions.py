@@ -10,6 +10,7 @@ from hyperhop._deprecated import module_getattr
 
 __all__ = [
     "BudgetReachedError",
+    "ArtifactNotFoundError",
     "CorruptStateError",
     "DuplicateStudyError",
     "HyperhopError",
@@ -28,6 +29,7 @@ __all__ = [
     "TrialNotFoundError",
     "TrialStateError",
     "ValueTooLargeError",
+    "UntrustedArtifactError",
 ]
 
 
@@ -120,3 +122,15 @@ class SearchExhaustedError(HyperhopError, RuntimeError):
 class BudgetReachedError(HyperhopError, RuntimeError):
     """No trial was started: the study's shared ``n_trials`` budget is taken by the trials
     that ran or are running (raised by a storage asked to create one within a cap)."""
+
+
+class ArtifactNotFoundError(HyperhopError, KeyError):
+    """The trial has no artifact of that name (the message lists those it has)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class UntrustedArtifactError(HyperhopError, PermissionError):
+    """An artifact needs code execution to load (pickle, unknown skops types): pass
+    ``trusted=True`` only if you trust whoever wrote it."""

@@ -64,7 +64,7 @@ HANDOFF_ALLOWED = ("execution/",)
 """The executors hand the user's own objective to worker processes they started (Ray,
 Dask, MPI, process pools) and may use cloudpickle/pickle and import by name for that; never
 for data read back from a storage (RELIABILITY requirement 8)."""
-TRUSTED_ALLOWED = ("pyhopper/_trusted.py",)
+TRUSTED_ALLOWED = ("pyhopper/_trusted.py", "artifacts/pickled.py")
 """Reads another library's pickled files once, and only when the caller passed
 ``trusted=True`` (tests/compat/pyhopper/test_checkpoint.py checks the refusal)."""
 

@@ -48,6 +48,17 @@ class TrialContext:
         self.told_to_stop = False
         """Whether the last call was a ``should_prune()`` that said yes: an objective that
         then returns (instead of raising :class:`Pruned`) ends PRUNED too."""
+        self.artifacts: Any = None
+        """Where :meth:`save_artifact` writes (set by the study for its run)."""
+
+    def save_artifact(self, name: str, obj: Any, *, pickle: bool = False) -> None:
+        """Keep a model, array or file with this trial (see :mod:`hyperhop.artifacts`);
+        ``study.load_artifact(trial, name)`` reads it back."""
+        if self.artifacts is None:
+            raise RuntimeError(
+                "This trial has no artifact store: save_artifact works inside study.optimize()."
+            )
+        self.artifacts.save(name, obj, pickle=pickle)
 
     def report(self, value: float, step: int | None = None) -> None:
         """Record an intermediate value (``step`` defaults to 0, 1, 2, ...)."""

@@ -25,6 +25,26 @@ def _accepts_keyword(func: Callable[..., Any], name: str) -> bool:
     return p is not None and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
 
 
+def _takes_trial(func: Callable[..., Any], seed_key: str | None) -> bool:
+    """Whether ``func`` takes ``(config, trial)``: two required positional parameters, the
+    seed's keyword not counted."""
+    try:
+        params = [
+            p
+            for p in inspect.signature(func).parameters.values()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+            and p.default is p.empty
+            and p.name != seed_key
+        ]
+    except (TypeError, ValueError):
+        return False
+    return len(params) >= 2
+
+
+_TRIAL = "\x00trial"
+"""The key under which :meth:`Repeated.__call__` carries the trial to each repetition."""
+
+
 class Repeated:
     """An objective evaluated once per seed; see :func:`repeat`."""
 
@@ -42,10 +62,22 @@ class Repeated:
         self.seed_key = seed_key
         self.yield_after = yield_after
         self._by_keyword = seed_key is not None and _accepts_keyword(objective, seed_key)
+        self._pass_trial = _takes_trial(objective, seed_key)
+        if self._pass_trial:  # the study then hands over the trial (reports, artifacts)
+            P = inspect.Parameter
+            self.__signature__ = inspect.Signature(
+                [
+                    P("config", P.POSITIONAL_OR_KEYWORD),
+                    P("trial", P.POSITIONAL_OR_KEYWORD),
+                    P("kwargs", P.VAR_KEYWORD),
+                ]
+            )
         self.__name__ = getattr(objective, "__name__", "objective")
         self.__doc__ = getattr(objective, "__doc__", None)
 
-    def __call__(self, config: Any, **kwargs: Any) -> Any:
+    def __call__(self, config: Any, *trial: Any, **kwargs: Any) -> Any:
+        if trial:
+            kwargs = {**kwargs, _TRIAL: trial[0]}
         if self.yield_after is None:
             return self.reduce([self._one(config, i, kwargs) for i in range(len(self.seeds))])
         return self._running(config, kwargs)
@@ -61,12 +93,19 @@ class Repeated:
         from hyperhop.study.results import as_number
 
         seed = self.seeds[i]
+        if _TRIAL in kwargs:  # objective(config, trial, ...)
+            kwargs = dict(kwargs)
+            trial = kwargs.pop(_TRIAL)
+            obj: Callable[..., Any] = self.objective
+            objective: Callable[..., Any] = lambda cfg, **kw: obj(cfg, trial, **kw)  # noqa: E731
+        else:
+            objective = self.objective
         if self.seed_key is None:
-            r = self.objective(config, **kwargs)
+            r = objective(config, **kwargs)
         elif self._by_keyword:
-            r = self.objective(config, **{**kwargs, self.seed_key: seed})
+            r = objective(config, **{**kwargs, self.seed_key: seed})
         elif isinstance(config, Mapping):
-            r = self.objective({**config, self.seed_key: seed}, **kwargs)
+            r = objective({**config, self.seed_key: seed}, **kwargs)
         else:
             raise TypeError(
                 f"hh.repeat passes the seed as config[{self.seed_key!r}] or as a '{self.seed_key}' "
@@ -103,6 +142,9 @@ def repeat(
 ) -> Repeated:
     """Evaluate each configuration ``n`` times with seeds ``0 .. n-1`` (or ``seeds``) and
     reduce the results (``"mean"``, ``"median"`` or a callable on the list of values).
+
+    An objective that takes the trial (``objective(config, trial)``) gets it in every
+    repetition (to save artifacts, for instance).
 
     The seed goes to the objective as a ``seed_key`` keyword argument when it takes one,
     else as ``config[seed_key]`` in a copy of the config (``seed_key=None``: no seed).

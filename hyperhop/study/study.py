@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from hyperhop._validation import describe
+from hyperhop.artifacts import binding as artifact_binding
 from hyperhop.exceptions import (
     InvalidSpaceError,
     NoCompletedTrialsError,
@@ -96,6 +97,9 @@ class Study:
         fidelity: a :class:`~hyperhop.Fidelity` (``hh.Fidelity("epochs", 1, 81)``): the
             objective receives ``config["epochs"] = 81`` and reports one value per epoch;
             the pruner allocates epochs between trials.
+        artifacts: where ``trial.save_artifact`` keeps files (a directory or ``file://``
+            URL every worker reaches; recorded with the study). Default: beside a SQLite or
+            journal file (``runs.db.artifacts/``), a temporary folder for memory storage.
 
     The pruner and the fidelity are stored with a new study (as JSON; a pruner class of
     your own by name only). A study opened again (``load_study``, a rerun, ``hyperhop
@@ -128,6 +132,7 @@ class Study:
         checkpoint_path: str | os.PathLike[str] | None = None,
         pruner: str | Pruner | None = None,
         fidelity: Fidelity | None = None,
+        artifacts: str | os.PathLike[str] | None = None,
     ) -> None:
         self.space: Space = as_space(space)
         names: tuple[str, ...] | None = None
@@ -173,6 +178,10 @@ class Study:
             pruner, fidelity = self._stored_pruning(info.space, pruner, fidelity)
         self.id = info.id
         self.directions = dirs
+        self.artifacts = artifact_binding.resolve_store(
+            self.storage, self.id, info.attrs, artifacts
+        )
+        """The :class:`~hyperhop.artifacts.ArtifactStore` of the study (None: no store)."""
         self._names: tuple[str, ...] | None = _names_in(info.attrs)
         if names is not None:
             self._agree_on_names(names)
@@ -680,6 +689,32 @@ class Study:
         """Bytes that the objective returned under ``attachments`` for this trial."""
         return self.storage.get_attachment(trial.id, name)
 
+    def save_artifact(self, trial: Trial, name: str, obj: Any, *, pickle: bool = False) -> None:
+        """Keep a model, array or file with a trial (ask/tell; an objective that takes the
+        trial calls ``trial.save_artifact``). See :mod:`hyperhop.artifacts` for the formats."""
+        artifact_binding.save(
+            self.storage, self.artifacts, self.id, trial, name, obj, pickle=pickle
+        )
+
+    def load_artifact(
+        self,
+        trial: Trial,
+        name: str,
+        *,
+        trusted: bool = False,
+        factory: Callable[..., Any] | None = None,
+    ) -> Any:
+        """A trial's artifact, read back from a safe format. A PyTorch model needs
+        ``factory(trial.config)`` to build the module its weights go into; a pickle (or a
+        skops file with types it does not trust) loads only with ``trusted=True``."""
+        return artifact_binding.load(
+            self.storage, self.artifacts, trial, name, trusted=trusted, factory=factory
+        )
+
+    def artifact_names(self, trial: Trial) -> list[str]:
+        """The names of the artifacts a trial saved, sorted."""
+        return artifact_binding.names(self.storage, trial)
+
     # ------------------------------------------------------------------ the loop
     def report(self, trial: Trial | int, value: float, step: int | None = None) -> None:
         """Record an intermediate value of a running trial (ask/tell); ``step`` defaults to
@@ -830,6 +865,13 @@ class Study:
             seconds=seconds,
             target=target,
         )
+        if pass_trial:  # the trial can save artifacts, wherever the objective runs
+            objective = artifact_binding.BindArtifacts(
+                objective,
+                self.artifacts,
+                self.id,
+                artifact_binding.no_store_message(self.storage.url),
+            )
         spec = EvalSpec(
             objective,
             dict(kwargs or {}),
