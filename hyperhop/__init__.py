@@ -31,6 +31,7 @@ from hyperhop.space import (
     custom,
     expr,
     float,  # noqa: F401 (hh.float, deliberately not in __all__)
+    gated,
     int,  # noqa: F401
     lognormal,
     loguniform,
@@ -41,6 +42,7 @@ from hyperhop.space import (
     qnormal,
     quniform,
     randint,
+    ref,
     sample,
     uniform,
     uniformint,
@@ -70,6 +72,7 @@ __all__ = [
     "custom",
     "exceptions",
     "expr",
+    "gated",
     "lognormal",
     "loguniform",
     "normal",
@@ -79,6 +82,7 @@ __all__ = [
     "qnormal",
     "quniform",
     "randint",
+    "ref",
     "sample",
     "uniform",
     "uniformint",

@@ -14,7 +14,7 @@ import logging
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -66,6 +66,7 @@ class ModelSpace:
         self._tables: dict[str, dict[Any, float]] = {}
         self._rounding: list[tuple[slice, Any]] = []
         conditional: list[tuple[slice, list[list[tuple[int, int, int]]]]] = []
+        self._gated = False  # conditions on numbers or several parents: tested row by row
         for spec in space.params:
             cols = spec.columns
             if cols.stop <= cols.start:
@@ -91,7 +92,9 @@ class ModelSpace:
                 if getattr(p, "rounds", False):
                     self._rounding.append((cols, p))
             self._encoders.append((spec.label, p, cols, mode))
-            if spec.conditions:
+            if spec.conditions and spec.gated:
+                self._gated = True
+            elif spec.conditions:
                 conds = [
                     [
                         (
@@ -99,7 +102,7 @@ class ModelSpace:
                             int(getattr(space[lbl].param, "n_values", 0)),
                             idx,
                         )
-                        for lbl, idx in cond
+                        for lbl, idx in cast("tuple[tuple[str, int], ...]", cond)
                     ]
                     for cond in spec.conditions
                 ]
@@ -143,6 +146,8 @@ class ModelSpace:
 
     def active(self, Z: np.ndarray) -> np.ndarray:
         """Which columns of a latent matrix are active, given its (snapped) choice columns."""
+        if self._gated:
+            return self._active_rows(Z)
         M = np.ones(Z.shape, dtype=bool)
         if not self._conditional:
             return M
@@ -162,6 +167,17 @@ class ModelSpace:
             M[:, cols] = on[:, None]
         return M
 
+    def _active_rows(self, Z: np.ndarray) -> np.ndarray:
+        """Activity of each row from its decoded parents (gates test values, not cells)."""
+        M = np.zeros(Z.shape, dtype=bool)
+        specs = [s for s in self.space.params if s.columns.stop > s.columns.start]
+        for r in range(Z.shape[0]):
+            a = self.space.decode(Z[r], rng=0)
+            for s in specs:
+                if s.label in a:
+                    M[r, s.columns] = True
+        return M
+
     def snap(self, Z: np.ndarray) -> np.ndarray:
         """What decode + encode would give: discrete columns to the centre of their cell,
         rounded ones (log-scaled ints, quantized floats) to their value's encoding."""
@@ -176,7 +192,7 @@ class ModelSpace:
 
     def model_matrix(self, Z: np.ndarray) -> np.ndarray:
         """The model matrix of a snapped latent matrix (inactive columns set to INACTIVE)."""
-        if not self._conditional:
+        if not self._conditional and not self._gated:
             return Z
         return np.where(self.active(Z), Z, INACTIVE)
 
