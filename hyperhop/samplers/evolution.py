@@ -4,6 +4,7 @@ mutation of its winner."""
 
 from __future__ import annotations
 
+from hyperhop.exceptions import InfeasibleSpaceError
 from hyperhop.samplers.base import History, Sampler
 from hyperhop.space import Assignment
 from hyperhop.trial import TrialState
@@ -56,11 +57,20 @@ class EvolutionSampler(Sampler):
         sign = -1.0 if history.directions[0] == "max" else 1.0
         parent = min((population[int(i)] for i in picks), key=lambda t: sign * t.values[0])  # type: ignore[index]
         active = [s for s in space.params if s.label in parent.assignment]
-        child = dict(parent.assignment)
-        spec = active[int(rng.integers(len(active)))]
-        child[spec.label] = spec.param.sample(rng)
-        kept: Assignment = {}
-        for s in space.params:  # in order: a parent's new value decides its children
-            if s.label in child and s.is_active(kept):
-                kept[s.label] = child[s.label]
-        return space.complete(kept, rng)
+        for _ in range(20):  # a mutation that breaks a constraint is drawn again
+            child = dict(parent.assignment)
+            spec = active[int(rng.integers(len(active)))]
+            child[spec.label] = spec.param.sample(rng)
+            kept: Assignment = {}
+            for s in space.params:  # in order: a parent's new value decides its children
+                if s.label in child and s.is_active(kept):
+                    kept[s.label] = child[s.label]
+            if space.is_valid(kept):
+                if space.is_feasible(kept):
+                    return kept
+                continue
+            try:
+                return space.complete(kept, rng)
+            except InfeasibleSpaceError:
+                continue
+        return space.sample(rng)

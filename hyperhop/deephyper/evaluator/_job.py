@@ -11,7 +11,9 @@ from typing import Any
 
 FAILURE_KEY = "deephyper_failure"
 """The user attribute holding a failure string (``"F_out_of_memory"``) as returned."""
-BUDGET_KEY = "deephyper_budget"
+BUDGET_KEY = "m:budget"
+"""Metadata are stored as user attributes named as their results columns (``m:<key>``),
+clear of the result keys hyperhop reads (a metadata ``loss`` is not a loss)."""
 
 
 class RunningJob(MutableMapping[str, Any]):
@@ -102,7 +104,7 @@ def to_result(output: Any, budget: float | None = None) -> Any:
         meta = output.get("metadata") or {}
         if not isinstance(meta, Mapping):
             raise ValueError(f"The run function's 'metadata' must be a dict; got {meta!r}.")
-        metadata = {str(k): v for k, v in meta.items()}
+        metadata = {f"m:{k}": v for k, v in meta.items()}
     if budget:
         metadata[BUDGET_KEY] = budget
     if isinstance(objective, str):

@@ -59,10 +59,9 @@ def results_frame(study: Any, names: list[str], t0: float) -> Any:
         row["job_status"] = "DONE" if t.state is not TrialState.PRUNED else "CANCELLED"
         row["m:timestamp_submit"] = (t.datetime_start or t0) - t0
         row["m:timestamp_gather"] = (t.datetime_complete or t0) - t0
-        for key, v in t.user_attrs.items():
-            if key == FAILURE_KEY:
-                continue
-            row["m:budget" if key == BUDGET_KEY else f"m:{key}"] = v
+        row.update({k: v for k, v in t.user_attrs.items() if k.startswith("m:")})
+        if t.state is TrialState.PRUNED and t.intermediate:  # stopped: the budget it reached
+            row[BUDGET_KEY] = max(t.intermediate) + 1
         rows.append(row)
     df = pd.DataFrame(rows)
     if k > 1:

@@ -154,15 +154,12 @@ class Search:
             **self._run_options(),
         )
         started = time.time()
-        done_before = self._n_finished()
         remaining = None if unlimited else int(max_evals)
         study = self.study
         if study is None:
-            study = self._start(run)
-            remaining = (
-                None if remaining is None else remaining - (self._n_finished() - done_before)
-            )
-        counted = _Budget(self._n_finished(), remaining, started, timeout)
+            study, probed = self._start(run)
+            remaining = None if remaining is None else remaining - probed
+        counted = _Budget(remaining, started, timeout)
         callbacks: list[Callable[..., Any]] = [counted, *ev.callbacks]
         if remaining is None or remaining > 0:
             study.optimize(
@@ -201,11 +198,12 @@ class Search:
             return 0
         return sum(1 for t in self.study.trials if t.state.is_finished)
 
-    def _start(self, run: RunFunction) -> hh.Study:
+    def _start(self, run: RunFunction) -> tuple[hh.Study, int]:
         """Create (or reopen) the study; a fresh one learns the number of objectives from
-        its first job, run here."""
+        its first job, run here (with a stopper: one objective, as DeepHyper's stoppers
+        take). Returns the study and the number of jobs run here (0 or 1)."""
         space = self.problem.to_space()
-        n_obj = self._n_objectives()
+        n_obj = self._n_objectives() or (1 if self.stopper is not None else None)
         pruner = self.stopper.pruner() if self.stopper else None
         kw: dict[str, Any] = {
             "storage": self.storage,
@@ -233,14 +231,12 @@ class Search:
             first = (config, result)
         study = hh.Study(space, directions=["max"] * n_obj, algo=self._sampler(n_obj), **kw)
         self.study = study
+        if first is not None:
+            study.enqueue(first[0], key=None)
+            study.tell(study.ask(), first[1])  # the queued job comes first
         for point in self._initial_points()[1 if first else 0 :]:
             study.enqueue(point, key=None)
-        if first is not None:
-            trial = study.enqueue(first[0], key=None)
-            asked = study.ask()
-            assert asked.number == trial.number
-            study.tell(asked, first[1])
-        return study
+        return study, int(first is not None)
 
     # ----------------------------------------------------------------- results
     def history(self) -> Any:
@@ -295,9 +291,7 @@ class _Budget:
     """Stops the study once ``remaining`` more jobs finished (failures included, as
     DeepHyper counts them) or the timeout passed."""
 
-    def __init__(
-        self, start: int, remaining: int | None, started: float, timeout: float | None
-    ) -> None:
+    def __init__(self, remaining: int | None, started: float, timeout: float | None) -> None:
         self.count = 0
         self.remaining = remaining
         self.deadline = math.inf if timeout is None else started + float(timeout)
