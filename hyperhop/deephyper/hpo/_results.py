@@ -56,7 +56,7 @@ def results_frame(study: Any, names: list[str], t0: float) -> Any:
         else:
             row.update({f"objective_{i}": v for i, v in enumerate(objs)})
         row["job_id"] = t.number
-        row["job_status"] = "DONE" if t.state is not TrialState.PRUNED else "CANCELLED"
+        row["job_status"] = "DONE"  # a stopped job is done too, as in DeepHyper
         row["m:timestamp_submit"] = (t.datetime_start or t0) - t0
         row["m:timestamp_gather"] = (t.datetime_complete or t0) - t0
         row.update({k: v for k, v in t.user_attrs.items() if k.startswith("m:")})
