@@ -8,6 +8,8 @@ import numbers
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 from hyperhop._validation import describe
 from hyperhop.deephyper._configspace import configspace, to_space
 from hyperhop.space import Space
@@ -90,6 +92,7 @@ class HpProblem:
             )
         self._space = config_space if config_space is not None else cs.ConfigurationSpace(seed=seed)
         self.seed = seed
+        self._rng = np.random.default_rng(seed)
         self._constraint_fn: Callable[[Any], Any] | None = None
 
     # ----------------------------------------------------------------- building
@@ -148,6 +151,7 @@ class HpProblem:
 
     def set_seed(self, seed: int | None) -> None:
         self.seed = seed
+        self._rng = np.random.default_rng(seed)
         self._space.seed(seed)
 
     # ----------------------------------------------------------------- reading
@@ -176,6 +180,11 @@ class HpProblem:
         """ConfigSpace's defaults for every hyperparameter (inactive ones included)."""
         return {name: _plain(self._space[name].default_value) for name in self.hyperparameter_names}
 
+    def to_json(self) -> dict[str, Any]:
+        """ConfigSpace's JSON-ready description of the space."""
+        out: dict[str, Any] = self._space.to_serialized_dict()
+        return out
+
     def to_space(self) -> Space:
         """The hyperhop space (gates for conditions, constraints for forbidden clauses)."""
         return to_space(self._space, self._constraint_fn)
@@ -200,10 +209,7 @@ class HpProblem:
     ) -> list[dict[str, Any]]:
         """``size`` random configurations (allowed ones)."""
         space = self.to_space()
-        import numpy as np
-
-        rng = np.random.default_rng(self.seed)
-        return [space.to_config(space.sample(rng)) for _ in range(size)]
+        return [space.to_config(space.sample(self._rng)) for _ in range(size)]
 
 
 def _plain(v: Any) -> Any:

@@ -31,7 +31,7 @@ _SURROGATES = ("ET", "RF", "TB", "GBRT", "HGBRT", "GP", "RS", "DUMMY")
 
 
 def _warn(message: str) -> None:
-    warnings.warn(message, UserWarning, stacklevel=4)
+    warnings.warn(message, UserWarning, stacklevel=3)  # the user's CBO(...) line
 
 
 def scalarization_name(strategy: Any) -> str:

@@ -146,3 +146,14 @@ def test_bad_input_is_a_clear_error() -> None:
     beta = HpProblem(cs.ConfigurationSpace({"b": cs.BetaFloatHyperparameter("b", 2, 2, 0.0, 1.0)}))
     with pytest.raises(TypeError, match="does not translate"):
         beta.to_space()
+
+
+def test_to_json_is_configspace_s_description() -> None:
+    import json
+
+    p = HpProblem()
+    p.add_hyperparameter((1, 10), "n")
+    p.add_hyperparameter(["a", "b"], "k")
+    d = p.to_json()
+    assert json.loads(json.dumps(d)) == d
+    assert {h["name"] for h in d["hyperparameters"]} == {"n", "k"}

@@ -129,3 +129,20 @@ def test_multi_objective() -> None:
     # every x in [0, 1] is Pareto optimal here
     assert results["pareto_efficient"].all()
     assert np.ptp(front["p:x"]) > 0.5
+
+
+def test_import_paths_before_0_8() -> None:
+    # DeepHyper <= 0.7: deephyper.problem and deephyper.search.hps
+    from hyperhop.deephyper.evaluator import Evaluator
+    from hyperhop.deephyper.problem import HpProblem
+    from hyperhop.deephyper.search.hps import CBO
+
+    problem = HpProblem()
+    problem.add_hyperparameter((-10.0, 10.0), "x")
+
+    def run(config: dict) -> float:
+        return -(config["x"] ** 2)
+
+    evaluator = Evaluator.create(run, method="thread", method_kwargs={"num_workers": 1})
+    results = CBO(problem, evaluator, n_initial_points=3).search(max_evals=6)
+    assert len(results) == 6 and results["objective"].max() <= 0
