@@ -303,3 +303,28 @@ def test_ask_and_tell() -> None:
     assert len(df) == 8 and df["objective"].max() <= 0
     with pytest.raises(ValueError, match="did not give"):
         search.tell([({"x": 0.123456}, 1.0)])
+
+
+def test_upstream_bugs_fixed() -> None:
+    # deephyper#366: the Pareto front was not computed when an objective other than the
+    # first failed; deephyper#213: multi-objective with parallel workers (a constant liar)
+    def run(job):
+        x = job["x"]
+        if x > 0.8:
+            return "F_too_big"
+        return -(x**2), -((x - 1) ** 2)
+
+    ev = Evaluator.create(run, method="thread", method_kwargs={"num_workers": 3})
+    df = CBO(_problem(), random_state=0, n_initial_points=4).search(ev, max_evals=20)
+    failed = df["objective_1"].map(lambda v: isinstance(v, str))
+    assert failed.any() and (df.loc[failed, "objective_0"] == "F_too_big").all()
+    assert not df.loc[failed, "pareto_efficient"].any()
+    assert df.loc[~failed, "pareto_efficient"].all()  # every x in [0, 0.8] is optimal
+
+
+def test_stopper_with_process_evaluator() -> None:
+    # deephyper#218: job.record failed with the process evaluator and in-memory storage
+    ev = Evaluator.create(_runs.staircase, method="process", method_kwargs={"num_workers": 2})
+    search = RandomSearch(_problem(), random_state=0, stopper=SuccessiveHalvingStopper(max_steps=9))
+    df = search.search(ev, max_evals=8)
+    assert len(df) >= 8 and set(df["m:budget"]) <= {1, 3, 9} and df["m:budget"].max() == 9
