@@ -127,3 +127,32 @@ def test_bad_conditions_are_clear_errors() -> None:
         bool(hh.ref("x") > 1)
     with pytest.raises(InvalidSpaceError, match="ordinal"):
         hh.Space({"k": hh.choice("a", "b"), "x": hh.gated(hh.float(0, 1), when=hh.ref("k") > 1)})
+
+
+def test_gated_templates_nest_with_choices_and_containers() -> None:
+    space = hh.Space(
+        {
+            "n": hh.int(1, 10),
+            "opt": hh.gated(
+                {
+                    "name": "adam",
+                    "sched": hh.choice({"k": "cos", "T": hh.int(1, 5)}, {"k": "none"}),
+                },
+                when=hh.ref("n") > 3,
+            ),
+            "m": hh.choice(
+                {"C": hh.float(0, 1), "g": hh.gated(hh.float(0, 1), when=hh.ref("m.C") > 0.5)},
+                {"k": "tree"},
+            ),
+            "lst": [hh.gated(hh.int(0, 3), when=hh.ref("n") < 3), 5],
+        }
+    )
+    assert space["opt.sched.T"].parents == {"n", "opt.sched"}
+    assert space["m.g"].parents == {"m", "m.C"}
+    for seed in range(40):
+        a = space.sample(seed=seed)
+        c = space.to_config(a)
+        assert ("opt" in c) is (a["n"] > 3)
+        assert (c["lst"][0] is None) is (a["n"] >= 3) and c["lst"][1] == 5
+        assert ("g" in c["m"]) is (a["m"] == 0 and a["m.C"] > 0.5)
+        assert space.from_config(c) == a
