@@ -118,7 +118,7 @@ def test_successive_halving_stops_bad_jobs_early() -> None:
             job.record(budget, job["x"] * budget)
             if job.stopped():
                 break
-        return job.objective
+        return {"objective": job.objective, "metadata": {"epochs": budget}}
 
     search = RandomSearch(
         _problem(), random_state=0, stopper=SuccessiveHalvingStopper(max_steps=27)
@@ -128,6 +128,7 @@ def test_successive_halving_stops_bad_jobs_early() -> None:
     budgets = df["m:budget"]
     assert budgets.max() == 27 and budgets.min() < 27  # some jobs stopped at a rung
     assert set(budgets) <= {1, 3, 9, 27}
+    assert (df["m:epochs"] == budgets).all()  # a stopped job keeps its metadata
     best = df.loc[df["objective"].astype(float).idxmax()]
     assert best["m:budget"] == 27
 
