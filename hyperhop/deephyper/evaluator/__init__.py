@@ -5,7 +5,7 @@ them through :meth:`hyperhop.Study.optimize`:
 
 | ``method`` | hyperhop |
 |---|---|
-| ``"serial"`` | one job at a time in this process (``async def`` or plain ``def``) |
+| ``"serial"`` | ``num_workers`` jobs at once in threads, each with its own event loop (``async def`` or plain ``def``) |
 | ``"thread"`` | ``n_jobs=num_workers`` threads |
 | ``"process"``, ``"loky"`` | ``executor="process"``: isolated processes |
 | ``"ray"`` | ``hh.RayExecutor(address, num_workers)`` |
@@ -59,7 +59,7 @@ class Evaluator:
             )
         self.run_function = run_function
         self.method = method
-        self.num_workers = 1 if method == "serial" else num_workers
+        self.num_workers = num_workers
         self.callbacks = list(callbacks or [])
         self.run_function_kwargs = dict(run_function_kwargs or {})
         self.options = options

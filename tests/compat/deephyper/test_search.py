@@ -46,6 +46,8 @@ def test_serial_takes_coroutines_and_plain_functions() -> None:
     assert len(df) == 4 and df["objective"].eq(df["p:x"]).all()
     df = RandomSearch(_problem(), random_state=0).search(run, max_evals=3)  # auto-wrapped
     assert len(df) == 3
+    two = Evaluator.create(run, method="serial", method_kwargs={"num_workers": 2})
+    assert two.optimize_kwargs() == {"n_jobs": 2}
 
 
 def test_process_evaluator_runs_in_other_processes() -> None:
