@@ -331,3 +331,14 @@ def test_stopper_with_process_evaluator() -> None:
     search = RandomSearch(_problem(), random_state=0, stopper=SuccessiveHalvingStopper(max_steps=9))
     df = search.search(ev, max_evals=8)
     assert len(df) >= 8 and set(df["m:budget"]) <= {1, 3, 9} and df["m:budget"].max() == 9
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(240)
+def test_ray_evaluator_runs_jobs_on_ray() -> None:
+    from tests.conftest import require_module
+
+    require_module("ray", "ray")
+    ev = Evaluator.create(_runs.with_metadata, method="ray", method_kwargs={"num_workers": 2})
+    df = RandomSearch(_problem(), random_state=0).search(ev, max_evals=4)
+    assert len(df) == 4 and (df["m:loss"] == 1.0 - df["objective"]).all()
