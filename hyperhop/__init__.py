@@ -29,6 +29,7 @@ from hyperhop.space import (
     custom,
     expr,
     float,  # noqa: F401 (hh.float, deliberately not in __all__)
+    gated,
     int,  # noqa: F401
     lognormal,
     loguniform,
@@ -39,6 +40,7 @@ from hyperhop.space import (
     qnormal,
     quniform,
     randint,
+    ref,
     sample,
     uniform,
     uniformint,
@@ -87,6 +89,7 @@ __all__ = [
     "ensemble",
     "exceptions",
     "expr",
+    "gated",
     "lognormal",
     "loguniform",
     "normal",
@@ -96,6 +99,7 @@ __all__ = [
     "qnormal",
     "quniform",
     "randint",
+    "ref",
     "sample",
     "uniform",
     "uniformint",

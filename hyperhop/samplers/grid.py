@@ -156,7 +156,7 @@ class GridSampler(SerialSampler):
         self._values = {k: v for k, v in values.items() if v is not None}
         self._free = {k for k, v in values.items() if v is None}
         self._digests = TrialDigests(labels=set(self._values))
-        parents = {lbl for s in specs for c in s.conditions for lbl, _ in c}
+        parents = {lbl for s in specs for lbl in s.parents}
         self._branching = {s.label for s in specs if s.label in parents}
         self._memo = {}
         self._size = self._count(0, {})

@@ -14,14 +14,14 @@ import logging
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
 from hyperhop.multiobjective.constraints import violations
 from hyperhop.samplers.base import History
 from hyperhop.samplers.fidelity import budget_values
-from hyperhop.space import Assignment, Space
+from hyperhop.space import Assignment, Float, Gate, Int, Space
 from hyperhop.trial import Trial, TrialState
 
 log = logging.getLogger("hyperhop.samplers")
@@ -66,6 +66,7 @@ class ModelSpace:
         self._tables: dict[str, dict[Any, float]] = {}
         self._rounding: list[tuple[slice, Any]] = []
         conditional: list[tuple[slice, list[list[tuple[int, int, int]]]]] = []
+        self._gated = False  # conditions on numbers or several parents: tested row by row
         for spec in space.params:
             cols = spec.columns
             if cols.stop <= cols.start:
@@ -91,7 +92,9 @@ class ModelSpace:
                 if getattr(p, "rounds", False):
                     self._rounding.append((cols, p))
             self._encoders.append((spec.label, p, cols, mode))
-            if spec.conditions:
+            if spec.conditions and spec.gated:
+                self._gated = True
+            elif spec.conditions:
                 conds = [
                     [
                         (
@@ -99,7 +102,7 @@ class ModelSpace:
                             int(getattr(space[lbl].param, "n_values", 0)),
                             idx,
                         )
-                        for lbl, idx in cond
+                        for lbl, idx in cast("tuple[tuple[str, int], ...]", cond)
                     ]
                     for cond in spec.conditions
                 ]
@@ -143,6 +146,8 @@ class ModelSpace:
 
     def active(self, Z: np.ndarray) -> np.ndarray:
         """Which columns of a latent matrix are active, given its (snapped) choice columns."""
+        if self._gated:
+            return self._active_rows(Z)
         M = np.ones(Z.shape, dtype=bool)
         if not self._conditional:
             return M
@@ -162,6 +167,53 @@ class ModelSpace:
             M[:, cols] = on[:, None]
         return M
 
+    def _active_rows(self, Z: np.ndarray) -> np.ndarray:
+        """Activity from the parents' decoded values, parameter by parameter in the space's
+        order (gates test values, not cells)."""
+        n = Z.shape[0]
+        M = np.ones(Z.shape, dtype=bool)
+        on: dict[str, np.ndarray] = {}
+        vals: dict[str, np.ndarray] = {}
+        parents = {lbl for spec in self.space.params for lbl in spec.parents}
+        for spec in self.space.params:
+            act = np.ones(n, dtype=bool)
+            if spec.conditions:
+                act = np.zeros(n, dtype=bool)
+                for cond in spec.conditions:
+                    ok = np.ones(n, dtype=bool)
+                    for atom in cond:
+                        if isinstance(atom, tuple):
+                            ok &= on[atom[0]] & (vals[atom[0]] == atom[1])
+                        else:
+                            ok &= _gate_rows(atom, vals, on)
+                    act |= ok
+            on[spec.label] = act
+            cols = spec.columns
+            if spec.label in parents:
+                vals[spec.label] = self._decoded(spec, Z, act)
+            if cols.stop > cols.start:
+                M[:, cols] = act[:, None]
+        return M
+
+    def _decoded(self, spec: Any, Z: np.ndarray, act: np.ndarray) -> np.ndarray:
+        """A parent's raw values on the active rows (NaN elsewhere)."""
+        p, cols = spec.param, spec.columns
+        out = np.full(Z.shape[0], np.nan)
+        if cols.stop <= cols.start:
+            return out
+        k = int(getattr(p, "n_values", 0) or 0)
+        if p.kind in ("categorical", "ordinal") and k:
+            idx = np.clip(np.floor(Z[:, cols.start] * k), 0, k - 1)
+            return np.where(act, idx, np.nan)
+        col = Z[:, cols.start]
+        if cols.stop - cols.start == 1 and type(p).decode is Float.decode:
+            vec = p._decoded(col)  # the same numbers as decode, for every row at once
+        elif cols.stop - cols.start == 1 and type(p).decode is Int.decode:
+            vec = p._values(p._cells(col)).astype(float)
+        else:
+            vec = np.array([float(p.decode(Z[r, cols])) for r in range(Z.shape[0])])
+        return np.where(act, vec, np.nan)
+
     def snap(self, Z: np.ndarray) -> np.ndarray:
         """What decode + encode would give: discrete columns to the centre of their cell,
         rounded ones (log-scaled ints, quantized floats) to their value's encoding."""
@@ -176,7 +228,7 @@ class ModelSpace:
 
     def model_matrix(self, Z: np.ndarray) -> np.ndarray:
         """The model matrix of a snapped latent matrix (inactive columns set to INACTIVE)."""
-        if not self._conditional:
+        if not self._conditional and not self._gated:
             return Z
         return np.where(self.active(Z), Z, INACTIVE)
 
@@ -314,6 +366,28 @@ def observe(history: History, ms: ModelSpace) -> Observations:
     X_failed = ms.encode([t.assignment for t in failed])
     X_pending = ms.encode([t.assignment for t in pending])
     return Observations(X, Y, X_failed, X_pending, done, failed, violations(done))
+
+
+def _gate_rows(
+    gate: Gate, vals: Mapping[str, np.ndarray], on: Mapping[str, np.ndarray]
+) -> np.ndarray:
+    """Where a (resolved) gate holds, row by row, given its parents' values and activity."""
+    if gate.op in ("and", "or"):
+        parts = [_gate_rows(g, vals, on) for g in gate.parts]
+        return np.logical_and.reduce(parts) if gate.op == "and" else np.logical_or.reduce(parts)
+    v, m = vals[gate.label], on[gate.label]
+    with np.errstate(invalid="ignore"):
+        if gate.op == "==":
+            hit = v == gate.operand
+        elif gate.op == "!=":
+            hit = v != gate.operand
+        elif gate.op == "in":
+            hit = np.isin(v, np.asarray(gate.operand, dtype=float))
+        elif gate.op == ">":
+            hit = v > gate.operand
+        else:
+            hit = v < gate.operand
+    return np.asarray(m & hit, dtype=bool)
 
 
 def scalarize(Y: np.ndarray, rng: np.random.Generator) -> np.ndarray:

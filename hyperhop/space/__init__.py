@@ -2,6 +2,7 @@
 
 from hyperhop.space.base import Const, Expr, Parameter
 from hyperhop.space.categorical import Choice, RandInt
+from hyperhop.space.conditions import Gate, Gated, Ref, gated, ref
 from hyperhop.space.constructors import (
     choice,
     const,
@@ -34,11 +35,14 @@ __all__ = [
     "Custom",
     "Expr",
     "Float",
+    "Gate",
+    "Gated",
     "Int",
     "Normal",
     "ParamSpec",
     "Parameter",
     "RandInt",
+    "Ref",
     "Space",
     "as_space",
     "choice",
@@ -46,6 +50,7 @@ __all__ = [
     "custom",
     "expr",
     "float",
+    "gated",
     "int",
     "lognormal",
     "loguniform",
@@ -57,6 +62,7 @@ __all__ = [
     "qnormal",
     "quniform",
     "randint",
+    "ref",
     "sample",
     "uniform",
     "uniformint",

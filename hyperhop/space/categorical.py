@@ -10,12 +10,15 @@ import numpy as np
 
 from hyperhop._validation import check_label, describe, fail, integer
 from hyperhop.space.base import Const, Expr, Parameter, Raw, callable_name
+from hyperhop.space.conditions import Gated
 
 
 def has_parameters(obj: Any) -> bool:
     """Whether a template holds any parameter or expression (else it is a constant)."""
     if isinstance(obj, (Parameter, Expr)):
         return True
+    if isinstance(obj, Gated):
+        return has_parameters(obj.template)
     if isinstance(obj, dict):
         return any(has_parameters(v) for v in obj.values())
     if isinstance(obj, (list, tuple)):
@@ -30,6 +33,12 @@ def describe_template(obj: Any) -> Any:
         return d if obj.label is None else {**d, "label": obj.label}
     if isinstance(obj, Const):
         return describe_template(obj.value)
+    if isinstance(obj, Gated):
+        return {
+            "type": "gated",
+            "when": obj.when.definition(),
+            "template": describe_template(obj.template),
+        }
     if isinstance(obj, Expr):
         return {
             "type": "expr",

@@ -15,6 +15,7 @@ from typing import Any
 
 from hyperhop.space.base import Const, Expr, Parameter
 from hyperhop.space.categorical import Choice
+from hyperhop.space.conditions import Gated
 
 Path = tuple[str, ...]
 Branch = tuple[int, int, int]
@@ -47,6 +48,8 @@ def _walk(
             _walk(v, (*path, str(k)), branches, out, walking)
     elif isinstance(obj, Const):
         return
+    elif isinstance(obj, Gated):
+        _walk(obj.template, path, branches, out, walking)
     elif isinstance(obj, dict):
         for k, v in obj.items():
             _walk(v, (*path, str(k)), branches, out, walking)

@@ -8,6 +8,7 @@ from typing import Any
 from hyperhop.exceptions import InvalidSpaceError
 from hyperhop.space.base import Parameter
 from hyperhop.space.categorical import Choice, RandInt
+from hyperhop.space.conditions import gate_from_definition, gated
 from hyperhop.space.numeric import Float, Int, Normal
 from hyperhop.space.space import Space
 
@@ -64,6 +65,8 @@ def _template(d: Any) -> Any:
             return [_template(v) for v in d["items"]]
         if kind == "tuple":
             return tuple(_template(v) for v in d["items"])
+        if kind == "gated":
+            return gated(_template(d["template"]), when=gate_from_definition(d["when"]))
         return _param(d)
     return d
 

@@ -22,14 +22,30 @@ from hyperhop._validation import check_label, describe
 from hyperhop.exceptions import InfeasibleSpaceError, InvalidAssignmentError, InvalidSpaceError
 from hyperhop.space.base import Const, Expr, Parameter, callable_name
 from hyperhop.space.categorical import Choice, describe_template
+from hyperhop.space.conditions import Gate, Gated
 from hyperhop.space.foreign import check_constant
 from hyperhop.space.labels import branch_labels as _branch_labels
 from hyperhop.space.numeric import Float, _Numeric
 
 Assignment = dict[str, Any]
-Condition = tuple[tuple[str, int], ...]
-"""A conjunction of (choice label, option index) pairs; a parameter is active when any of
-its conditions holds (no condition at all: always active)."""
+Atom = tuple[str, int] | Gate
+Condition = tuple[Atom, ...]
+"""A conjunction of tests: (choice label, option index) pairs for a choice's options, and
+:class:`~hyperhop.space.conditions.Gate` tests on parents' values (from :func:`hh.gated
+<hyperhop.space.conditions.gated>`); a parameter is active when any of its conditions holds
+(no condition at all: always active)."""
+
+
+def _atom_key(atom: Atom) -> tuple[int, str, int, str]:
+    """Sorts (label, index) pairs as before gates existed, gates after them."""
+    if isinstance(atom, Gate):
+        return (1, "", 0, json.dumps(atom.definition(), sort_keys=True, default=str))
+    return (0, atom[0], atom[1], "")
+
+
+def _atom_definition(atom: Atom) -> Any:
+    return atom.definition() if isinstance(atom, Gate) else list(atom)
+
 
 RngLike = np.random.Generator | int | None
 
@@ -52,21 +68,42 @@ class ParamSpec:
     def conditional(self) -> bool:
         return bool(self.conditions)
 
+    @property
+    def gated(self) -> bool:
+        """Whether a condition tests a parent's value (not only a choice's option)."""
+        return any(isinstance(a, Gate) for c in self.conditions for a in c)
+
+    @property
+    def parents(self) -> frozenset[str]:
+        """The labels of the parameters whose values decide whether this one is active."""
+        return frozenset(lbl for c in self.conditions for atom in c for lbl in _atom_labels(atom))
+
     def is_active(self, assignment: Mapping[str, Any]) -> bool:
         """Whether this parameter exists given its parents' values in ``assignment``."""
         if not self.conditions:
             return True
         for cond in self.conditions:
-            for lbl, idx in cond:
-                if assignment.get(lbl) != idx:
+            for atom in cond:
+                if type(atom) is tuple:
+                    if assignment.get(atom[0]) != atom[1]:
+                        break
+                elif not atom.holds(assignment):  # type: ignore[union-attr]
                     break
             else:
                 return True
         return False
 
 
+def _atom_labels(atom: Atom) -> frozenset[str] | tuple[str]:
+    return atom.labels if isinstance(atom, Gate) else (atom[0],)
+
+
 class _Mismatch(Exception):
     pass
+
+
+_ABSENT = object()
+"""What a gated part of a template builds to where its condition fails (left out)."""
 
 
 class _Node:
@@ -99,11 +136,15 @@ class _Dict(_Node):
         self._flat: list[tuple[Any, str, Callable[[Any], Any]]] | None = None
         if all(type(n) is _Param for _, n in items):  # a flat dict of parameters
             self._flat = [(k, n.label, n.param.to_value) for k, n in items]  # type: ignore[attr-defined]
+        self._gated = any(type(n) is _GatedNode for _, n in items)
 
     def build(self, a: Mapping[str, Any]) -> Any:
         if self._flat is not None:
             return {k: to_value(a[label]) for k, label, to_value in self._flat}
-        return {k: n.build(a) for k, n in self.items}
+        out = {k: n.build(a) for k, n in self.items}
+        if self._gated:
+            out = {k: v for k, v in out.items() if v is not _ABSENT}
+        return out
 
     def extract(self, value: Any, out: Assignment, partial: bool) -> None:
         if not isinstance(value, Mapping):
@@ -115,7 +156,7 @@ class _Dict(_Node):
         for k, n in self.items:
             if k in value:
                 n.extract(value[k], out, partial)
-            elif not partial:
+            elif not partial and type(n) is not _GatedNode:
                 raise _Mismatch(f"missing key {describe(k)}")
 
 
@@ -126,6 +167,7 @@ class _Seq(_Node):
 
     def build(self, a: Mapping[str, Any]) -> Any:
         out = [n.build(a) for n in self.items]
+        out = [None if v is _ABSENT else v for v in out]
         return out if self.kind is list else tuple(out)
 
     def extract(self, value: Any, out: Assignment, partial: bool) -> None:
@@ -180,6 +222,19 @@ class _ChoiceNode(_Node):
             out[self.label] = i
             return
         raise _Mismatch(f"{describe(value)} is not one of the options of '{self.label}'")
+
+
+class _GatedNode(_Node):
+    def __init__(self, gate: Gate, inner: _Node) -> None:
+        self.gate = gate  # resolved to raw values when the space is finished
+        self.inner = inner
+
+    def build(self, a: Mapping[str, Any]) -> Any:
+        return self.inner.build(a) if self.gate.holds(a) else _ABSENT
+
+    def extract(self, value: Any, out: Assignment, partial: bool) -> None:
+        if value is not None:
+            self.inner.extract(value, out, partial)
 
 
 class _ExprNode(_Node):
@@ -250,6 +305,7 @@ class Space:
         self._walking: set[int] = set()
         self.branch_labels = branch_labels
         self._auto_labels = _branch_labels(template) if branch_labels else {}
+        self._gated_nodes: list[_GatedNode] = []
         self._root = self._compile(template, (), ())
         self._finish()
 
@@ -280,6 +336,12 @@ class Space:
                 self._walking.discard(id(obj))
                 return _ChoiceNode(label, obj, options)
             return _Param(label, obj)
+        if isinstance(obj, Gated):
+            node = _GatedNode(
+                obj.when, self._compile(obj.template, path, (*cond, obj.when), option)
+            )
+            self._gated_nodes.append(node)
+            return node
         if isinstance(obj, Expr):
             args = [self._compile(a, (*path, str(i)), cond) for i, a in enumerate(obj.args)]
             kwargs = [(k, self._compile(v, (*path, str(k)), cond)) for k, v in obj.kwargs.items()]
@@ -330,7 +392,34 @@ class Space:
                 "give one of them its own label=."
             )
 
+    def _resolve(self, gate: Gate) -> Gate:
+        def lookup(label: str) -> Parameter:
+            entry = self._specs_by_label.get(label)
+            if entry is None:
+                raise InvalidSpaceError(
+                    f"A condition tests {label!r}, which is not a parameter of this space; "
+                    f"the labels are {list(self._specs_by_label)}."
+                )
+            param: Parameter = entry[0]
+            return param
+
+        return gate.resolve(lookup)
+
     def _finish(self) -> None:
+        resolved: dict[int, Gate] = {}
+
+        def gate(g: Gate) -> Gate:
+            if id(g) not in resolved:
+                resolved[id(g)] = self._resolve(g)
+            return resolved[id(g)]
+
+        def res(atom: Atom) -> Atom:
+            return gate(atom) if isinstance(atom, Gate) else atom
+
+        for node in self._gated_nodes:
+            node.gate = gate(node.gate)
+        for entry in self._specs_by_label.values():
+            entry[1] = {tuple(res(a) for a in c) for c in entry[1]}
         placed: list[str] = []
         pending = list(self._specs_by_label)
         while pending:
@@ -338,7 +427,7 @@ class Space:
             progressed = False
             for label in list(pending):
                 conds = self._specs_by_label[label][1]
-                parents = {lbl for c in conds for lbl, _ in c}
+                parents = {lbl for c in conds for a in c for lbl in _atom_labels(a)}
                 if parents <= done:
                     placed.append(label)
                     pending.remove(label)
@@ -349,7 +438,9 @@ class Space:
         col = 0
         for label in placed:
             param, conds = self._specs_by_label[label]
-            conditions: tuple[Condition, ...] = () if () in conds else tuple(sorted(conds))
+            conditions: tuple[Condition, ...] = (
+                () if () in conds else tuple(sorted(conds, key=lambda c: [_atom_key(a) for a in c]))
+            )
             width = param.n_columns
             specs.append(ParamSpec(label, param, conditions, slice(col, col + width)))
             col += width
@@ -391,7 +482,7 @@ class Space:
                 {
                     "label": s.label,
                     "def": s.param.definition(),
-                    "conditions": [list(map(list, c)) for c in s.conditions],
+                    "conditions": [[_atom_definition(a) for a in c] for c in s.conditions],
                 }
                 for s in self.params
             ],
@@ -583,7 +674,8 @@ class Space:
     def to_config(self, assignment: Mapping[str, Any]) -> Any:
         """The nested config the objective receives, built from a flat assignment."""
         try:
-            return self._root.build(assignment)
+            config = self._root.build(assignment)
+            return None if config is _ABSENT else config
         except KeyError as e:
             raise InvalidAssignmentError(
                 f"The assignment lacks the active parameter {e.args[0]!r}."

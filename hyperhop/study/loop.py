@@ -257,8 +257,9 @@ class OptimizeRun:
                 pass
         if res.error is not None:
             outcome = Outcome(TrialState.FAILED, error=res.error)
-        elif res.pruned:
-            outcome = Outcome(TrialState.PRUNED)
+        elif res.pruned:  # the attributes a pruned objective returned are kept
+            attrs = interpret(res.result, 1).user_attrs if isinstance(res.result, dict) else {}
+            outcome = Outcome(TrialState.PRUNED, user_attrs=attrs)
         else:
             outcome = interpret(res.result, self.spec.n_objectives)
         finished = self._record(trial, outcome)

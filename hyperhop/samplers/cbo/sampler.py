@@ -3,12 +3,13 @@ history."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from hyperhop.multiobjective.scalarization import penalize
+from hyperhop.multiobjective.scalarization import check_scalarization, penalize
+from hyperhop.multiobjective.scalarization import scalarize as scalarize_by
 from hyperhop.samplers.base import History, SerialSampler
 from hyperhop.samplers.blas import single_threaded_blas
 from hyperhop.samplers.cbo.acquisition import Schedule, make_schedule, ucbd
@@ -81,6 +82,10 @@ class CBOSampler(SerialSampler):
             scaling (None: no clipping), so that a few huge values do not flatten the rest.
         max_columns: spaces with more encoded columns (large arrays) get no model:
             perturbations of the best trial and random samples instead, with a warning.
+        scalarization, weights: how several objectives become one (``"chebyshev"``,
+            ``"linear"``, ``"augmented_chebyshev"``, ``"pbi"``), on objectives scaled to
+            [0, 1] by their observed range; ``weights`` fixes the weights (default: drawn
+            uniform on the simplex for every suggestion).
         batch_running: with more than this many trials running, one model fit proposes
             ``ceil(running / batch_running)`` points (qUCBd), given to the next asks until
             as many new results have come in (the workers of a parallel run ask faster than a
@@ -123,6 +128,8 @@ class CBOSampler(SerialSampler):
         outliers_iqr_factor: float | None = 1.5,
         max_columns: int = 5000,
         batch_running: int | None = 8,
+        scalarization: str = "chebyshev",
+        weights: Sequence[float] | None = None,
     ) -> None:
         super().__init__(seed)
         if n_initial_points is not None and n_initial_points < 1:
@@ -159,6 +166,8 @@ class CBOSampler(SerialSampler):
                 f"Got {batch_running!r} instead."
             )
         self.batch_running = batch_running
+        self.scalarization = check_scalarization(scalarization, "CBOSampler")
+        self.weights = None if weights is None else [float(w) for w in weights]
         self._ms: ModelSpace | None = None
         self._batch: list[Assignment] = []
         """Proposals of the last busy fit not handed out yet."""
@@ -235,6 +244,13 @@ class CBOSampler(SerialSampler):
         return self._propose(history, ms, obs, rng, n)
 
     # ------------------------------------------------------------------ internals
+    def _scalarize(self, Y: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        if Y.shape[1] == 1 or (self.scalarization == "chebyshev" and self.weights is None):
+            return scalarize(Y, rng)
+        return scalarize_by(
+            Y, rng, method=self.scalarization, scaler="minmax", weights=self.weights, penalty=False
+        )
+
     def _model_space(self, space: Space) -> ModelSpace:
         if self._ms is None or self._ms.space is not space:
             self._ms = ModelSpace(space)
@@ -248,7 +264,7 @@ class CBOSampler(SerialSampler):
         rng: np.random.Generator,
         n: int,
     ) -> list[Assignment]:
-        y = penalize(scalarize(obs.Y, rng), obs.violation)
+        y = penalize(self._scalarize(obs.Y, rng), obs.violation)
         if self.outliers_iqr_factor is not None and len(y) >= 4:
             q1, q3 = np.quantile(y, [0.25, 0.75])
             with np.errstate(over="ignore"):  # a spread near the float limit: no clip (inf)

@@ -1,0 +1,1 @@
+"""DeepHyper's ``deephyper.analysis`` helpers used in its tutorials."""
