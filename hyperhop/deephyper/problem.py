@@ -209,7 +209,7 @@ class HpProblem:
     ) -> list[dict[str, Any]]:
         """``size`` random configurations (allowed ones)."""
         space = self.to_space()
-        return [space.to_config(space.sample(self._rng)) for _ in range(size)]
+        return [space.to_config(space.sample_assignment(self._rng)) for _ in range(size)]
 
 
 def _plain(v: Any) -> Any:

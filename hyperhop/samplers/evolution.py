@@ -51,7 +51,7 @@ class EvolutionSampler(Sampler):
         space = history.space
         done = [t for t in history.trials if t.state is TrialState.COMPLETE and t.values]
         if len(done) < self.population_size:
-            return space.sample(rng)
+            return space.sample_assignment(rng)
         population = done[-self.population_size :]
         picks = rng.choice(len(population), size=self.sample_size, replace=False)
         sign = -1.0 if history.directions[0] == "max" else 1.0
@@ -73,4 +73,4 @@ class EvolutionSampler(Sampler):
                 return space.complete(kept, rng)
             except InfeasibleSpaceError:
                 continue
-        return space.sample(rng)
+        return space.sample_assignment(rng)

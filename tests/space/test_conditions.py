@@ -41,7 +41,7 @@ def _expected_active(a: dict) -> dict[str, bool]:
 @given(seed=st.integers(0, 2**31 - 1))
 def test_inactive_parameters_are_exactly_those_whose_condition_fails(seed: int) -> None:
     space = _space()
-    a = space.sample(seed=seed)
+    a = space.sample_assignment(seed=seed)
     for label, on in _expected_active(a).items():
         assert (label in a) is on, (label, a)
         assert space[label].is_active(a) is on
@@ -87,7 +87,7 @@ def test_stored_gated_space_rebuilds_with_the_same_fingerprint() -> None:
     space = _space()
     again = space_from_definition(space.definition())
     assert again.fingerprint() == space.fingerprint()
-    a = space.sample(seed=3)
+    a = space.sample_assignment(seed=3)
     assert again.to_config(a) == space.to_config(a)
 
 
@@ -150,7 +150,7 @@ def test_gated_templates_nest_with_choices_and_containers() -> None:
     assert space["opt.sched.T"].parents == {"n", "opt.sched"}
     assert space["m.g"].parents == {"m", "m.C"}
     for seed in range(40):
-        a = space.sample(seed=seed)
+        a = space.sample_assignment(seed=seed)
         c = space.to_config(a)
         assert ("opt" in c) is (a["n"] > 3)
         assert (c["lst"][0] is None) is (a["n"] >= 3) and c["lst"][1] == 5

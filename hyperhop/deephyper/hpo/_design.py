@@ -39,11 +39,11 @@ def design_points(space: Space, n: int, design: str, seed: int | None) -> list[d
         grid = np.stack(np.meshgrid(*axes, indexing="ij"), -1).reshape(-1, d)
         U = grid[rng.permutation(len(grid))[:n]]
     else:
-        return [space.to_config(space.sample(rng)) for _ in range(n)]
+        return [space.to_config(space.sample_assignment(rng)) for _ in range(n)]
     out = []
     for u in U:
         a = space.decode(u[: space.dim], rng)
         if not space.is_feasible(a):
-            a = space.sample(rng)
+            a = space.sample_assignment(rng)
         out.append(space.to_config(a))
     return out

@@ -222,7 +222,7 @@ class Search:
         if n_obj is None:
             rng = np.random.default_rng(self.seed)
             points = self._initial_points()
-            config = points[0] if points else space.to_config(space.sample(rng))
+            config = points[0] if points else space.to_config(space.sample_assignment(rng))
             try:
                 result: Any = run(config, None)
             except Exception as e:  # noqa: BLE001 - a failing first job is a failed trial

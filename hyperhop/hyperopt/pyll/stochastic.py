@@ -29,6 +29,6 @@ def sample(expr: Any, rng: np.random.Generator | None = None, **kwargs: Any) -> 
     space = Space(expr)
     token = noise_rng.set(rng)
     try:
-        return space.to_config(space.sample(rng))
+        return space.to_config(space.sample_assignment(rng))
     finally:
         noise_rng.reset(token)
