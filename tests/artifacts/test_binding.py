@@ -85,7 +85,7 @@ def test_a_failed_trial_leaves_no_reference_and_errors_name_the_fix() -> None:
         return 1.0
 
     study = hh.Study(SPACE, seed=0)
-    study.optimize(fails_first, n_trials=1, progress=False)
+    study.optimize(fails_first, n_trials=2, progress=False)  # the failed trial counts too
     failed, done = study.trials
     assert failed.state is TrialState.FAILED and study.artifact_names(failed) == []
     assert study.artifact_names(done) == ["w"]
@@ -97,7 +97,7 @@ def test_a_failed_trial_leaves_no_reference_and_errors_name_the_fix() -> None:
             trial.save_artifact("../../etc/passwd", b"x")
         return 1.0
 
-    study.optimize(bad_name, n_trials=2, progress=False)
+    study.optimize(bad_name, n_trials=3, progress=False)
     assert "artifact name must be" in study.trials[2].error.message
 
 
