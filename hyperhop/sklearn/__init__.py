@@ -1,4 +1,4 @@
-"""scikit-learn integration: the ``SearchCV`` meta-estimator.
+"""scikit-learn integration: ``SearchCV``, ready-made ``spaces`` and ``AutoEstimator``.
 
 Example:
     >>> import hyperhop as hh
@@ -10,6 +10,8 @@ Example:
 
 from __future__ import annotations
 
+from hyperhop.sklearn import spaces
+from hyperhop.sklearn.auto import AutoEstimator
 from hyperhop.sklearn.search import SearchCV
 
-__all__ = ["SearchCV"]
+__all__ = ["AutoEstimator", "SearchCV", "spaces"]
