@@ -85,8 +85,9 @@ def _fold_params(params: Mapping[str, Any], rows: np.ndarray, n_samples: int) ->
 class FoldObjective:
     """``objective(config, trial)``: cross-validate ``estimator`` with ``config`` set.
 
-    The running mean is reported after each fold; with ``prune`` the trial stops there when
-    the study's pruner says so. ``records`` keeps what each trial measured, by trial number."""
+    The running mean is reported after each fold; the trial stops there (PRUNED) when
+    ``prune`` is set and the study's pruner says so, or once ``deadline`` (a ``time.time()``)
+    has passed and some trial has completed. ``records`` keeps what each trial measured, by trial number."""
 
     estimator: Any
     X: Any
@@ -96,8 +97,10 @@ class FoldObjective:
     fit_params: Mapping[str, Any]
     return_train_score: bool
     prune: bool
+    deadline: float | None = None
     records: dict[int, FoldRecord] = field(default_factory=dict)
     errors: dict[int, BaseException] = field(default_factory=dict)
+    completed: int = 0
 
     def __call__(self, config: Mapping[str, Any], trial: Any) -> dict[str, Any]:
         if not isinstance(config, Mapping):
@@ -127,9 +130,17 @@ class FoldObjective:
             if self.return_train_score:
                 record.train.append(float(self.scorer(est, X_train, y_train)))
             trial.report(float(np.mean(record.test)), k)
-            if self.prune and k < len(self.splits) - 1 and trial.should_prune():
+            if k < len(self.splits) - 1 and (
+                (self.prune and trial.should_prune()) or self._past_deadline()
+            ):
                 raise Pruned()
+        self.completed += 1
         return {"value": float(np.mean(record.test)), **record.as_attrs()}
+
+    def _past_deadline(self) -> bool:
+        """Whether the search's runtime has ended (once a trial has completed: a search
+        never ends without one)."""
+        return self.deadline is not None and self.completed > 0 and time.time() > self.deadline
 
 
 def _n_samples(X: Any) -> int:

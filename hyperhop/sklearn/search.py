@@ -20,6 +20,7 @@ from sklearn.utils import check_random_state, get_tags, indexable
 from sklearn.utils.metaestimators import available_if
 
 from hyperhop.sklearn._folds import FoldObjective, cloned_params, cv_results
+from hyperhop.study import parse_runtime
 from hyperhop.trial import TrialState
 
 
@@ -53,7 +54,8 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
             ``hh.choice`` of such dicts makes a conditional space; estimators among the
             values are cloned for each trial.
         n_trials: finished trials to run (with ``storage``, trials stored before count).
-        runtime: a wall-clock budget (seconds or ``"10min"``), alone or with ``n_trials``.
+        runtime: a wall-clock budget (seconds or ``"10min"``), alone or with ``n_trials``;
+            a trial still running when it ends stops after its current fold (PRUNED).
         cv: scikit-learn's ``cv`` (an int, a splitter, an iterable of splits; default 5).
         scoring: a scorer name, a callable ``scorer(estimator, X, y)`` or None (the
             estimator's ``score``); greater is better.
@@ -191,6 +193,7 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
             fit_params,
             self.return_train_score,
             prune=self.pruner is not None,
+            deadline=None if self.runtime is None else time.time() + parse_runtime(self.runtime),
         )
         persistent = self.storage is not None
         name = self.study_name or (f"searchcv-{uuid.uuid4().hex[:12]}" if persistent else None)
