@@ -16,6 +16,7 @@ from sklearn.model_selection import cross_val_score
 import hyperhop as hh
 from hyperhop.integration.mlflow import MLflowCallback
 from hyperhop.integration.tensorboard import TensorBoardCallback
+from hyperhop.integration.wandb import WandbCallback
 
 X, y = load_wine(return_X_y=True)
 Path("runs").mkdir(exist_ok=True)
@@ -31,7 +32,11 @@ def objective(cfg, trial):
 
 space = {"max_depth": hh.int(1, 12), "min_samples_leaf": hh.int(1, 20, log=True)}
 study = hh.Study(space, direction="max", name="wine-forest", seed=0)
-callbacks = [MLflowCallback("sqlite:///runs/mlflow.db"), TensorBoardCallback("runs/tensorboard")]
+callbacks = [
+    MLflowCallback("sqlite:///runs/mlflow.db"),
+    TensorBoardCallback("runs/tensorboard"),
+    WandbCallback(mode="offline", dir="runs"),
+]
 study.optimize(objective, n_trials=10, progress=False, callbacks=callbacks)
 print(
     f"best accuracy {study.best_value:.3f}; runs in the 'wine-forest' experiment and runs/tensorboard"
