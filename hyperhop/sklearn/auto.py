@@ -1,0 +1,162 @@
+"""``AutoEstimator``: the model family, its hyperparameters and the preprocessing, tuned
+together within a time budget (hyperopt-sklearn's ``HyperoptEstimator`` role)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.dummy import DummyClassifier, DummyRegressor
+from sklearn.exceptions import NotFittedError
+from sklearn.pipeline import Pipeline
+from sklearn.utils.multiclass import type_of_target
+
+from hyperhop.sklearn import spaces
+from hyperhop.sklearn.search import SearchCV
+
+_MAX_CLASSES = 30
+"""With task="auto", a numeric target with more distinct values than this is a regression."""
+
+
+class AutoEstimator(BaseEstimator):
+    """Search :func:`~hyperhop.sklearn.spaces.any_classifier` (or ``any_regressor``) and
+    :func:`~hyperhop.sklearn.spaces.any_preprocessing` together, by cross-validation,
+    until ``runtime`` (or ``n_trials``) ends, then refit the best pipeline on all the data.
+
+    Args:
+        task: ``"classification"``, ``"regression"`` or ``"auto"`` (from ``y`` at fit:
+            a target with fractions, or numbers taking more than 30 values, is a regression).
+        runtime: the search's wall-clock budget (seconds or ``"2min"``); the trial running
+            when it ends and the final refit run past it.
+        n_trials: a budget in trials instead of (or besides) ``runtime``.
+        models: a hyperhop space of estimators to use instead of ``any_classifier()``.
+        preprocessing: a space of transformers instead of ``any_preprocessing()``, or None
+            for none.
+        cv, scoring, n_jobs, random_state, algo, pruner, storage, study_name: as
+            :class:`~hyperhop.sklearn.SearchCV`.
+
+    After ``fit``: ``search_`` (the SearchCV, with ``cv_results_`` and ``study_``),
+    ``best_estimator_`` (the refitted Pipeline), ``best_params_``, ``best_score_``.
+
+    Example:
+        >>> from sklearn.datasets import load_iris
+        >>> from hyperhop.sklearn import AutoEstimator
+        >>> X, y = load_iris(return_X_y=True)
+        >>> auto = AutoEstimator(n_trials=4, runtime=None, cv=3, random_state=0).fit(X, y)
+        >>> auto.score(X, y) > 0.8
+        True
+    """
+
+    def __init__(
+        self,
+        task: str = "auto",
+        *,
+        runtime: float | str | None = "1min",
+        n_trials: int | None = None,
+        models: Any = None,
+        preprocessing: Any = "default",
+        cv: Any = 3,
+        scoring: Any = None,
+        n_jobs: int | None = None,
+        random_state: Any = None,
+        algo: Any = "auto",
+        pruner: Any = None,
+        storage: Any = None,
+        study_name: str | None = None,
+    ) -> None:
+        self.task = task
+        self.runtime = runtime
+        self.n_trials = n_trials
+        self.models = models
+        self.preprocessing = preprocessing
+        self.cv = cv
+        self.scoring = scoring
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.algo = algo
+        self.pruner = pruner
+        self.storage = storage
+        self.study_name = study_name
+
+    def _task(self, y: Any) -> str:
+        if self.task in ("classification", "regression"):
+            return self.task
+        if self.task != "auto":
+            raise ValueError(
+                "The 'task' parameter of AutoEstimator must be 'classification', 'regression' "
+                f"or 'auto'. Got {self.task!r} instead."
+            )
+        if type_of_target(y) in ("continuous", "continuous-multioutput"):
+            return "regression"
+        values = np.asarray(y)
+        many = values.dtype.kind in "fiu" and np.unique(values).size > _MAX_CLASSES
+        return "regression" if many else "classification"
+
+    def fit(self, X: Any, y: Any) -> AutoEstimator:
+        """Search the models and preprocessing, then refit the best pipeline."""
+        if self.runtime is None and self.n_trials is None:
+            raise ValueError("AutoEstimator needs a budget: runtime='1min', n_trials=50, or both.")
+        task = self._task(y)
+        seed = self.random_state if isinstance(self.random_state, int) else None
+        models = self.models
+        if models is None:
+            models = (
+                spaces.any_classifier(random_state=seed)
+                if task == "classification"
+                else spaces.any_regressor(random_state=seed)
+            )
+        dummy = DummyClassifier() if task == "classification" else DummyRegressor()
+        pre = spaces.any_preprocessing() if self.preprocessing == "default" else self.preprocessing
+        space = {"model": models} if pre is None else {"pre": pre, "model": models}
+        pipe = Pipeline([("pre", "passthrough"), ("model", dummy)])
+        self.task_ = task
+        self.search_ = SearchCV(
+            pipe,
+            space,
+            n_trials=self.n_trials,
+            runtime=self.runtime,
+            cv=self.cv,
+            scoring=self.scoring,
+            n_jobs=self.n_jobs,
+            random_state=self.random_state,
+            algo=self.algo,
+            pruner=self.pruner,
+            storage=self.storage,
+            study_name=self.study_name,
+        ).fit(X, y)
+        self.best_estimator_ = self.search_.best_estimator_
+        self.best_params_ = self.search_.best_params_
+        self.best_score_ = self.search_.best_score_
+        return self
+
+    def _fitted(self) -> Any:
+        if not hasattr(self, "best_estimator_"):
+            raise NotFittedError("This AutoEstimator is not fitted yet. Call 'fit' first.")
+        return self.best_estimator_
+
+    def predict(self, X: Any) -> Any:
+        """The best pipeline's predictions."""
+        return self._fitted().predict(X)
+
+    def predict_proba(self, X: Any) -> Any:
+        """The best pipeline's class probabilities (where its model has them)."""
+        return self._fitted().predict_proba(X)
+
+    def score(self, X: Any, y: Any) -> float:
+        """The search's scorer (accuracy or R² by default) on ``X``, ``y``."""
+        self._fitted()
+        return float(self.search_.score(X, y))
+
+    @property
+    def classes_(self) -> Any:
+        """The classes, for a classification."""
+        return self._fitted().classes_
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        if self.task == "classification":
+            tags.estimator_type = "classifier"
+        elif self.task == "regression":
+            tags.estimator_type = "regressor"
+        return tags
