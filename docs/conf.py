@@ -9,6 +9,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import hyperhop  # noqa: E402
+import hyperhop.ensemble.estimator  # noqa: E402
+import hyperhop.ensemble.sources  # noqa: E402
+import hyperhop.study  # noqa: E402
+
+# Annotations imported under TYPE_CHECKING reach Sphinx as bare names, and the front ends
+# (hyperhop.optuna) have a Study of their own: give autodoc the classes where a bare name
+# was ambiguous (a module's hints resolve all together or not at all).
+_sources = hyperhop.ensemble.sources
+_sources.Study = hyperhop.study.Study  # type: ignore[attr-defined]
+_sources.EnsembleClassifier = hyperhop.ensemble.estimator.EnsembleClassifier  # type: ignore[attr-defined]
+_sources.EnsembleRegressor = hyperhop.ensemble.estimator.EnsembleRegressor  # type: ignore[attr-defined]
 
 project = "hyperhop"
 author = "hyperhop developers"
