@@ -16,10 +16,9 @@ import hyperhop.study  # noqa: E402
 # Annotations imported under TYPE_CHECKING reach Sphinx as bare names, and the front ends
 # (hyperhop.optuna) have a Study of their own: give autodoc the classes where a bare name
 # was ambiguous (a module's hints resolve all together or not at all).
-_sources = hyperhop.ensemble.sources
-_sources.Study = hyperhop.study.Study  # type: ignore[attr-defined]
-_sources.EnsembleClassifier = hyperhop.ensemble.estimator.EnsembleClassifier  # type: ignore[attr-defined]
-_sources.EnsembleRegressor = hyperhop.ensemble.estimator.EnsembleRegressor  # type: ignore[attr-defined]
+_estimator = hyperhop.ensemble.estimator
+for _cls in (hyperhop.study.Study, _estimator.EnsembleClassifier, _estimator.EnsembleRegressor):
+    setattr(hyperhop.ensemble.sources, _cls.__name__, _cls)
 
 project = "hyperhop"
 author = "hyperhop developers"
