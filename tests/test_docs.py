@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import pkgutil
 import re
 from pathlib import Path
 
@@ -39,28 +40,13 @@ def test_page_examples_run(page: Path, tmp_path: Path, monkeypatch: pytest.Monke
         exec(compile(code, str(page), "exec"), namespace)
 
 
-PUBLIC_PACKAGES = [
-    "hyperhop",
-    "hyperhop.space",
-    "hyperhop.study",
-    "hyperhop.trial",
-    "hyperhop.samplers",
-    "hyperhop.pruning",
-    "hyperhop.storage",
-    "hyperhop.execution",
-    "hyperhop.multiobjective",
-    "hyperhop.exceptions",
-    "hyperhop.dashboard",
-    "hyperhop.plot",
-    "hyperhop.importance",
-    "hyperhop.report",
-    "hyperhop.artifacts",
-    "hyperhop.ensemble",
-    "hyperhop.hyperopt",
-    "hyperhop.pyhopper",
-    "hyperhop.optuna",
-    "hyperhop.deephyper",
-]
+# The top level, its public modules, and every public subpackage (found, so that a new
+# package needs its docstrings and a reference page before it merges).
+PUBLIC_PACKAGES = ["hyperhop", "hyperhop.exceptions", "hyperhop.trial"] + sorted(
+    f"hyperhop.{m.name}"
+    for m in pkgutil.iter_modules(importlib.import_module("hyperhop").__path__)
+    if m.ispkg and not m.name.startswith("_")
+)
 
 
 def _own_doc(obj: object) -> str:
@@ -69,18 +55,30 @@ def _own_doc(obj: object) -> str:
     return doc if isinstance(doc, str) else ""
 
 
+def _public_names(package: str) -> dict[str, object]:
+    """The names of ``__all__``; for a namespace of modules without one (such as
+    ``hyperhop.integration``), each public module and the names of its ``__all__``."""
+    module = importlib.import_module(package)
+    if hasattr(module, "__all__"):
+        return {f"{package}.{n}": getattr(module, n) for n in module.__all__}
+    names: dict[str, object] = {}
+    for sub in pkgutil.iter_modules(getattr(module, "__path__", [])):
+        if not sub.name.startswith("_"):
+            names[f"{package}.{sub.name}"] = importlib.import_module(f"{package}.{sub.name}")
+            names.update(_public_names(f"{package}.{sub.name}"))
+    return names
+
+
 @pytest.mark.parametrize("package", PUBLIC_PACKAGES)
 def test_every_public_name_has_a_docstring(package: str) -> None:
-    module = importlib.import_module(package)
-    names = list(getattr(module, "__all__", []))
+    names = _public_names(package)
     assert names, f"{package} declares its public names in __all__"
     missing = []
-    for name in names:
-        obj = getattr(module, name)
+    for name, obj in names.items():
         documentable = inspect.isclass(obj) or inspect.isroutine(obj) or inspect.ismodule(obj)
         if (documentable or callable(obj)) and not _own_doc(obj).strip():
             missing.append(name)
-    assert not missing, f"{package}: no docstring for {missing}"
+    assert not missing, f"no docstring for {missing}"
 
 
 def test_every_public_package_has_a_reference_page() -> None:
