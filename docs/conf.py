@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -38,12 +39,19 @@ source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
 myst_enable_extensions = ["colon_fence"]
 myst_heading_anchors = 3
 exclude_patterns = ["_build"]
-# Reference pages of packages that other branches add (hyperhop.sklearn,
-# hyperhop.integration): built, and listed in the reference index, once the package is in
-# the tree; until then the page is excluded and the index does not name it.
-OPTIONAL_PAGES = {"sklearn": "hyperhop.sklearn", "integration": "hyperhop.integration"}
+# A page whose first line is ``<!-- requires: MODULE -->`` documents a package that another
+# branch adds (hyperhop.sklearn, hyperhop.integration): it is built, listed at the end of
+# its section's index and tested (tests/test_docs.py) only while MODULE is in the tree.
+REQUIRES = re.compile(r"\A<!-- requires: ([\w.]+) -->")
+OPTIONAL_PAGES: dict[str, str] = {}
+for _path in sorted(Path(__file__).parent.rglob("*.md")):
+    _match = REQUIRES.match(_path.read_text(encoding="utf-8"))
+    if _match and "_build" not in _path.parts:
+        OPTIONAL_PAGES[_path.relative_to(Path(__file__).parent).with_suffix("").as_posix()] = (
+            _match[1]
+        )
 PRESENT_PAGES = [p for p, m in OPTIONAL_PAGES.items() if importlib.util.find_spec(m) is not None]
-exclude_patterns += [f"reference/{p}.md" for p in OPTIONAL_PAGES if p not in PRESENT_PAGES]
+exclude_patterns += [f"{p}.md" for p in OPTIONAL_PAGES if p not in PRESENT_PAGES]
 
 autodoc_default_options = {"members": True, "show-inheritance": True}
 autodoc_member_order = "bysource"
@@ -58,9 +66,14 @@ html_static_path: list[str] = []
 
 
 def _list_present_pages(app: Any, docname: str, source: list[str]) -> None:
-    if docname == "reference/index":
-        entries = "".join(f"{page}\n" for page in PRESENT_PAGES)
-        source[0] = source[0].replace("toplevel\n```", f"toplevel\n{entries}```", 1)
+    """Add the present optional pages of a section to the end of its index's toctree."""
+    section, _, name = docname.rpartition("/")
+    if name != "index":
+        return
+    pages = [p.rpartition("/")[2] for p in PRESENT_PAGES if p.rpartition("/")[0] == section]
+    if pages:
+        head, fence, tail = source[0].rpartition("\n```")
+        source[0] = head + "\n" + "\n".join(pages) + fence + tail
 
 
 def _skip_sklearn_routing(app: Any, what: str, name: str, obj: Any, skip: bool, opts: Any) -> Any:
