@@ -28,3 +28,12 @@ def test_the_first_screen_says_install_commands_results_and_how_to_look() -> Non
         found = first.find(step, at)
         assert found >= 0, f"{step!r} is not in the first screen after {first[:at][-60:]!r}"
         at = found + len(step)
+
+
+def test_every_relative_link_of_the_readme_exists() -> None:
+    """The README is the front page: its links into docs/ must lead somewhere."""
+    text = README.read_text(encoding="utf-8")
+    targets = [t for t in re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", text) if "://" not in t]
+    assert targets, "the README links into the docs"
+    missing = [t for t in targets if not (README.parent / t).exists()]
+    assert not missing, f"README links to files that do not exist: {missing}"
