@@ -98,7 +98,17 @@ class _Categorical(Parameter):
 
 class Choice(_Categorical):
     """One of several options; an option may be a nested space (its parameters are then
-    conditional on that option). The raw value is the option's index."""
+    conditional on that option). The raw value is the option's index.
+
+    Made by :func:`hyperhop.choice` and :func:`hyperhop.pchoice`.
+
+    Example:
+        >>> import hyperhop as hh
+        >>> from hyperhop.space import Choice
+        >>> c = Choice(("adam", "sgd"), probs=[0.8, 0.2])
+        >>> c.options, hh.sample({"opt": c}, seed=0)["opt"] in c.options
+        (('adam', 'sgd'), True)
+    """
 
     def __init__(
         self,
@@ -251,7 +261,16 @@ class Choice(_Categorical):
 
 
 class RandInt(_Categorical):
-    """Hyperopt's ``randint``: an integer in ``[low, upper)`` with no order (categorical)."""
+    """Hyperopt's ``randint``: an integer in ``[low, upper)`` with no order (categorical).
+
+    Made by :func:`hyperhop.randint`.
+
+    Example:
+        >>> import numpy as np
+        >>> from hyperhop.space import RandInt
+        >>> RandInt(3, 6).sample(np.random.default_rng(0)) in (3, 4, 5)
+        True
+    """
 
     kind: ClassVar[str] = "categorical"
 

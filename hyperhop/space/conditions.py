@@ -42,7 +42,14 @@ class Gate:
 
     A gate made by :func:`ref` holds values as the user wrote them; the space *resolves* it to
     raw values (a choice's option index) when it compiles, so that tests on an assignment
-    are plain comparisons."""
+    are plain comparisons.
+
+    Example:
+        >>> import hyperhop as hh
+        >>> gate = (hh.ref("kernel") == "rbf") & (hh.ref("depth") > 5)
+        >>> gate.op, [part.op for part in gate.parts]
+        ('and', ['==', '>'])
+    """
 
     op: str
     label: str = ""
@@ -240,12 +247,37 @@ def _number(value: Any, label: str, op: str) -> Any:
 
 
 def ref(label: str) -> Ref:
-    """The parameter labelled ``label``, to write a condition on (see :func:`gated`)."""
+    """The parameter labelled ``label``, to write a condition on (see :func:`gated`).
+
+    Compare it with ``==``, ``!=``, ``>``, ``<`` or ``.isin([...])`` to make a :class:`Gate`;
+    combine gates with ``&`` and ``|``.
+
+    Args:
+        label: the parameter's label (its key path, as ``"model.kernel"``, or its ``label=``).
+
+    Returns:
+        A reference whose comparisons build gates.
+
+    Example:
+        >>> import hyperhop as hh
+        >>> space = {"kernel": hh.choice("linear", "rbf"),
+        ...          "gamma": hh.gated(hh.float(0.1, 1.0), when=hh.ref("kernel") == "rbf")}
+        >>> cfg = hh.sample(space, seed=0)
+        >>> ("gamma" in cfg) == (cfg["kernel"] == "rbf")
+        True
+    """
     return Ref(label)
 
 
 class Gated:
-    """A template that exists only where ``when`` holds (see :func:`gated`)."""
+    """A template that exists only where ``when`` holds (see :func:`gated`).
+
+    Example:
+        >>> import hyperhop as hh
+        >>> g = hh.gated(hh.int(1, 4), when=hh.ref("model") == "mlp")
+        >>> g.when
+        ref('model') == 'mlp'
+    """
 
     def __init__(self, template: Any, when: Gate) -> None:
         self.template = template

@@ -24,7 +24,24 @@ _FMT = re.compile(r"^:?(\d*)(?:\.(\d+))?([fg])$")
 
 
 def parse_format(fmt: str, func: str = "hh.float()") -> tuple[bool, builtins.int]:
-    """PyHopper's format strings: ``"0.2f"`` -> (linear, 2 decimals); ``"0.1g"`` -> (log, 1 digit)."""
+    """PyHopper's format strings: ``"0.2f"`` -> (linear, 2 decimals); ``"0.1g"`` -> (log, 1 digit).
+
+    Args:
+        fmt: the format string, ``"<width>.<digits>f"`` or ``"<width>.<digits>g"``.
+        func: the calling constructor, named in the error message.
+
+    Returns:
+        ``(log, precision)``: whether the scale is logarithmic, and the number of decimals
+        (``f``) or significant digits (``g``).
+
+    Raises:
+        InvalidSpaceError: ``fmt`` is not such a format.
+
+    Example:
+        >>> from hyperhop.space import parse_format
+        >>> parse_format("0.2f"), parse_format("0.1g")
+        ((False, 2), (True, 1))
+    """
     m = _FMT.match(fmt.strip()) if isinstance(fmt, str) else None
     if m is None:
         raise fail(
@@ -138,7 +155,23 @@ def choice(
 
 
 def pchoice(pairs: list[tuple[builtins.float, Any]], *, label: str | None = None) -> Choice:
-    """Hyperopt's ``pchoice``: ``[(probability, option), ...]``."""
+    """Hyperopt's ``pchoice``: ``[(probability, option), ...]``.
+
+    Args:
+        pairs: ``(probability, option)`` pairs; the probabilities sum to 1.
+        label: the parameter's name (by default its place in the template).
+
+    Returns:
+        A :class:`~hyperhop.space.Choice` with those probabilities.
+
+    Raises:
+        InvalidSpaceError: ``pairs`` is not a list of pairs, or the probabilities are invalid.
+
+    Example:
+        >>> import hyperhop as hh
+        >>> hh.sample({"opt": hh.pchoice([(0.9, "adam"), (0.1, "sgd")])}, seed=0)
+        {'opt': 'adam'}
+    """
     try:
         probs = [p for p, _ in pairs]
         options = tuple(o for _, o in pairs)
@@ -160,7 +193,23 @@ def normal(
     *,
     label: str | None = None,
 ) -> Normal:
-    """A normal draw ``N(mu, sigma)``, quantized as ``round(x / q) * q`` when ``q`` is given."""
+    """A normal draw ``N(mu, sigma)``, quantized as ``round(x / q) * q`` when ``q`` is given.
+
+    Args:
+        mu: the mean.
+        sigma: the standard deviation (> 0).
+        q: the quantization step, if any.
+        label: the parameter's name (by default its place in the template).
+
+    Raises:
+        InvalidSpaceError: ``sigma`` or ``q`` is not a positive number.
+
+    Example:
+        >>> import hyperhop as hh
+        >>> x = hh.sample({"x": hh.normal(0.0, 1.0)}, seed=0)["x"]
+        >>> -10.0 < x < 10.0
+        True
+    """
     return Normal(mu, sigma, q=q, label=label)
 
 
@@ -171,26 +220,58 @@ def lognormal(
     *,
     label: str | None = None,
 ) -> Normal:
-    """``exp(N(mu, sigma))``, quantized as ``round(x / q) * q`` when ``q`` is given."""
+    """``exp(N(mu, sigma))``, quantized as ``round(x / q) * q`` when ``q`` is given.
+
+    Args:
+        mu: the mean of the logarithm.
+        sigma: the standard deviation of the logarithm (> 0).
+        q: the quantization step, if any.
+        label: the parameter's name (by default its place in the template).
+
+    Example:
+        >>> import hyperhop as hh
+        >>> hh.sample({"x": hh.lognormal(0.0, 1.0)}, seed=0)["x"] > 0
+        True
+    """
     return Normal(mu, sigma, q=q, log=True, label=label, func="hh.lognormal()")
 
 
 def qnormal(
     mu: builtins.float, sigma: builtins.float, q: builtins.float, *, label: str | None = None
 ) -> Normal:
-    """Hyperopt's ``qnormal``: ``round(N(mu, sigma) / q) * q``."""
+    """Hyperopt's ``qnormal``: ``round(N(mu, sigma) / q) * q``.
+
+    Example:
+        >>> import hyperhop as hh
+        >>> x = hh.sample({"x": hh.qnormal(0.0, 1.0, 0.5)}, seed=0)["x"]
+        >>> x % 0.5
+        0.0
+    """
     return Normal(mu, sigma, q=q, label=label, func="hh.qnormal()")
 
 
 def qlognormal(
     mu: builtins.float, sigma: builtins.float, q: builtins.float, *, label: str | None = None
 ) -> Normal:
-    """Hyperopt's ``qlognormal``: ``round(exp(N(mu, sigma)) / q) * q`` (may be 0)."""
+    """Hyperopt's ``qlognormal``: ``round(exp(N(mu, sigma)) / q) * q`` (may be 0).
+
+    Example:
+        >>> import hyperhop as hh
+        >>> x = hh.sample({"x": hh.qlognormal(0.0, 1.0, 1.0)}, seed=0)["x"]
+        >>> x >= 0 and x % 1.0 == 0
+        True
+    """
     return Normal(mu, sigma, q=q, log=True, label=label, func="hh.qlognormal()")
 
 
 def uniform(low: builtins.float, high: builtins.float, *, label: str | None = None) -> Float:
-    """Hyperopt's ``uniform``: a float in ``[low, high]``."""
+    """Hyperopt's ``uniform``: a float in ``[low, high]``.
+
+    Example:
+        >>> import hyperhop as hh
+        >>> 0.0 <= hh.sample({"x": hh.uniform(0.0, 1.0)}, seed=0)["x"] <= 1.0
+        True
+    """
     return Float(low, high, label=label, func="hh.uniform()")
 
 
@@ -198,13 +279,26 @@ def quniform(
     low: builtins.float, high: builtins.float, q: builtins.float, *, label: str | None = None
 ) -> Float:
     """Hyperopt's ``quniform``: ``round(U(low, high) / q) * q``; may leave the range
-    (``quniform(1, 10, 4)`` yields 0, 4 and 8). Use ``hh.float(..., q=)`` to stay inside."""
+    (``quniform(1, 10, 4)`` yields 0, 4 and 8). Use ``hh.float(..., q=)`` to stay inside.
+
+    Example:
+        >>> import hyperhop as hh
+        >>> hh.sample({"x": hh.quniform(1, 10, 4)}, seed=0)["x"] in (0.0, 4.0, 8.0)
+        True
+    """
     return Float(low, high, q=q, q_mode="round", label=label, func="hh.quniform()")
 
 
 def loguniform(low: builtins.float, high: builtins.float, *, label: str | None = None) -> Float:
     """Hyperopt's ``loguniform``: ``exp(U(low, high))``; **the bounds are logarithms**.
-    ``hh.float(a, b, log=True)`` takes the bounds themselves."""
+    ``hh.float(a, b, log=True)`` takes the bounds themselves.
+
+    Example:
+        >>> import hyperhop as hh, math
+        >>> x = hh.sample({"lr": hh.loguniform(math.log(1e-4), math.log(1e-1))}, seed=0)["lr"]
+        >>> 1e-4 <= x <= 1e-1
+        True
+    """
     lo, hi = _log_bounds(low, high, "hh.loguniform()", label)
     return Float(lo, hi, log=True, label=label, func="hh.loguniform()")
 
@@ -212,21 +306,47 @@ def loguniform(low: builtins.float, high: builtins.float, *, label: str | None =
 def qloguniform(
     low: builtins.float, high: builtins.float, q: builtins.float, *, label: str | None = None
 ) -> Float:
-    """Hyperopt's ``qloguniform``: ``round(exp(U(low, high)) / q) * q`` (bounds are logarithms)."""
+    """Hyperopt's ``qloguniform``: ``round(exp(U(low, high)) / q) * q`` (bounds are logarithms).
+
+    Example:
+        >>> import hyperhop as hh
+        >>> x = hh.sample({"n": hh.qloguniform(0.0, 3.0, 1.0)}, seed=0)["n"]
+        >>> x % 1.0 == 0 and 1.0 <= x <= 20.0
+        True
+    """
     lo, hi = _log_bounds(low, high, "hh.qloguniform()", label)
     return Float(lo, hi, log=True, q=q, q_mode="round", label=label, func="hh.qloguniform()")
 
 
 def uniformint(low: builtins.int, high: builtins.int, *, label: str | None = None) -> Float:
     """Hyperopt's ``uniformint``: ``int(round(U(low, high)))``; the end points get half the
-    mass of the others. ``hh.int(low, high)`` gives every integer the same chance."""
+    mass of the others. ``hh.int(low, high)`` gives every integer the same chance.
+
+    Example:
+        >>> import hyperhop as hh
+        >>> hh.sample({"k": hh.uniformint(1, 5)}, seed=0)["k"] in range(1, 6)
+        True
+    """
     return Float(low, high, q=1.0, q_mode="round", as_int=True, label=label, func="hh.uniformint()")
 
 
 def randint(
     low_or_upper: builtins.int, upper: builtins.int | None = None, *, label: str | None = None
 ) -> RandInt:
-    """Hyperopt's ``randint``: an unordered integer in ``[0, upper)`` or ``[low, upper)``."""
+    """Hyperopt's ``randint``: an unordered integer in ``[0, upper)`` or ``[low, upper)``.
+
+    Args:
+        low_or_upper: ``upper`` when it is the only bound, else ``low``.
+        upper: the exclusive upper bound.
+        label: the parameter's name (by default its place in the template).
+
+    Example:
+        >>> import hyperhop as hh
+        >>> hh.sample({"seed": hh.randint(5)}, seed=0)["seed"] in range(5)
+        True
+        >>> hh.sample({"seed": hh.randint(3, 5)}, seed=0)["seed"] in (3, 4)
+        True
+    """
     if upper is None:
         return RandInt(0, low_or_upper, label=label)
     return RandInt(low_or_upper, upper, label=label)
@@ -283,7 +403,22 @@ def const(value: Any) -> Const:
 
 
 def expr(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Expr:
-    """A deterministic function of parameters, computed when the config is built."""
+    """A deterministic function of parameters, computed when the config is built.
+
+    Args:
+        fn: the function; called with the parameters' values in place of the parameters.
+        *args: its positional arguments (parameters or constants).
+        **kwargs: its keyword arguments (parameters or constants).
+
+    Returns:
+        An expression node, usable anywhere in a template.
+
+    Example:
+        >>> import hyperhop as hh
+        >>> layers = hh.int(1, 3)
+        >>> hh.sample({"layers": layers, "units": hh.expr(lambda n: 64 * n, layers)}, seed=0)
+        {'layers': 3, 'units': 192}
+    """
     return Expr(fn, *args, **kwargs)
 
 

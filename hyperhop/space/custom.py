@@ -33,6 +33,15 @@ class Custom(Parameter):
     ``mutate(value, temperature)`` or ``mutate(value, temperature, rng)`` moves one (at
     temperature 1, a fresh sample is drawn instead when there is a sampling function). Values
     should be JSON-serializable so that persistent storages can keep them.
+
+    Made by :func:`hyperhop.custom`.
+
+    Example:
+        >>> import hyperhop as hh
+        >>> from hyperhop.space import Custom
+        >>> p = Custom(sample=lambda rng: int(rng.integers(1, 4)), mutate=lambda v: v + 1)
+        >>> hh.sample({"n": p}, seed=0)["n"] in (1, 2, 3)
+        True
     """
 
     def __init__(

@@ -122,6 +122,15 @@ class Float(_Numeric):
 
     ``q_mode='grid'`` (native) keeps values on ``low + k*q`` inside the bounds;
     ``q_mode='round'`` is Hyperopt's ``round(x / q) * q``, which may leave the bounds.
+
+    Made by :func:`hyperhop.float` and Hyperopt's forms (:func:`hyperhop.uniform`, ...).
+
+    Example:
+        >>> import numpy as np
+        >>> from hyperhop.space import Float
+        >>> lr = Float(1e-4, 1e-1, log=True)
+        >>> 1e-4 <= lr.sample(np.random.default_rng(0)) <= 1e-1
+        True
     """
 
     kind: ClassVar[str] = "float"
@@ -305,7 +314,16 @@ class Float(_Numeric):
 
 
 class Int(_Numeric):
-    """An integer in ``[low, high]`` (both included) on a grid: a step, multiples or powers."""
+    """An integer in ``[low, high]`` (both included) on a grid: a step, multiples or powers.
+
+    Made by :func:`hyperhop.int`.
+
+    Example:
+        >>> import numpy as np
+        >>> from hyperhop.space import Int
+        >>> Int(16, 256, power_of=2).sample(np.random.default_rng(0)) in (16, 32, 64, 128, 256)
+        True
+    """
 
     kind: ClassVar[str] = "int"
 
@@ -549,6 +567,14 @@ class Normal(_Numeric):
     """A normally (or, with ``log=True``, log-normally) distributed float, as Hyperopt's.
 
     Quantized with ``q`` by ``round(x / q) * q``; unbounded, so never clipped.
+
+    Made by :func:`hyperhop.normal`, :func:`hyperhop.lognormal` and their ``q`` forms.
+
+    Example:
+        >>> import numpy as np
+        >>> from hyperhop.space import Normal
+        >>> Normal(0.0, 1.0, log=True).sample(np.random.default_rng(0)) > 0
+        True
     """
 
     kind: ClassVar[str] = "float"

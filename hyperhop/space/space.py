@@ -798,7 +798,25 @@ _MISSING = object()
 
 
 def as_space(space: Any) -> Space:
-    """A :class:`Space` from a space or a template."""
+    """A :class:`Space` from a space or a template.
+
+    Args:
+        space: a :class:`Space` (returned as it is) or a template: a dict, list or tuple
+            holding parameters, or a single parameter.
+
+    Returns:
+        The compiled space.
+
+    Raises:
+        InvalidSpaceError: the template is invalid (the message names the place and the fix).
+
+    Example:
+        >>> import hyperhop as hh
+        >>> from hyperhop.space import as_space
+        >>> space = as_space({"lr": hh.float(1e-4, 1e-1, log=True), "layers": hh.int(1, 3)})
+        >>> space.labels, as_space(space) is space
+        (('lr', 'layers'), True)
+    """
     return space if isinstance(space, Space) else Space(space)
 
 
