@@ -15,7 +15,13 @@ __all__ = ["FailReason", "Trial", "TrialError", "TrialState"]
 
 
 class TrialState(enum.Enum):
-    """Where a trial is in its life. QUEUED and RUNNING are live; the rest are final."""
+    """Where a trial is in its life. QUEUED and RUNNING are live; the rest are final.
+
+    Example:
+        >>> from hyperhop import TrialState
+        >>> TrialState.COMPLETE.is_finished, TrialState.RUNNING.is_finished
+        (True, False)
+    """
 
     QUEUED = "QUEUED"
     RUNNING = "RUNNING"
@@ -36,7 +42,15 @@ _FINISHED = frozenset({TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAILED
 
 
 class FailReason(str, enum.Enum):
-    """Why a trial failed. A signal is stored as ``"signal:<NAME>"`` (see :meth:`signal`)."""
+    """Why a trial failed. A signal is stored as ``"signal:<NAME>"`` (see :meth:`signal`).
+
+    The members are strings, so they compare equal to :attr:`TrialError.reason`.
+
+    Example:
+        >>> from hyperhop import FailReason
+        >>> FailReason.TIMEOUT == "timeout", FailReason.signal("SIGKILL")
+        (True, 'signal:SIGKILL')
+    """
 
     EXCEPTION = "exception"
     TIMEOUT = "timeout"
@@ -73,7 +87,16 @@ def counts_as_run(trial: Trial) -> bool:
 
 @dataclass(frozen=True)
 class TrialError:
-    """A failure, all as text: the reason, the exception's type and message, the traceback."""
+    """A failure, all as text: the reason, the exception's type and message, the traceback.
+
+    ``reason`` is a :class:`FailReason` value (or ``"signal:<NAME>"``).
+
+    Example:
+        >>> from hyperhop import FailReason, TrialError
+        >>> err = TrialError(FailReason.EXCEPTION.value, "too big", type="ValueError")
+        >>> str(err), TrialError.from_json(err.to_json()) == err
+        ('exception (ValueError): too big', True)
+    """
 
     reason: str
     message: str = ""
@@ -115,6 +138,14 @@ class Trial:
     received; ``assignment`` is the raw form samplers and storages work with (label -> raw
     value; a choice's option index). ``params`` and ``config`` need the study's space, which
     every trial a study returns has.
+
+    Example:
+        >>> import hyperhop as hh
+        >>> study = hh.Study({"opt": hh.choice("adam", "sgd")}, seed=0)
+        >>> _ = study.optimize(lambda c: 1.0, n_trials=1, progress=False)
+        >>> t = study.trials[0]
+        >>> t.state, t.value, t.params["opt"] in ("adam", "sgd"), t.assignment["opt"] in (0, 1)
+        (<TrialState.COMPLETE: 'COMPLETE'>, 1.0, True, True)
     """
 
     id: int

@@ -46,7 +46,15 @@ _TRIAL = "\x00trial"
 
 
 class Repeated:
-    """An objective evaluated once per seed; see :func:`repeat`."""
+    """An objective evaluated once per seed; see :func:`repeat`, which makes it.
+
+    Example:
+        >>> import hyperhop as hh
+        >>> from hyperhop.pruning import Repeated
+        >>> f = hh.repeat(lambda cfg, seed: cfg["x"] + seed, n=3)
+        >>> isinstance(f, Repeated), len(f.seeds)
+        (True, 3)
+    """
 
     def __init__(
         self,

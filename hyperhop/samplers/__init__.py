@@ -85,7 +85,25 @@ def __getattr__(name: str) -> Any:
 
 
 def make_sampler(algo: Any, space: Space, seed: int | None) -> Sampler:
-    """A sampler from a name (``"auto"``, ``"tpe"``, ``"random"``...) or a :class:`Sampler`."""
+    """A sampler from a name (``"auto"``, ``"tpe"``, ``"random"``...) or a :class:`Sampler`.
+
+    Args:
+        algo: a sampler's name (case-insensitive) or a :class:`Sampler`, returned as it is.
+        space: the study's space.
+        seed: the seed for a sampler made from a name.
+
+    Returns:
+        The sampler.
+
+    Raises:
+        ValueError: ``algo`` is neither a known name nor a :class:`Sampler`.
+
+    Example:
+        >>> import hyperhop as hh
+        >>> from hyperhop.samplers import make_sampler
+        >>> make_sampler("random", hh.Space({"x": hh.float(0, 1)}), seed=0)
+        RandomSampler(seed=0)
+    """
     if isinstance(algo, Sampler):
         return algo
     if not isinstance(algo, str) or algo.lower() not in _REGISTRY:

@@ -18,7 +18,15 @@ from hyperhop.trial import Trial
 @dataclass(frozen=True)
 class History:
     """What a sampler may look at: the space, the directions, and every trial so far
-    (completed, failed, pruned, queued and still running), ordered by number."""
+    (completed, failed, pruned, queued and still running), ordered by number.
+
+    Example:
+        >>> import hyperhop as hh
+        >>> from hyperhop.samplers import History
+        >>> h = History(space=hh.Space({"x": hh.float(0, 1)}), directions=("min",), trials=())
+        >>> h.n, h.progress
+        (0, None)
+    """
 
     space: Space
     directions: tuple[str, ...]
@@ -37,7 +45,25 @@ class History:
 
 class Sampler(abc.ABC):
     """Proposes flat assignments. Owns no bookkeeping: everything comes from the history,
-    plus its own seeded random state, so a study can rebuild it after a restart."""
+    plus its own seeded random state, so a study can rebuild it after a restart.
+
+    A subclass implements ``suggest(history)``, returning a flat assignment (label -> raw
+    value); it draws its randomness from :meth:`rng_for` so that a seed reproduces a run.
+
+    Args:
+        seed: the seed; ``None`` draws one.
+
+    Example:
+        >>> import hyperhop as hh
+        >>> class Lowest(hh.Sampler):
+        ...     name = "lowest"
+        ...     def suggest(self, history):
+        ...         return {"x": 0.0}
+        >>> study = hh.Study({"x": hh.float(0, 1)}, algo=Lowest(seed=0))
+        >>> _ = study.optimize(lambda c: c["x"], n_trials=2, progress=False)
+        >>> [t.value for t in study.trials]
+        [0.0, 0.0]
+    """
 
     name: str = "sampler"
     resume_deterministic: bool = False
