@@ -57,7 +57,23 @@ _EXECUTORS = ("thread", "process", "ray", "dask", "mpi")
 
 
 def n_workers(n_jobs: Any) -> int:
-    """Workers for ``n_jobs``: an int >= 1, a digit string (PyHopper), or ``"auto"`` (cores)."""
+    """Workers for ``n_jobs``: an int >= 1, a digit string (PyHopper), or ``"auto"`` (cores).
+
+    Args:
+        n_jobs: an int >= 1, ``-1`` or ``"auto"`` (every core this process may use), or a
+            string of digits.
+
+    Returns:
+        The number of workers.
+
+    Raises:
+        ValueError: ``n_jobs`` is none of those.
+
+    Example:
+        >>> from hyperhop.execution import n_workers
+        >>> n_workers(4), n_workers("2"), n_workers("auto") >= 1
+        (4, 2, True)
+    """
     if isinstance(n_jobs, str):
         text = n_jobs.strip().lower()
         if text == "auto":
@@ -85,7 +101,30 @@ def make_executor(
     trial_timeout: float | None = None,
     memory_limit: int | str | None = None,
 ) -> Executor:
-    """An executor for ``optimize()``'s arguments (an Executor instance is used as given)."""
+    """An executor for ``optimize()``'s arguments (an Executor instance is used as given).
+
+    Without ``executor``: inline for one worker, threads for several, processes when a
+    ``trial_timeout`` or ``memory_limit`` must be enforced.
+
+    Args:
+        n_jobs: the workers (see :func:`n_workers`), or ``"per-gpu"`` / ``"2x per-gpu"``.
+        executor: ``"thread"``, ``"process"``, ``"ray"``, ``"dask"``, ``"mpi"``, or an
+            :class:`Executor`.
+        trial_timeout: seconds after which a trial is killed and fails with ``timeout``.
+        memory_limit: the memory a trial may use (bytes, or ``"2GB"``).
+
+    Returns:
+        The executor.
+
+    Raises:
+        ValueError: an unknown executor, limits that it cannot enforce, limits given with an
+            Executor instance, or ``"per-gpu"`` on a machine with no GPU.
+
+    Example:
+        >>> from hyperhop.execution import make_executor
+        >>> make_executor(1), make_executor(4), make_executor(1, trial_timeout=60)
+        (InlineExecutor(), ThreadExecutor(), ProcessExecutor())
+    """
     if isinstance(executor, Executor):
         if trial_timeout is not None or memory_limit is not None:
             raise ValueError(

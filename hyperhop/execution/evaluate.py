@@ -36,7 +36,19 @@ class Pruned(Exception):
 class TrialContext:
     """What ``objective(config, trial)`` receives: the trial's number, config and params (by
     label, as values), and ``report``/``should_prune``, which reach the study wherever the
-    objective runs."""
+    objective runs.
+
+    Example:
+        >>> import hyperhop as hh
+        >>> def objective(cfg, trial):
+        ...     for step in range(3):
+        ...         trial.report(cfg["x"] / (step + 1), step)
+        ...     return cfg["x"]
+        >>> study = hh.Study({"x": hh.float(0, 1)}, seed=0)
+        >>> _ = study.optimize(objective, n_trials=1, progress=False)
+        >>> sorted(study.trials[0].intermediate)
+        [0, 1, 2]
+    """
 
     def __init__(self, task: Task, relay: Relay) -> None:
         self.id = task.trial_id

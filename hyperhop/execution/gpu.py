@@ -9,7 +9,16 @@ import subprocess
 
 
 def visible_gpus() -> list[str]:
-    """Device ids from ``CUDA_VISIBLE_DEVICES`` if set, else from ``nvidia-smi -L``; [] if none."""
+    """Device ids from ``CUDA_VISIBLE_DEVICES`` if set, else from ``nvidia-smi -L``; [] if none.
+
+    Example:
+        >>> import os
+        >>> from unittest import mock
+        >>> from hyperhop.execution import visible_gpus
+        >>> with mock.patch.dict(os.environ, {"CUDA_VISIBLE_DEVICES": "0,2"}):
+        ...     visible_gpus()
+        ['0', '2']
+    """
     env = os.environ.get("CUDA_VISIBLE_DEVICES")
     if env is not None:
         ids = [d.strip() for d in env.split(",") if d.strip()]

@@ -10,7 +10,16 @@ from hyperhop.execution.evaluate import evaluate
 
 
 class InlineExecutor(Executor):
-    """Runs each objective in the caller's thread, one at a time (``n_jobs=1``)."""
+    """Runs each objective in the caller's thread, one at a time (``n_jobs=1``).
+
+    Example:
+        >>> import hyperhop as hh
+        >>> from hyperhop.execution import InlineExecutor
+        >>> study = hh.Study({"x": hh.float(0, 1)}, seed=0)
+        >>> _ = study.optimize(lambda c: c["x"], n_trials=2, executor=InlineExecutor(), progress=False)
+        >>> len(study.trials)
+        2
+    """
 
     name = "inline"
 
@@ -44,7 +53,19 @@ class InlineExecutor(Executor):
 
 class ThreadExecutor(Executor):
     """A pool of threads in this process: cheap, shares memory, but a crash or hang in the
-    objective is not contained (use the process executor for that)."""
+    objective is not contained (use the process executor for that).
+
+    Args:
+        n_workers: the number of threads.
+
+    Example:
+        >>> import hyperhop as hh
+        >>> from hyperhop.execution import ThreadExecutor
+        >>> study = hh.Study({"x": hh.float(0, 1)}, seed=0)
+        >>> _ = study.optimize(lambda c: c["x"], n_trials=4, executor=ThreadExecutor(2), progress=False)
+        >>> len(study.trials)
+        4
+    """
 
     name = "thread"
 

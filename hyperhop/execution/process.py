@@ -76,7 +76,30 @@ class _Worker:
 class ProcessExecutor(Executor):
     """``n_workers`` isolated processes; ``gpus`` pins one worker per listed device with
     ``CUDA_VISIBLE_DEVICES``; ``fork_server=False`` starts each worker as a fresh
-    interpreter (about 0.3 s of CPU each) instead of forking it from the zygote."""
+    interpreter (about 0.3 s of CPU each) instead of forking it from the zygote.
+
+    A trial that crashes, hangs past ``trial_timeout`` or exceeds ``memory_limit`` fails
+    with its reason; its worker is replaced.
+
+    Args:
+        n_workers: the number of worker processes (ignored when ``gpus`` is given).
+        trial_timeout: seconds after which a trial is killed (fails with ``timeout``).
+        memory_limit: the memory a trial may use (bytes, or a string such as ``"2GB"``).
+        kill_grace: seconds between SIGTERM and SIGKILL when a trial is killed.
+        gpus: device ids, one worker per entry.
+        fork_server: fork workers from a zygote process (where the platform allows).
+
+    Raises:
+        ValueError: fewer than one worker, or a ``trial_timeout`` that is not > 0.
+
+    Example:
+        >>> from hyperhop.execution import ProcessExecutor
+        >>> ex = ProcessExecutor(2, trial_timeout=60, memory_limit="2GB")
+        >>> ex.n_workers, ex.trial_timeout, ex.memory_limit
+        (2, 60, 2147483648)
+
+        Pass it as ``study.optimize(objective, n_trials=..., executor=ex)``.
+    """
 
     name = "process"
 

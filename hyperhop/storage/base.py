@@ -57,7 +57,14 @@ SCHEMA_VERSION = 1
 
 @dataclass(frozen=True)
 class StudyInfo:
-    """What a storage knows about a study besides its trials."""
+    """What a storage knows about a study besides its trials.
+
+    Example:
+        >>> from hyperhop.storage import MemoryStorage
+        >>> info, created = MemoryStorage().create_study("demo", ["min"])
+        >>> info.name, info.directions, created
+        ('demo', ('min',), True)
+    """
 
     id: int
     name: str
@@ -69,7 +76,17 @@ class StudyInfo:
 
 @dataclass(frozen=True)
 class StudySummary:
-    """A study with its trial counts per state (for listings)."""
+    """A study with its trial counts per state (for listings).
+
+    Example:
+        >>> import hyperhop as hh
+        >>> from hyperhop.storage import MemoryStorage
+        >>> store = MemoryStorage()
+        >>> study = hh.Study({"x": hh.float(0, 1)}, storage=store, name="demo", seed=0)
+        >>> _ = study.optimize(lambda c: c["x"], n_trials=3, progress=False)
+        >>> [(s.info.name, s.counts, s.n_trials) for s in store.list_studies()]
+        [('demo', {'COMPLETE': 3}, 3)]
+    """
 
     info: StudyInfo
     counts: dict[str, int]
@@ -146,7 +163,21 @@ def check_size(storage: Storage, size: int, what: str) -> None:
 
 
 class Storage(abc.ABC):
-    """Where studies and trials live: the single source of truth."""
+    """Where studies and trials live: the single source of truth.
+
+    Every backend (memory, SQLite, PostgreSQL, MySQL, Redis, a journal file) implements
+    this contract and passes the same conformance tests; a study talks to nothing else.
+
+    Example:
+        >>> import hyperhop as hh
+        >>> from hyperhop.storage import MemoryStorage, Storage
+        >>> store: Storage = MemoryStorage()
+        >>> study = hh.Study({"x": hh.float(0, 1)}, storage=store, name="demo", seed=0)
+        >>> _ = study.optimize(lambda c: c["x"], n_trials=2, progress=False)
+        >>> info = store.get_study("demo")
+        >>> len(store.get_trials(info.id))
+        2
+    """
 
     url: str = ""
     """Where the storage lives, for display (credentials may be hidden)."""

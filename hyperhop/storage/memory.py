@@ -82,7 +82,19 @@ def _copy_json(obj: Any) -> Any:
 
 
 class MemoryStorage(Storage):
-    """Keeps everything in this process, behind one lock; same contract as the others."""
+    """Keeps everything in this process, behind one lock; same contract as the others.
+
+    The default storage of a :class:`~hyperhop.Study`; nothing outlives the process.
+
+    Example:
+        >>> import hyperhop as hh
+        >>> from hyperhop.storage import MemoryStorage
+        >>> store = MemoryStorage()
+        >>> _ = hh.Study({"x": hh.float(0, 1)}, storage=store, name="a").optimize(
+        ...     lambda c: c["x"], n_trials=2, progress=False)
+        >>> hh.load_study(store, "a").trials[-1].number
+        1
+    """
 
     def __init__(self) -> None:
         self.url = "memory://"
