@@ -29,7 +29,26 @@ _NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]{0,127}")
 
 def check_name(name: Any) -> str:
     """An artifact name: 1-128 letters, digits, ``_``, ``-`` or ``.``, not starting with a
-    dot (no path separator, no NUL, no ``..``), so that it names one file in a trial's folder."""
+    dot (no path separator, no NUL, no ``..``), so that it names one file in a trial's folder.
+
+    Args:
+        name: the proposed name.
+
+    Returns:
+        ``name``, when it is valid.
+
+    Raises:
+        ValueError: ``name`` is not such a name (the message gives valid ones).
+
+    Example:
+        >>> from hyperhop.artifacts import check_name
+        >>> check_name("val_predictions")
+        'val_predictions'
+        >>> check_name("../model")
+        Traceback (most recent call last):
+        ...
+        ValueError: An artifact name must be 1-128 letters, digits, ...
+    """
     if not isinstance(name, str) or not _NAME.fullmatch(name) or ".." in name:
         raise ValueError(
             "An artifact name must be 1-128 letters, digits, '_', '-' or '.', not starting "

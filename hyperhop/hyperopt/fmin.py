@@ -182,6 +182,21 @@ def fmin(
 
     Returns the best stored values (``return_argmin=True``; a choice's index) or the best
     config (``space_eval(space, argmin)``).
+
+    Raises:
+        TypeError: ``rstate`` is not a ``numpy.random.Generator``.
+        ValueError: an invalid ``max_evals``, ``timeout``, ``loss_threshold`` or
+            ``max_queue_len``.
+
+    Example:
+        >>> import numpy as np
+        >>> from hyperhop.hyperopt import Trials, fmin, hp, rand
+        >>> trials = Trials()
+        >>> best = fmin(lambda x: (x - 1) ** 2, hp.uniform("x", -3, 3), algo=rand.suggest,
+        ...             max_evals=10, trials=trials, rstate=np.random.default_rng(0),
+        ...             show_progressbar=False)
+        >>> len(trials.trials), -3 <= best["x"] <= 3
+        (10, True)
     """
     max_evals = _check_max_evals(max_evals)
     if rstate is None:

@@ -72,6 +72,15 @@ class Trials:
 
     ``trials.trials`` lists the documents of trials that did not raise (``state`` NEW,
     RUNNING or DONE) as of the last :meth:`refresh`; ``fmin`` refreshes after every trial.
+
+    Example:
+        >>> import numpy as np
+        >>> from hyperhop.hyperopt import Trials, fmin, hp, rand
+        >>> trials = Trials()
+        >>> _ = fmin(lambda x: x**2, hp.uniform("x", -1, 1), algo=rand.suggest, max_evals=5,
+        ...          trials=trials, rstate=np.random.default_rng(0), show_progressbar=False)
+        >>> len(trials.trials), trials.best_trial["result"]["status"]
+        (5, 'ok')
     """
 
     asynchronous = False

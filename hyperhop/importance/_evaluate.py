@@ -25,7 +25,15 @@ METHODS = ("fanova", "ped_anova")
 class Importance:
     """Parameters' shares (summing to 1, most important first) and their uncertainty (a
     standard deviation, on the same scale: over the forest's trees for fANOVA, over
-    bootstrap resamples for PED-ANOVA)."""
+    bootstrap resamples for PED-ANOVA). Returned by :func:`importance`; ``imp[label]`` is a
+    parameter's share.
+
+    Example:
+        >>> from hyperhop.importance import Importance
+        >>> imp = Importance("fanova", "value", ("a", "b"), (0.9, 0.1), (0.01, 0.01), 50)
+        >>> imp["b"], imp.to_dict()
+        (0.1, {'a': 0.9, 'b': 0.1})
+    """
 
     method: str
     objective: str

@@ -60,13 +60,46 @@ def constraints_of(trial: Trial) -> tuple[float, ...] | None:
 
 
 def violation(trial: Trial) -> float:
-    """The total violation ``sum_i max(c_i, 0)``; 0 for a feasible trial."""
+    """The total violation ``sum_i max(c_i, 0)``; 0 for a feasible trial.
+
+    Args:
+        trial: a trial, whose objective may have returned ``"constraints"``.
+
+    Returns:
+        The sum of the positive constraint values (0.0 without constraints).
+
+    Example:
+        >>> import hyperhop as hh
+        >>> from hyperhop.multiobjective import violation
+        >>> study = hh.Study({"x": hh.float(0, 1)}, seed=0)
+        >>> _ = study.enqueue({"x": 0.8})
+        >>> _ = study.optimize(lambda c: {"loss": c["x"], "constraints": [c["x"] - 0.5]},
+        ...                    n_trials=1, progress=False)
+        >>> round(violation(study.trials[0]), 2)
+        0.3
+    """
     cs = constraints_of(trial)
     return 0.0 if not cs else float(sum(c for c in cs if c > 0))
 
 
 def is_feasible(trial: Trial) -> bool:
-    """Whether every constraint value of the trial is <= 0 (no values: feasible)."""
+    """Whether every constraint value of the trial is <= 0 (no values: feasible).
+
+    Args:
+        trial: a trial, whose objective may have returned ``"constraints"``.
+
+    Returns:
+        True when the trial meets every constraint.
+
+    Example:
+        >>> import hyperhop as hh
+        >>> from hyperhop.multiobjective import is_feasible
+        >>> study = hh.Study({"x": hh.float(0, 1)}, seed=0)
+        >>> _ = study.optimize(lambda c: {"loss": c["x"], "constraints": [c["x"] - 0.5]},
+        ...                    n_trials=4, progress=False)
+        >>> all(is_feasible(t) == (t.params["x"] <= 0.5) for t in study.trials)
+        True
+    """
     return violation(trial) <= 0.0
 
 

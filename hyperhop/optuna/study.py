@@ -345,7 +345,30 @@ def create_study(
 def load_study(
     *, study_name: str, storage: Any, sampler: Any = None, pruner: Pruner | None = None
 ) -> Study:
-    """Open a stored study (KeyError when there is none of that name)."""
+    """Open a stored study (KeyError when there is none of that name).
+
+    Args:
+        study_name: the study's name.
+        storage: a storage URL (``"sqlite:///study.db"``, ...) or storage object.
+        sampler: the sampler to continue with (by default, hyperhop's ``auto``).
+        pruner: the pruner to continue with.
+
+    Returns:
+        The study, with its stored trials.
+
+    Raises:
+        KeyError: the storage holds no study of that name.
+
+    Example:
+        >>> import os, tempfile
+        >>> import hyperhop.optuna as optuna
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     url = "sqlite:///" + os.path.join(d, "optuna.db")
+        ...     study = optuna.create_study(study_name="demo", storage=url)
+        ...     study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=3)
+        ...     len(optuna.load_study(study_name="demo", storage=url).trials)
+        3
+    """
     store = get_storage(_storages.resolve(storage))
     info = store.get_study(study_name)
     define_by_run = _samplers.resolve(sampler)

@@ -115,14 +115,48 @@ def convert_to_checkpoint_path(path: str | os.PathLike[str]) -> str:
 
 
 def store_dict(filename: str | os.PathLike[str], obj: dict[str, Any]) -> None:
-    """Write a dict as gzip-compressed JSON (NumPy arrays included)."""
+    """Write a dict as gzip-compressed JSON (NumPy arrays included); read it with
+    :func:`load_dict`.
+
+    Args:
+        filename: the file to write.
+        obj: the dict; values JSON can hold, and NumPy arrays.
+
+    Example:
+        >>> import os, tempfile
+        >>> import numpy as np
+        >>> from hyperhop.pyhopper import load_dict, store_dict
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     store_dict(os.path.join(d, "best.json.gz"), {"lr": 0.01, "w": np.arange(3)})
+        ...     load_dict(os.path.join(d, "best.json.gz"))
+        {'lr': 0.01, 'w': array([0, 1, 2])}
+    """
     with gzip.open(filename, "wt", encoding="utf-8") as f:
         f.write(codec.dumps(obj))
 
 
 def load_dict(filename: str | os.PathLike[str], *, trusted: bool = False) -> Any:
     """Read a dict written by :func:`store_dict`; PyHopper's own pickled files only with
-    ``trusted=True`` (unpickling runs code chosen by whoever wrote the file)."""
+    ``trusted=True`` (unpickling runs code chosen by whoever wrote the file).
+
+    Args:
+        filename: the file to read.
+        trusted: allow a pickled file (only for files you wrote yourself).
+
+    Returns:
+        The dict.
+
+    Raises:
+        ValueError: the file is a pickle and ``trusted`` is False.
+
+    Example:
+        >>> import os, tempfile
+        >>> from hyperhop.pyhopper import load_dict, store_dict
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     store_dict(os.path.join(d, "run.gz"), {"best": {"x": 1.5}})
+        ...     load_dict(os.path.join(d, "run.gz"))["best"]
+        {'x': 1.5}
+    """
     with gzip.open(filename, "rb") as f:
         data = f.read()
     if is_pickle(data):  # PyHopper's own format

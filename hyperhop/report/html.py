@@ -130,7 +130,24 @@ def write_report(
     top: int = 10,
     reference_point: Sequence[float] | None = None,
 ) -> None:
-    """Write :func:`report_html` to ``path`` (UTF-8)."""
+    """Write :func:`report_html` to ``path`` (UTF-8): one self-contained HTML page.
+
+    Args:
+        study: the study to describe.
+        path: the file to write (replaced if it exists).
+        top: how many of the best trials the table lists.
+        reference_point: the hypervolume's reference point, for several objectives.
+
+    Example:
+        >>> import os, tempfile
+        >>> import hyperhop as hh
+        >>> from hyperhop.report import write_report
+        >>> s = hh.minimize(lambda c: c["x"], {"x": hh.float(0, 1)}, n_trials=3, seed=0, progress=False)
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     write_report(s, os.path.join(d, "report.html"), top=3)
+        ...     open(os.path.join(d, "report.html"), encoding="utf-8").read(15)
+        '<!DOCTYPE html>'
+    """
     text = report_html(study, top=top, reference_point=reference_point)
     with open(path, "w", encoding="utf-8") as f:
         f.write(text)
