@@ -16,7 +16,8 @@ class InlineExecutor(Executor):
         >>> import hyperhop as hh
         >>> from hyperhop.execution import InlineExecutor
         >>> study = hh.Study({"x": hh.float(0, 1)}, seed=0)
-        >>> _ = study.optimize(lambda c: c["x"], n_trials=2, executor=InlineExecutor(), progress=False)
+        >>> _ = study.optimize(lambda c: c["x"], n_trials=2, executor=InlineExecutor(),
+        ...                    progress=False)
         >>> len(study.trials)
         2
     """
@@ -62,7 +63,8 @@ class ThreadExecutor(Executor):
         >>> import hyperhop as hh
         >>> from hyperhop.execution import ThreadExecutor
         >>> study = hh.Study({"x": hh.float(0, 1)}, seed=0)
-        >>> _ = study.optimize(lambda c: c["x"], n_trials=4, executor=ThreadExecutor(2), progress=False)
+        >>> _ = study.optimize(lambda c: c["x"], n_trials=4, executor=ThreadExecutor(2),
+        ...                    progress=False)
         >>> len(study.trials)
         4
     """

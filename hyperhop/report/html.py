@@ -142,7 +142,8 @@ def write_report(
         >>> import os, tempfile
         >>> import hyperhop as hh
         >>> from hyperhop.report import write_report
-        >>> s = hh.minimize(lambda c: c["x"], {"x": hh.float(0, 1)}, n_trials=3, seed=0, progress=False)
+        >>> s = hh.minimize(lambda c: c["x"], {"x": hh.float(0, 1)}, n_trials=3, seed=0,
+        ...                 progress=False)
         >>> with tempfile.TemporaryDirectory() as d:
         ...     write_report(s, os.path.join(d, "report.html"), top=3)
         ...     open(os.path.join(d, "report.html"), encoding="utf-8").read(15)

@@ -241,6 +241,12 @@ def qnormal(
 ) -> Normal:
     """Hyperopt's ``qnormal``: ``round(N(mu, sigma) / q) * q``.
 
+    Args:
+        mu: the mean.
+        sigma: the standard deviation (> 0).
+        q: the quantization step (> 0).
+        label: the parameter's name (by default its place in the template).
+
     Example:
         >>> import hyperhop as hh
         >>> x = hh.sample({"x": hh.qnormal(0.0, 1.0, 0.5)}, seed=0)["x"]
@@ -255,6 +261,12 @@ def qlognormal(
 ) -> Normal:
     """Hyperopt's ``qlognormal``: ``round(exp(N(mu, sigma)) / q) * q`` (may be 0).
 
+    Args:
+        mu: the mean of the logarithm.
+        sigma: the standard deviation of the logarithm (> 0).
+        q: the quantization step (> 0).
+        label: the parameter's name (by default its place in the template).
+
     Example:
         >>> import hyperhop as hh
         >>> x = hh.sample({"x": hh.qlognormal(0.0, 1.0, 1.0)}, seed=0)["x"]
@@ -266,6 +278,11 @@ def qlognormal(
 
 def uniform(low: builtins.float, high: builtins.float, *, label: str | None = None) -> Float:
     """Hyperopt's ``uniform``: a float in ``[low, high]``.
+
+    Args:
+        low: the lower bound.
+        high: the upper bound.
+        label: the parameter's name (by default its place in the template).
 
     Example:
         >>> import hyperhop as hh
@@ -281,6 +298,12 @@ def quniform(
     """Hyperopt's ``quniform``: ``round(U(low, high) / q) * q``; may leave the range
     (``quniform(1, 10, 4)`` yields 0, 4 and 8). Use ``hh.float(..., q=)`` to stay inside.
 
+    Args:
+        low: the lower bound.
+        high: the upper bound.
+        q: the quantization step (> 0).
+        label: the parameter's name (by default its place in the template).
+
     Example:
         >>> import hyperhop as hh
         >>> hh.sample({"x": hh.quniform(1, 10, 4)}, seed=0)["x"] in (0.0, 4.0, 8.0)
@@ -292,6 +315,11 @@ def quniform(
 def loguniform(low: builtins.float, high: builtins.float, *, label: str | None = None) -> Float:
     """Hyperopt's ``loguniform``: ``exp(U(low, high))``; **the bounds are logarithms**.
     ``hh.float(a, b, log=True)`` takes the bounds themselves.
+
+    Args:
+        low: the lower bound, as a logarithm.
+        high: the upper bound, as a logarithm.
+        label: the parameter's name (by default its place in the template).
 
     Example:
         >>> import hyperhop as hh, math
@@ -308,6 +336,12 @@ def qloguniform(
 ) -> Float:
     """Hyperopt's ``qloguniform``: ``round(exp(U(low, high)) / q) * q`` (bounds are logarithms).
 
+    Args:
+        low: the lower bound, as a logarithm.
+        high: the upper bound, as a logarithm.
+        q: the quantization step (> 0).
+        label: the parameter's name (by default its place in the template).
+
     Example:
         >>> import hyperhop as hh
         >>> x = hh.sample({"n": hh.qloguniform(0.0, 3.0, 1.0)}, seed=0)["n"]
@@ -321,6 +355,11 @@ def qloguniform(
 def uniformint(low: builtins.int, high: builtins.int, *, label: str | None = None) -> Float:
     """Hyperopt's ``uniformint``: ``int(round(U(low, high)))``; the end points get half the
     mass of the others. ``hh.int(low, high)`` gives every integer the same chance.
+
+    Args:
+        low: the lower bound.
+        high: the upper bound.
+        label: the parameter's name (by default its place in the template).
 
     Example:
         >>> import hyperhop as hh
