@@ -34,11 +34,28 @@ __all__ = [
 
 
 class HyperhopError(Exception):
-    """Root of every error hyperhop raises on purpose."""
+    """Root of every error hyperhop raises on purpose.
+
+    Example:
+        >>> import hyperhop as hh
+        >>> try:
+        ...     hh.float(3, 1, label="lr")
+        ... except hh.HyperhopError as e:
+        ...     print(type(e).__name__)
+        InvalidSpaceError
+    """
 
 
 class InvalidSpaceError(HyperhopError, ValueError):
-    """A search space (or one parameter of it) breaks a rule; raised where it is defined."""
+    """A search space (or one parameter of it) breaks a rule; raised where it is defined.
+
+    Example:
+        >>> import hyperhop as hh
+        >>> hh.float(3, 1, label="lr")
+        Traceback (most recent call last):
+        ...
+        hyperhop.exceptions.InvalidSpaceError: The 'low' parameter of hh.float() (parameter 'lr') must be < high. Got low=3, high=1 instead.
+    """
 
 
 __getattr__ = module_getattr(
@@ -48,11 +65,29 @@ __getattr__ = module_getattr(
 
 
 class InvalidAssignmentError(HyperhopError, ValueError):
-    """A flat assignment or config does not fit its space."""
+    """A flat assignment or config does not fit its space.
+
+    Example:
+        >>> import hyperhop as hh
+        >>> hh.Space({"x": hh.int(0, 2)}).to_config({"y": 1})
+        Traceback (most recent call last):
+        ...
+        hyperhop.exceptions.InvalidAssignmentError: The assignment lacks the active parameter 'x'.
+    """
 
 
 class InfeasibleSpaceError(HyperhopError, RuntimeError):
-    """No point satisfying the space's constraints was found."""
+    """No point satisfying the space's constraints was found.
+
+    Example:
+        >>> import hyperhop as hh
+        >>> space = hh.Space({"x": hh.float(0, 1)}, constraints=[lambda c: c["x"] > 2])
+        >>> try:
+        ...     hh.sample(space, seed=0)
+        ... except hh.InfeasibleSpaceError:
+        ...     print("no feasible point")
+        no feasible point
+    """
 
 
 class MissingDependencyError(HyperhopError, ImportError):

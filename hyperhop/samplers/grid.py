@@ -15,7 +15,23 @@ from hyperhop.space import Assignment, Choice, Float, Int, Normal, ParamSpec, Ra
 
 
 class GridExhaustedError(SearchExhaustedError):
-    """Every point of the grid has been tried (or is running)."""
+    """Every point of the grid has been tried (or is running).
+
+    ``optimize`` stops by itself when the grid is done; ``ask`` raises this.
+
+    Example:
+        >>> import hyperhop as hh
+        >>> from hyperhop.samplers import GridExhaustedError
+        >>> study = hh.Study({"opt": hh.choice("adam", "sgd")}, algo="grid")
+        >>> _ = study.optimize(lambda c: 0.0, n_trials=5, progress=False)
+        >>> len(study.trials)
+        2
+        >>> try:
+        ...     study.ask()
+        ... except GridExhaustedError:
+        ...     print("grid done")
+        grid done
+    """
 
 
 MAX_POINTS = 10_000_000
