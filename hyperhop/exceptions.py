@@ -160,7 +160,22 @@ class BudgetReachedError(HyperhopError, RuntimeError):
 
 
 class ArtifactNotFoundError(HyperhopError, KeyError):
-    """The trial has no artifact of that name (the message lists those it has)."""
+    """The trial has no artifact of that name (the message lists those it has).
+
+    Example:
+        >>> import hyperhop as hh
+        >>> def objective(cfg, trial):
+        ...     trial.save_artifact("coefs", {"w": [1, 2]})
+        ...     return cfg["x"]
+        >>> study = hh.Study({"x": hh.float(0, 1)}, seed=0)
+        >>> _ = study.optimize(objective, n_trials=1, progress=False)
+        >>> study.load_artifact(study.trials[0], "coefs")
+        {'w': [1, 2]}
+        >>> study.load_artifact(study.trials[0], "model")
+        Traceback (most recent call last):
+        ...
+        hyperhop.exceptions.ArtifactNotFoundError: Trial 0 has no artifact 'model'; it has ['coefs'].
+    """
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""

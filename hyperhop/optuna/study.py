@@ -27,7 +27,13 @@ _USER = "optuna:user:"
 
 
 class StudyDirection(enum.IntEnum):
-    """Optuna's directions."""
+    """Optuna's directions.
+
+    Example:
+        >>> import hyperhop.optuna as optuna
+        >>> optuna.create_study(direction="maximize").direction == optuna.StudyDirection.MAXIMIZE
+        True
+    """
 
     NOT_SET = 0
     MINIMIZE = 1

@@ -19,7 +19,22 @@ if TYPE_CHECKING:
 
 
 class TrialPruned(Pruned):
-    """Raise inside the objective to stop a trial the pruner judged hopeless."""
+    """Raise inside the objective to stop a trial the pruner judged hopeless.
+
+    Example:
+        >>> import hyperhop.optuna as optuna
+        >>> def objective(trial):
+        ...     x = trial.suggest_float("x", 0, 1)
+        ...     trial.report(x, 0)
+        ...     if x > 0.5:
+        ...         raise optuna.TrialPruned()
+        ...     return x
+        >>> study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+        >>> study.optimize(objective, n_trials=4)
+        >>> all((t.state == optuna.trial.TrialState.PRUNED) == (t.params["x"] > 0.5)
+        ...     for t in study.trials)
+        True
+    """
 
 
 class TrialState(enum.IntEnum):
