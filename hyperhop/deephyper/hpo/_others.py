@@ -30,7 +30,19 @@ class RandomSearch(Search):
 
 
 class RegularizedEvolution(Search):
-    """Regularized (aging) evolution (:class:`~hyperhop.samplers.evolution.EvolutionSampler`)."""
+    """Regularized (aging) evolution (:class:`~hyperhop.samplers.evolution.EvolutionSampler`).
+
+    Example:
+        >>> import tempfile
+        >>> from hyperhop.deephyper.hpo import HpProblem, RegularizedEvolution
+        >>> problem = HpProblem()
+        >>> _ = problem.add_hyperparameter((-10.0, 10.0), "x")
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     search = RegularizedEvolution(problem, random_state=0, log_dir=d,
+        ...                                   population_size=4, sample_size=2)
+        ...     len(search.search(lambda job: -job["x"] ** 2, max_evals=8))
+        8
+    """
 
     def __init__(
         self,
@@ -63,7 +75,19 @@ class RegularizedEvolution(Search):
 
 class ExperimentalDesignSearch(Search):
     """A fixed design of ``n_points`` (``"random"``, ``"sobol"``, ``"halton"``,
-    ``"hammersly"``, ``"lhs"``, ``"grid"``), evaluated first, then random points."""
+    ``"hammersly"``, ``"lhs"``, ``"grid"``), evaluated first, then random points.
+
+    Example:
+        >>> import tempfile
+        >>> from hyperhop.deephyper.hpo import ExperimentalDesignSearch, HpProblem
+        >>> problem = HpProblem()
+        >>> _ = problem.add_hyperparameter((-10.0, 10.0), "x")
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     search = ExperimentalDesignSearch(problem, random_state=0, log_dir=d,
+        ...                                       n_points=4, design="sobol")
+        ...     len(search.search(lambda job: -job["x"] ** 2, max_evals=6))
+        6
+    """
 
     def __init__(
         self,
