@@ -54,7 +54,26 @@ def store_for(
 ) -> ArtifactStore | None:
     """The artifact store of a study: ``explicit``, else the one recorded with the study,
     else a folder beside a SQLite or journal file (``runs.db`` -> ``runs.db.artifacts/``),
-    else a temporary folder for memory storage; None for a database server without one."""
+    else a temporary folder for memory storage; None for a database server without one.
+
+    Args:
+        storage: the study's storage.
+        attrs: the study's attributes (where the store's folder is recorded).
+        explicit: a folder given by the user, which wins over the rest.
+
+    Returns:
+        The artifact store, or None where there is no folder to use.
+
+    Example:
+        >>> import os, tempfile
+        >>> from hyperhop.artifacts import store_for
+        >>> from hyperhop.storage import get_storage
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     storage = get_storage("sqlite:///" + os.path.join(d, "runs.db"))
+        ...     print(store_for(storage, {}).root.name)
+        ...     storage.close()
+        runs.db.artifacts
+    """
     if explicit is not None:
         return ArtifactStore(explicit)
     root = attrs.get(STORE_ATTR)
