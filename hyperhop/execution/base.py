@@ -82,7 +82,25 @@ def drain(q: queue.Queue[T], timeout: float | None) -> list[T]:
 
 
 class Executor(abc.ABC):
-    """Runs evaluations; the study keeps it busy (``capacity``) and collects results."""
+    """Runs evaluations; the study keeps it busy (``capacity``) and collects results.
+
+    A study accepts any executor as ``optimize(..., executor=...)``; the built-in ones are
+    made by :func:`make_executor` from ``n_jobs``.
+
+    Example:
+        >>> import hyperhop as hh
+        >>> from hyperhop.execution import Executor, InlineExecutor
+        >>> class Counting(InlineExecutor):
+        ...     submitted = 0
+        ...     def submit(self, task):
+        ...         self.submitted += 1
+        ...         super().submit(task)
+        >>> ex = Counting()
+        >>> study = hh.Study({"x": hh.float(0, 1)}, seed=0)
+        >>> _ = study.optimize(lambda c: c["x"], n_trials=3, executor=ex, progress=False)
+        >>> isinstance(ex, Executor), ex.submitted
+        (True, 3)
+    """
 
     name: str = "executor"
 
