@@ -183,4 +183,21 @@ class ArtifactNotFoundError(HyperhopError, KeyError):
 
 class UntrustedArtifactError(HyperhopError, PermissionError):
     """An artifact needs code execution to load (pickle, unknown skops types): pass
-    ``trusted=True`` only if you trust whoever wrote it."""
+    ``trusted=True`` only if you trust whoever wrote it.
+
+    Example:
+        >>> import hyperhop as hh
+        >>> from hyperhop.artifacts import UntrustedArtifactError
+        >>> def objective(cfg, trial):
+        ...     trial.save_artifact("seen", {1, 2}, pickle=True)  # a set: JSON cannot hold it
+        ...     return cfg["x"]
+        >>> study = hh.Study({"x": hh.float(0, 1)}, seed=0)
+        >>> _ = study.optimize(objective, n_trials=1, progress=False)
+        >>> try:
+        ...     study.load_artifact(study.trials[0], "seen")
+        ... except UntrustedArtifactError:
+        ...     print("refused")
+        refused
+        >>> study.load_artifact(study.trials[0], "seen", trusted=True)
+        {1, 2}
+    """
