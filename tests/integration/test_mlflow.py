@@ -42,7 +42,7 @@ def test_each_finished_trial_is_a_run_with_params_values_steps_state_and_attribu
     study.enqueue({"x": 0.1, "model": {"kind": "bad"}})  # fails
     study.enqueue({"x": 0.5, "model": {"kind": "svm", "C": 2.0}})  # complete
     study.enqueue({"x": 0.9, "model": {"kind": "svm", "C": 3.0}})  # 2.7 > 2: pruned at step 0
-    study.optimize(_objective, n_trials=2, progress=False, callbacks=[MLflowCallback(uri)])
+    study.optimize(_objective, n_trials=3, progress=False, callbacks=[MLflowCallback(uri)])
     exp = mc.get_experiment_by_name("mlflow-study")
     runs = {r.info.run_name: r for r in mc.search_runs([exp.experiment_id])}
     assert set(runs) == {"trial-0", "trial-1", "trial-2"}

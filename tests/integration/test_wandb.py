@@ -77,7 +77,7 @@ def test_offline_runs_hold_config_steps_values_and_state(tmp_path, monkeypatch):
     study.enqueue({"lr": 0.2, "opt": "bad"})
     study.enqueue({"lr": 0.1, "opt": "adam"})
     cb = WandbCallback(project="hyperhop-test", mode="offline", dir=tmp_path)
-    study.optimize(objective, n_trials=1, progress=False, callbacks=[cb])
+    study.optimize(objective, n_trials=2, progress=False, callbacks=[cb])
     import wandb
 
     wandb.teardown()  # the offline files are written by W&B's service process: flush it

@@ -335,10 +335,19 @@ def test_stopper_with_process_evaluator() -> None:
 
 @pytest.mark.slow
 @pytest.mark.timeout(240)
-def test_ray_evaluator_runs_jobs_on_ray() -> None:
+def test_ray_evaluator_runs_jobs_on_ray(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    from pathlib import Path
+
     from tests.conftest import require_module
 
     require_module("ray", "ray")
+    # the conftest moved the cwd to a temporary folder: Ray's workers find tests/ through
+    # PYTHONPATH, which the cluster started here inherits
+    root = str(Path(__file__).resolve().parents[3])
+    monkeypatch.setenv(
+        "PYTHONPATH", os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
+    )
     ev = Evaluator.create(_runs.with_metadata, method="ray", method_kwargs={"num_workers": 2})
     df = RandomSearch(_problem(), random_state=0).search(ev, max_evals=4)
     assert len(df) == 4 and (df["m:loss"] == 1.0 - df["objective"]).all()
