@@ -155,7 +155,7 @@ def build(cfg: dict[str, Any], kind: str, seed: int) -> Any:
     if fam == "mlp":
         cls = neural_network.MLPRegressor if reg else neural_network.MLPClassifier
         est = cls(
-            (m["width"], m["width"]),
+            hidden_layer_sizes=(m["width"], m["width"]),
             alpha=m["alpha"],
             learning_rate_init=m["lr"],
             max_iter=200,

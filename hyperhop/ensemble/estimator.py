@@ -13,6 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 from hyperhop._validation import describe
 from hyperhop.ensemble import select as sel
 from hyperhop.ensemble.aggregate import Uncertainty, mix_categorical, mix_normals
+from hyperhop.ensemble.calibrate import fit_temperature, scale_temperature, shared_noise
 from hyperhop.ensemble.members import class_probabilities, predict_all, regression_output
 from hyperhop.ensemble.metrics import resolve
 
@@ -34,6 +35,7 @@ class _Ensemble(BaseEstimator):
         max_iter: int = 50,
         patience: int | None = 5,
         random_state: Any = None,
+        calibrate: bool = True,
         n_jobs: Any = 1,
         executor: Any = None,
     ) -> None:
@@ -46,6 +48,7 @@ class _Ensemble(BaseEstimator):
         self.max_iter = max_iter
         self.patience = patience
         self.random_state = random_state
+        self.calibrate = calibrate
         self.n_jobs = n_jobs
         self.executor = executor
 
@@ -79,6 +82,7 @@ class _Ensemble(BaseEstimator):
         self.indices_ = np.flatnonzero(w > 0)
         self.member_weights_ = w[self.indices_]
         self.member_losses_ = sel.member_losses(pool, y_loss, loss)
+        self._loss = loss
         self.validation_loss_ = loss(y_loss, pool.predict(w))
         members = list(self.members)
         self.members_ = [members[i] for i in self.indices_] if members else []
@@ -105,8 +109,14 @@ class _Ensemble(BaseEstimator):
 class EnsembleRegressor(RegressorMixin, _Ensemble):
     """An ensemble of fitted regressors, weighted by validation selection.
 
-    Members that give no variance of their own (``predict(X, return_std=True)``) get the
-    variance of their residuals on the validation data (homoscedastic noise).
+    Members that give no variance of their own (``predict(X, return_std=True)``) get a
+    constant noise variance: during selection the variance of their own validation
+    residuals; then, with ``calibrate=True`` (the default), one shared variance for the
+    chosen ones, the ensemble's validation squared error less its epistemic part (and the
+    other members' own variances), so that the members' errors are not counted as noise
+    (see :mod:`hyperhop.ensemble.calibrate`); it is kept only if the validation loss does
+    not get worse. ``noise_variance_`` holds the variances used (NaN for members with
+    their own).
 
     Example:
         >>> import numpy as np
@@ -148,6 +158,20 @@ class EnsembleRegressor(RegressorMixin, _Ensemble):
         )
         self.noise_variance_ = noise
         self._select(sel.Pool(means=means, variances=variances), yv)
+        if self.calibrate and not np.isnan(noise[self.indices_]).all():
+            idx = self.indices_
+            own = np.stack(
+                [variances[i] if np.isnan(noise[i]) else np.full_like(yv, np.nan) for i in idx]
+            )
+            sigma2 = shared_noise(yv, means[idx], own, self.member_weights_)
+            calibrated = np.where(np.isnan(noise[idx]), np.nan, sigma2)
+            trial_var = np.where(np.isnan(own), sigma2, own)
+            pool = sel.Pool(means=means[idx], variances=trial_var)
+            after = self._loss(yv, pool.predict(self.member_weights_))
+            if after <= self.validation_loss_:
+                self.noise_variance_ = noise.copy()
+                self.noise_variance_[idx] = calibrated
+                self.validation_loss_ = after
         return self
 
     def predict_distribution(self, X: Any) -> tuple[np.ndarray, Uncertainty]:
@@ -184,7 +208,10 @@ def _saved_regression(p: Any) -> tuple[np.ndarray, np.ndarray | None]:
 
 class EnsembleClassifier(ClassifierMixin, _Ensemble):
     """An ensemble of fitted classifiers (``predict_proba``), weighted by validation
-    selection; members may know different subsets of the classes.
+    selection; members may know different subsets of the classes. With ``calibrate=True``
+    (the default) the chosen members' probabilities share one temperature
+    (``temperature_``) fitted on the validation NLL, kept only if the validation loss does
+    not get worse (see :mod:`hyperhop.ensemble.calibrate`).
 
     Example:
         >>> from sklearn.datasets import load_iris
@@ -221,6 +248,14 @@ class EnsembleClassifier(ClassifierMixin, _Ensemble):
         y_index = np.searchsorted(self.classes_, yv)
         self._select(sel.Pool(probs=probs), y_index)
         self._member_classes = [member_classes[i] for i in self.indices_] if members else []
+        self.temperature_ = 1.0
+        if self.calibrate:  # one temperature shared by the chosen members
+            chosen = probs[self.indices_]
+            t = fit_temperature(chosen, self.member_weights_, y_index)
+            pool = sel.Pool(probs=scale_temperature(chosen, t))
+            after = self._loss(y_index, pool.predict(self.member_weights_))
+            if t != 1.0 and after <= self.validation_loss_:
+                self.temperature_, self.validation_loss_ = t, after
         return self
 
     def _align(self, p: np.ndarray, classes: np.ndarray) -> np.ndarray:
@@ -238,7 +273,7 @@ class EnsembleClassifier(ClassifierMixin, _Ensemble):
         probs = np.stack(
             [self._align(p, c) for p, c in zip(outs, self._member_classes, strict=True)]
         )
-        return mix_categorical(probs, self.member_weights_)
+        return mix_categorical(scale_temperature(probs, self.temperature_), self.member_weights_)
 
     def predict_proba(self, X: Any) -> np.ndarray:
         return self.predict_distribution(X)[0]

@@ -56,6 +56,7 @@ def from_study(
     max_iter: int = 50,
     patience: int | None = 5,
     random_state: Any = None,
+    calibrate: bool = True,
     n_jobs: Any = 1,
     executor: Any = None,
 ) -> EnsembleClassifier | EnsembleRegressor:
@@ -69,7 +70,8 @@ def from_study(
     the ``init`` best; ``"topk"``) on the
     validation ``metric`` (default ``"nll"``; also ``"mse"``, ``"mae"`` / ``"error"``,
     ``"brier"``, or a callable ``metric(y_true, prediction)`` to minimize), at most ``k``
-    distinct. The validation predictions come from the models (computed on ``X_val``
+    distinct; ``calibrate`` then fits the regressors' shared noise or the classifiers'
+    temperature on the same data (:mod:`hyperhop.ensemble.calibrate`). The validation predictions come from the models (computed on ``X_val``
     through ``n_jobs``/``executor``, as in ``optimize()``) or, with ``predictions=NAME``,
     from the artifact each trial saved under that name (no model call; ``X_val`` unused).
 
@@ -144,6 +146,7 @@ def from_study(
         max_iter=max_iter,
         patience=patience,
         random_state=random_state,
+        calibrate=calibrate,
         n_jobs=n_jobs,
         executor=executor,
     )
