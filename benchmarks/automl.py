@@ -12,6 +12,9 @@ run the script with a virtual environment that has it, e.g.
     python -m venv /tmp/hpsk && /tmp/hpsk/bin/pip install hyperopt-sklearn==1.1.1
     PYTHONPATH=. /tmp/hpsk/bin/python benchmarks/automl.py --budget 30 --seeds 0,1
 
+``--systems hyperhop`` runs hyperhop's side only (after a change to hyperhop) and prints
+the other side's rows already in ``--out``.
+
 Without it the hyperopt-sklearn column says "not installed". hyperopt-sklearn 1.1.1 lets
 an exception of one candidate end its whole search (its own space proposes gradient boosting
 with the exponential loss on multi-class data, which raises); here its ``fmin`` is called
