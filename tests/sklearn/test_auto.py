@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
 import pytest
 from sklearn.datasets import load_diabetes, load_iris
+from sklearn.dummy import DummyClassifier
 from sklearn.pipeline import Pipeline
 
 import hyperhop as hh
@@ -44,3 +46,44 @@ def test_needs_a_budget_and_a_known_task():
         AutoEstimator(runtime=None).fit(X, y)
     with pytest.raises(ValueError, match="'task'"):
         AutoEstimator("clustering", n_trials=1).fit(X, y)
+
+
+class _ThreadsSeen(DummyClassifier):
+    """A classifier that records the native thread pools' sizes when it is fitted."""
+
+    seen: list[int] = []
+
+    def fit(self, X, y, sample_weight=None):
+        from threadpoolctl import threadpool_info
+
+        _ThreadsSeen.seen.extend(p["num_threads"] for p in threadpool_info())
+        return super().fit(X, y, sample_weight)
+
+
+def test_native_thread_pools_hold_one_thread_while_searching_and_are_restored():
+    from threadpoolctl import threadpool_info
+
+    X, y = load_iris(return_X_y=True)
+    before = [p["num_threads"] for p in threadpool_info()]
+    _ThreadsSeen.seen = []
+    auto = AutoEstimator(
+        n_trials=2, runtime=None, models=hh.expr(_ThreadsSeen), preprocessing=None, cv=2
+    ).fit(X, y)
+    assert _ThreadsSeen.seen and set(_ThreadsSeen.seen) == {1}
+    assert [p["num_threads"] for p in threadpool_info()] == before
+    assert auto.best_score_ > 0.3
+
+
+def test_the_best_few_are_scored_again_and_best_score_is_the_picked_ones_mean():
+    X, y = load_iris(return_X_y=True)
+    models = hh.choice(spaces.knn(), spaces.logistic_regression())
+    auto = AutoEstimator(n_trials=12, runtime=None, models=models, cv=3, random_state=0).fit(X, y)
+    means = auto.search_.cv_results_["mean_test_score"]
+    top5 = sorted(range(len(means)), key=lambda i: -means[i])[:5]
+    assert auto.search_.best_index_ in top5
+    assert auto.best_score_ != means[auto.search_.best_index_]  # 3 + 5 folds, not the 3 alone
+    assert 0.85 < auto.best_score_ <= 1.0
+    one = AutoEstimator(
+        n_trials=12, runtime=None, models=models, cv=3, random_state=0, recheck=1
+    ).fit(X, y)
+    assert one.search_.best_index_ == int(np.nanargmax(means))
