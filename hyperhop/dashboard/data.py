@@ -64,7 +64,19 @@ def _sortable(v: Any) -> tuple[int, Any]:
 
 
 class StudyView:
-    """The trials of one study, refreshed incrementally from the storage."""
+    """The trials of one study, refreshed incrementally from the storage.
+
+    Example:
+        >>> import hyperhop as hh
+        >>> from hyperhop.dashboard import StudyView
+        >>> study = hh.minimize(lambda c: c["x"], {"x": hh.float(0, 1)}, n_trials=5, seed=0,
+        ...                     progress=False)
+        >>> view = StudyView(study.storage, study.storage.get_study(study.name))
+        >>> len(view.refresh()), view.refresh()       # the second read finds nothing new
+        (5, [])
+        >>> view.table(sort="value", size=2)["rows"][0]["values"] == [study.best_value]
+        True
+    """
 
     def __init__(self, storage: Storage, info: StudyInfo) -> None:
         self.storage = storage

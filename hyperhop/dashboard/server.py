@@ -338,7 +338,17 @@ def plotly_js() -> Path:
 
 
 class DashboardServer(http.server.ThreadingHTTPServer):
-    """A threaded HTTP server over one :class:`Dashboard`."""
+    """A threaded HTTP server over one :class:`Dashboard` (made by :func:`make_server`).
+
+    Example:
+        >>> import json, threading, urllib.request
+        >>> from hyperhop.dashboard import make_server
+        >>> srv = make_server("memory://", port=0)
+        >>> threading.Thread(target=srv.serve_forever, daemon=True).start()
+        >>> json.load(urllib.request.urlopen(srv.url + "api/studies"))["studies"]
+        []
+        >>> srv.shutdown(); srv.server_close()
+    """
 
     daemon_threads = True
 
@@ -404,7 +414,13 @@ def serve(
     allow_remote: bool = False,
     token: str | None = None,
 ) -> None:
-    """Serve the dashboard until Ctrl+C (``hyperhop dashboard`` calls this)."""
+    """Serve the dashboard until Ctrl+C (``hyperhop dashboard`` calls this).
+
+    Example:
+        >>> from hyperhop.dashboard import serve
+        >>> serve("sqlite:///runs.db", port=8080)  # doctest: +SKIP
+        hyperhop dashboard on http://127.0.0.1:8080/ (Ctrl+C to stop)
+    """
     srv = make_server(storage, host, port, allow_remote=allow_remote, token=token)
     print(f"hyperhop dashboard on {srv.url} (Ctrl+C to stop)", flush=True)
     try:

@@ -19,7 +19,21 @@ from hyperhop.trial import TrialError
 @dataclass(frozen=True)
 class EvalSpec:
     """What to run for every trial: the objective, extra keyword arguments, whether it takes
-    the trial as second argument, and which exceptions fail a trial without stopping."""
+    the trial as second argument, and which exceptions fail a trial without stopping.
+
+    Example:
+        >>> from hyperhop.execution import EvalSpec, Task, evaluate
+        >>> class Log:  # a Relay: where intermediate values go, who decides pruning
+        ...     def report(self, trial_id, step, value): print("step", step, value)
+        ...     def should_prune(self, trial_id): return False
+        >>> def f(cfg, trial):
+        ...     trial.report(cfg["x"] / 2)
+        ...     return cfg["x"]
+        >>> res = evaluate(EvalSpec(f, pass_trial=True), Task(0, 0, {"x": 3.0}, {"x": 3.0}), Log())
+        step 0 1.5
+        >>> res.result, res.error is None
+        (3.0, True)
+    """
 
     objective: Callable[..., Any]
     kwargs: Mapping[str, Any] = field(default_factory=dict)
@@ -30,7 +44,8 @@ class EvalSpec:
 
 @dataclass(frozen=True)
 class Task:
-    """One trial to evaluate."""
+    """One trial to evaluate: its id and number, the config the objective receives, and the
+    parameters by label (see :class:`EvalSpec` for an example)."""
 
     trial_id: int
     number: int
@@ -42,7 +57,17 @@ class Task:
 @dataclass
 class TaskResult:
     """How an evaluation ended: the objective's raw return value, or an error. ``reraise``
-    holds an exception outside ``catch`` (the study re-raises it after recording)."""
+    holds an exception outside ``catch`` (the study re-raises it after recording).
+
+    Example:
+        >>> from hyperhop.execution import EvalSpec, Task, evaluate
+        >>> class Quiet:
+        ...     def report(self, trial_id, step, value): pass
+        ...     def should_prune(self, trial_id): return False
+        >>> res = evaluate(EvalSpec(lambda c: 1 / c["x"]), Task(7, 0, {"x": 0}, {}), Quiet())
+        >>> res.trial_id, res.result, res.error.type
+        (7, None, 'ZeroDivisionError')
+    """
 
     trial_id: int
     result: Any = None
@@ -57,7 +82,9 @@ class TaskResult:
 
 
 class Relay(Protocol):
-    """The study's side of a running trial: intermediate values and pruning decisions."""
+    """The study's side of a running trial: intermediate values and pruning decisions.
+
+    Any object with these two methods will do (see :class:`EvalSpec` for an example)."""
 
     def report(self, trial_id: int, step: int, value: float) -> None: ...
 

@@ -190,7 +190,16 @@ def _drain(gen: Any, ctx: TrialContext) -> tuple[Any, bool]:
 
 
 def evaluate(spec: EvalSpec, task: Task, relay: Relay) -> TaskResult:
-    """Run the objective on one task; never raises except KeyboardInterrupt."""
+    """Run the objective on one task; never raises except KeyboardInterrupt.
+
+    Example:
+        >>> from hyperhop.execution import EvalSpec, Task, evaluate
+        >>> class Quiet:
+        ...     def report(self, trial_id, step, value): pass
+        ...     def should_prune(self, trial_id): return False
+        >>> evaluate(EvalSpec(lambda c: c["x"] ** 2), Task(0, 0, {"x": 3}, {}), Quiet()).result
+        9
+    """
     ctx = TrialContext(task, relay)
     try:
         if spec.pass_trial:

@@ -55,7 +55,14 @@ def labelled_params(expr: Any) -> dict[str, Parameter]:
 
 class Ctrl:
     """Handed to an objective called with ``pass_expr_memo_ctrl``: the running trial's
-    attachments, ``checkpoint`` and a logger."""
+    attachments, ``checkpoint`` and a logger.
+
+    Example:
+        >>> from hyperhop.hyperopt import Ctrl, Trials
+        >>> ctrl = Ctrl(Trials())
+        >>> ctrl.current_trial is None
+        True
+    """
 
     def __init__(self, trials: Trials, current_trial: dict[str, Any] | None = None) -> None:
         self.trials = trials

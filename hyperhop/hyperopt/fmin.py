@@ -44,7 +44,16 @@ partial = functools.partial
 
 
 def fmin_pass_expr_memo_ctrl(f: Callable[..., Any]) -> Callable[..., Any]:
-    """Mark ``f`` to be called as ``f(expr=..., memo=..., ctrl=...)`` by ``fmin``."""
+    """Mark ``f`` to be called as ``f(expr=..., memo=..., ctrl=...)`` by ``fmin``.
+
+    Example:
+        >>> from hyperhop.hyperopt import fmin_pass_expr_memo_ctrl
+        >>> @fmin_pass_expr_memo_ctrl
+        ... def f(expr, memo, ctrl):
+        ...     return 0.0
+        >>> f.fmin_pass_expr_memo_ctrl
+        True
+    """
     f.fmin_pass_expr_memo_ctrl = True  # type: ignore[attr-defined]
     return f
 

@@ -14,7 +14,16 @@ class SparkTrialsUnavailableError(HyperhopError, NotImplementedError):
 
 
 class SparkTrials:
-    """Raises :class:`SparkTrialsUnavailableError` naming what to use instead."""
+    """Raises :class:`SparkTrialsUnavailableError` naming what to use instead.
+
+    Example:
+        >>> from hyperhop.hyperopt import SparkTrials
+        >>> try:
+        ...     SparkTrials(parallelism=4)
+        ... except Exception as e:
+        ...     print(type(e).__name__)
+        SparkTrialsUnavailableError
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         raise SparkTrialsUnavailableError(

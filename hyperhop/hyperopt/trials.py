@@ -361,7 +361,16 @@ class Trials:
 
 
 def trials_from_docs(docs: Iterable[Doc], validate: bool = True, **kwargs: Any) -> Trials:
-    """A :class:`Trials` holding ``docs`` (checked unless ``validate=False``)."""
+    """A :class:`Trials` holding ``docs`` (checked unless ``validate=False``).
+
+    Example:
+        >>> from hyperhop.hyperopt import Trials, fmin, hp, rand, trials_from_docs
+        >>> t = Trials()
+        >>> _ = fmin(lambda x: x ** 2, hp.uniform("x", -1, 1), algo=rand.suggest, max_evals=3,
+        ...          trials=t, rstate=__import__("numpy").random.default_rng(0), show_progressbar=False)
+        >>> len(trials_from_docs(t.trials))
+        3
+    """
     rval = Trials(**kwargs)
     if validate:
         rval.insert_trial_docs(docs)

@@ -8,7 +8,13 @@ from typing import Any
 
 
 class CandidateType(enum.IntEnum):
-    """Where a candidate came from."""
+    """Where a candidate came from.
+
+    Example:
+        >>> from hyperhop.pyhopper import CandidateType
+        >>> CandidateType.RANDOM_SEEDING.name, int(CandidateType.LOCAL_SAMPLING)
+        ('RANDOM_SEEDING', 3)
+    """
 
     INIT = 0
     MANUALLY_ADDED = 1
@@ -18,7 +24,13 @@ class CandidateType(enum.IntEnum):
 
 @dataclass
 class ParamInfo:
-    """What a callback learns about a candidate besides its values."""
+    """What a callback learns about a candidate besides its values.
+
+    Example:
+        >>> from hyperhop.pyhopper import CandidateType, ParamInfo
+        >>> ParamInfo(CandidateType.INIT).is_pruned
+        False
+    """
 
     type: CandidateType
     sampled_at: float | None = None

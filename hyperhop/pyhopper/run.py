@@ -44,7 +44,14 @@ _LEGACY = {
 
 
 class PruneEvaluation(Pruned):
-    """Raise inside an objective to stop (prune) the current evaluation."""
+    """Raise inside an objective to stop (prune) the current evaluation.
+
+    Example:
+        >>> import hyperhop as hh
+        >>> from hyperhop.pyhopper import PruneEvaluation
+        >>> issubclass(PruneEvaluation, hh.Pruned)
+        True
+    """
 
 
 class NaNResult(Pruned):

@@ -57,7 +57,14 @@ def as_rng(rng: RngLike) -> np.random.Generator:
 
 @dataclass(frozen=True)
 class ParamSpec:
-    """One parameter of a flat space: its label, definition and activity conditions."""
+    """One parameter of a flat space: its label, definition and activity conditions.
+
+    Example:
+        >>> import hyperhop as hh
+        >>> space = hh.Space({"m": hh.choice({"k": "a", "c": hh.int(1, 9)}, {"k": "b"})})
+        >>> [(s.label, s.conditional) for s in space.params]
+        [('m', False), ('m.c', True)]
+    """
 
     label: str
     param: Parameter

@@ -18,7 +18,14 @@ clear of the result keys hyperhop reads (a metadata ``loss`` is not a loss)."""
 
 class RunningJob(MutableMapping[str, Any]):
     """DeepHyper's ``RunningJob``: the parameters (``job["x"]``, ``job.parameters``), the
-    job's ids, and ``record`` / ``stopped`` for stoppers (reports to hyperhop's pruner)."""
+    job's ids, and ``record`` / ``stopped`` for stoppers (reports to hyperhop's pruner).
+
+    Example:
+        >>> from hyperhop.deephyper import RunningJob
+        >>> job = RunningJob({"x": 0.5, "units": 32})
+        >>> job["x"], sorted(job), job.parameters["units"]
+        (0.5, ['units', 'x'], 32)
+    """
 
     def __init__(
         self,
