@@ -20,7 +20,22 @@ from hyperhop.ensemble.metrics import Loss
 @dataclass(frozen=True)
 class Pool:
     """Candidates' validation predictions: ``means``/``variances`` of shape ``(m, n)``
-    (regression) or ``probs`` of shape ``(m, n, classes)`` (classification)."""
+    (regression) or ``probs`` of shape ``(m, n, classes)`` (classification).
+
+    Example:
+        >>> import numpy as np
+        >>> from hyperhop.ensemble import Pool, greedy, top_k
+        >>> y = np.array([0, 1, 1])
+        >>> probs = np.array([[[0.9, 0.1], [0.2, 0.8], [0.6, 0.4]],    # wrong on the third
+        ...                   [[0.6, 0.4], [0.4, 0.6], [0.1, 0.9]],    # wrong on the second
+        ...                   [[0.5, 0.5], [0.5, 0.5], [0.5, 0.5]]])
+        >>> nll = lambda y, p: float(-np.log(p[np.arange(len(y)), y]).mean())
+        >>> top_k(Pool(probs=probs), y, nll, k=2).tolist()
+        [0.5, 0.5, 0.0]
+        >>> w = greedy(Pool(probs=probs), y, nll, k=3)
+        >>> bool(w[2] == 0 and abs(w.sum() - 1) < 1e-12)
+        True
+    """
 
     means: np.ndarray | None = None
     variances: np.ndarray | None = None
@@ -73,7 +88,17 @@ def member_losses(pool: Pool, y: np.ndarray, loss: Loss) -> np.ndarray:
 
 
 def top_k(pool: Pool, y: np.ndarray, loss: Loss, k: int) -> np.ndarray:
-    """Equal weights on the ``k`` candidates with the lowest validation loss."""
+    """Equal weights on the ``k`` candidates with the lowest validation loss (an example
+    with :func:`greedy` is on :class:`Pool`).
+
+    Example:
+        >>> import numpy as np
+        >>> from hyperhop.ensemble import Pool, top_k
+        >>> mse = lambda y, pred: float(np.mean((pred[0] - y) ** 2))
+        >>> means = np.array([[0.0, 1.0], [0.1, 0.9], [5.0, 5.0]])
+        >>> top_k(Pool(means=means, variances=np.ones_like(means)), np.array([0.0, 1.0]), mse, 2).tolist()
+        [0.5, 0.5, 0.0]
+    """
     own = member_losses(pool, y, loss)
     w = np.zeros(pool.size)
     w[np.argsort(own, kind="stable")[: min(k, pool.size)]] = 1.0
@@ -134,7 +159,7 @@ def greedy(
     weights. ``init=N`` starts from the ``N`` best candidates (Caruana's sorted
     initialization, which resists overfitting a small validation set). With ``init=1``
     the result is never worse on the validation loss than the best candidate (a bagged
-    average that is falls back to that candidate).
+    average that is falls back to that candidate). An example is on :class:`Pool`.
     """
     checks = (("k", k, 1), ("max_iter", max_iter, 0), ("bagging", bagging, 0), ("init", init, 1))
     for name, v, low in checks:
