@@ -28,7 +28,7 @@ from hyperhop.space.categorical import Choice, RandInt
 from hyperhop.space.numeric import Float, Int, Normal
 from hyperhop.trial import Trial, TrialState
 
-__all__ = ["Column", "StudyData", "column", "objective_values", "raw_assignment", "study_data"]
+__all__ = ["Column", "StudyData", "column", "objective_values", "study_data"]
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ class StudyData:
 
     def assignments(self) -> list[Mapping[str, Any]]:
         if "assignments" not in self._cache:
-            self._cache["assignments"] = [raw_assignment(t) for t in self.trials]
+            self._cache["assignments"] = [t.assignment for t in self.trials]
         out: list[Mapping[str, Any]] = self._cache["assignments"]
         return out
 
@@ -119,12 +119,6 @@ def study_data(study: Any) -> StudyData:
         objective_names=tuple(names) if names else None,
         rungs=rungs,
     )
-
-
-def raw_assignment(trial: Trial) -> Mapping[str, Any]:
-    """The trial's flat assignment of raw values (label -> raw; a choice's option index)."""
-    a = getattr(trial, "assignment", None)
-    return a if isinstance(a, Mapping) else trial.params
 
 
 def objective_values(data: StudyData, objective: int = 0) -> np.ndarray:

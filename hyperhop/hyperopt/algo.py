@@ -110,15 +110,9 @@ def suggest_with(
     return docs
 
 
-_RAW = "assignment"
-"""The field of a core trial that holds the flat assignment (choices by index)."""
-
-
 def _core_trial(number: int, state: TrialState, assignment: Any, **more: Any) -> Trial:
     """A core trial (not stored) for a sampler's history."""
-    fields: dict[str, Any] = {"id": number, "number": number, "study_id": 0, "state": state}
-    fields[_RAW] = assignment
-    return Trial(**fields, **more)
+    return Trial(id=number, number=number, study_id=0, state=state, assignment=assignment, **more)
 
 
 def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:

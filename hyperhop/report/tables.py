@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from hyperhop._studydata import StudyData, raw_assignment, value_text
+from hyperhop._studydata import StudyData, value_text
 from hyperhop.trial import Trial, TrialState
 
 MAX_ROWS = 50
@@ -42,12 +42,12 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], *, escaped: bool
 def trial_rows(data: StudyData, trials: Sequence[Trial]) -> tuple[list[str], list[list[str]]]:
     """Header and rows: number, state, value(s), parameters (choice values), duration,
     error."""
-    labels = list(data.space.labels) or sorted({k for t in trials for k in raw_assignment(t)})
+    labels = list(data.space.labels) or sorted({k for t in trials for k in t.assignment})
     objs = [data.objective_label(i) for i in range(data.n_objectives)]
     header = ["#", "state", *objs, *labels, "seconds", "error"]
     rows = []
     for t in trials:
-        a = raw_assignment(t)
+        a = t.assignment
         vals = [
             _num(t.values[i]) if t.values and i < len(t.values) else ""
             for i in range(data.n_objectives)
