@@ -6,7 +6,6 @@ import logging
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,6 @@ import pytest
 
 import hyperhop as hh
 from hyperhop.samplers import History
-from tests.conftest import require_module, require_service
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,22 +27,6 @@ class Recording(hh.RandomSampler):
     def suggest(self, history: History) -> dict[str, Any]:
         self.seen.append(history.n)
         return super().suggest(history)
-
-
-@pytest.fixture(params=["sqlite", "journal", pytest.param("postgres", marks=pytest.mark.server)])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'e.db'}"
-    elif request.param == "journal":
-        yield str(tmp_path / "e.jsonl")
-    else:
-        require_module("psycopg", "postgres")
-        require_module("sqlalchemy", "postgres")
-        require_service("postgres")
-        from tests.execution._harness import pg_database
-
-        with pg_database() as pg:
-            yield pg
 
 
 def first_run(url: str, n: int = 6) -> hh.Study:

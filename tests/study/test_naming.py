@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +10,6 @@ import pytest
 
 import hyperhop as hh
 from hyperhop.study.naming import check_name, generated_name
-from tests.conftest import require_module, require_service
 
 SPACE = {"x": hh.float(0, 1)}
 
@@ -22,22 +20,6 @@ def f1(cfg: dict[str, Any]) -> float:
 
 def f2(cfg: dict[str, Any]) -> float:
     return 10 + cfg["x"]
-
-
-@pytest.fixture(params=["sqlite", "journal", pytest.param("postgres", marks=pytest.mark.server)])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'r.db'}"
-    elif request.param == "journal":
-        yield str(tmp_path / "r.jsonl")
-    else:
-        require_module("psycopg", "postgres")
-        require_module("sqlalchemy", "postgres")
-        require_service("postgres")
-        from tests.execution._harness import pg_database
-
-        with pg_database() as pg:
-            yield pg
 
 
 def test_a_second_unnamed_run_is_a_new_experiment(
