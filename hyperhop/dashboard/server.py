@@ -257,11 +257,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def api_updates(self, sid: str, *, query: Any) -> None:
         v = self.server.dashboard.view(int(sid))
         since = _int(query, "since", 0)
-        changed = [t for t in v.trials.values() if t.seq > since] if since < v.seq else []
-        changed.sort(key=lambda t: t.number)
-        self._json(
-            {"seq": v.seq, "changed": [v.row(t) for t in changed[:500]], "summary": v.summary()}
-        )
+        changed = v.changed_since(since) if since < v.seq else []
+        self._json({"seq": v.seq, "changed": [v.row(t) for t in changed], "summary": v.summary()})
 
     def api_series(self, sid: str, *, query: Any) -> None:
         v = self.server.dashboard.view(int(sid))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import hyperhop as hh
-from hyperhop.dashboard import data
+from hyperhop.dashboard import data, formatting
 from hyperhop.dashboard.data import StudyView
 from hyperhop.storage import get_storage
 
@@ -45,7 +45,7 @@ def test_table_sorts_filters_and_pages_on_the_server() -> None:
 
 
 def test_infinite_values_travel_as_strings() -> None:
-    assert data.jsonable([math.inf, -math.inf, 1.5, {"a": math.nan}]) == [
+    assert formatting.jsonable([math.inf, -math.inf, 1.5, {"a": math.nan}]) == [
         "inf",
         "-inf",
         1.5,

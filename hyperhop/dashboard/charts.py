@@ -1,0 +1,119 @@
+"""The data behind the study page's charts, thinned to a few thousand points.
+
+Selection (which trials are drawn) runs over the view's numpy columns; only the chosen
+trials are turned into JSON-ready lists, so the cost past ``max_points`` trials does not
+grow with the study.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from hyperhop.dashboard.columns import CODE, Columns, rows_of, thin
+from hyperhop.dashboard.formatting import jsonable, params_of
+from hyperhop.trial import Trial, TrialState
+
+if TYPE_CHECKING:
+    from hyperhop.dashboard.data import StudyView
+
+CURVES = 200
+"""Learning curves drawn at most."""
+
+
+def series(view: StudyView, max_points: int) -> dict[str, Any]:
+    """The data of the study page's charts, thinned past ``max_points`` trials.
+
+    The history keeps every trial that improved the best (so the best-so-far line is
+    exact) and an even sample of the others; the parameter charts use the best tenth
+    and an even sample of the rest, ``max_points`` in all.
+    """
+    cols = view.cols
+    order = view.cached("by_number", cols.by_number)
+    state = cols.state[order]
+    sign = 1.0 if view.info.directions[0] == "min" else -1.0
+    scored = order[cols.has_values[order] & (state != CODE[TrialState.RUNNING])]
+    v = sign * cols.values[scored, 0]
+    v = np.where(np.isnan(v), np.inf, v)
+    # best so far, in number order: a completed trial improves on every earlier one
+    complete = cols.state[scored] == CODE[TrialState.COMPLETE]
+    run = np.where(complete, v, np.inf)
+    before = np.concatenate([[np.inf], np.minimum.accumulate(run)[:-1]])
+    improved = complete & (run < before)
+    keep_rows = thin(scored, improved, max_points)
+    keep = rows_of(cols, keep_rows)
+    best_rows = scored[improved]
+    ranked = np.lexsort((cols.number[scored], v))
+    top = np.zeros(len(scored), bool)
+    top[ranked[: max(1, len(scored) // 10)]] = True
+    param_rows = thin(scored, top, max_points)
+    top_rows = np.zeros(cols.n, bool)
+    top_rows[scored[top]] = True
+    with_curves = order[cols.curves[order]]
+    curves = rows_of(cols, thin(with_curves, top_rows[with_curves], CURVES))
+    started = order[~np.isnan(cols.start[order])]
+    timeline = rows_of(cols, thin(started, np.zeros(len(started), bool), max_points))
+    now = time.time()
+    return {
+        "n": cols.n,
+        "shown": len(keep),
+        "directions": list(view.info.directions),
+        "history": {
+            "number": cols.number[keep_rows].tolist(),
+            "value": floats(cols.values[keep_rows, 0]),
+            "state": [t.state.name for t in keep],
+            "hover": [_hover(t) for t in keep],
+            "best_number": cols.number[best_rows].tolist(),
+            "best_value": floats(cols.values[best_rows, 0]),
+        },
+        "params": {
+            "value": floats(cols.values[param_rows, 0]),
+            "number": cols.number[param_rows].tolist(),
+            "columns": {k: _param(cols, k, param_rows) for k in view.labels},
+        },
+        "curves": [
+            {
+                "number": t.number,
+                "state": t.state.name,
+                "steps": sorted(t.intermediate),
+                "values": [jsonable(t.intermediate[s]) for s in sorted(t.intermediate)],
+            }
+            for t in curves
+        ],
+        "timeline": [
+            {
+                "number": t.number,
+                "worker": t.owner or "?",
+                "state": t.state.name,
+                "start": t.datetime_start,
+                "end": t.datetime_complete or now,
+            }
+            for t in timeline
+        ],
+    }
+
+
+def floats(x: np.ndarray) -> list[Any]:
+    """``x`` as a list for JSON: non-finite numbers as the strings :func:`jsonable` gives."""
+    out: list[Any] = x.tolist()
+    for i in np.flatnonzero(~np.isfinite(x)).tolist():
+        out[i] = jsonable(out[i])
+    return out
+
+
+def _param(cols: Columns, label: str, rows: np.ndarray) -> list[Any]:
+    """Parameter ``label`` of ``rows`` for JSON: numbers, else the value, else None."""
+    x = cols.param(label)[rows]
+    out: list[Any] = x.tolist()
+    other = cols.other(label)
+    for i in np.flatnonzero(np.isnan(x)).tolist():
+        out[i] = jsonable(other.get(int(rows[i])))
+    return out
+
+
+def _hover(t: Trial) -> str:
+    parts = [f"#{t.number} {t.state.name}"]
+    parts += [f"{k} = {v}" for k, v in params_of(t).items()]
+    return "\n".join(parts)
