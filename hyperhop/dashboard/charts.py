@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from hyperhop.dashboard.columns import CODE, Columns, rows_of, thin
+from hyperhop.dashboard.columns import CODE, STATES, Columns, rows_of, thin
 from hyperhop.dashboard.formatting import jsonable, params_of
 from hyperhop.trial import Trial, TrialState
 
@@ -28,7 +28,8 @@ def series(view: StudyView, max_points: int) -> dict[str, Any]:
 
     The history keeps every trial that improved the best (so the best-so-far line is
     exact) and an even sample of the others; the parameter charts use the best tenth
-    and an even sample of the rest, ``max_points`` in all.
+    (at most half of ``max_points``) and an even sample of the rest, ``max_points`` in
+    all; the learning curves, the best ``CURVES / 2`` and an even sample of the rest.
     """
     cols = view.cols
     order = view.cached("by_number", cols.by_number)
@@ -45,17 +46,17 @@ def series(view: StudyView, max_points: int) -> dict[str, Any]:
     keep_rows = thin(scored, improved, max_points)
     keep = rows_of(cols, keep_rows)
     best_rows = scored[improved]
-    ranked = np.lexsort((cols.number[scored], v))
-    top = np.zeros(len(scored), bool)
-    top[ranked[: max(1, len(scored) // 10)]] = True
-    param_rows = thin(scored, top, max_points)
-    top_rows = np.zeros(cols.n, bool)
-    top_rows[scored[top]] = True
+    best_first = scored[np.lexsort((cols.number[scored], v))]
+    top = np.zeros(cols.n, bool)
+    top[best_first[: max(1, min(len(scored) // 10, max_points // 2))]] = True
+    param_rows = thin(scored, top[scored], max_points)
     with_curves = order[cols.curves[order]]
-    curves = rows_of(cols, thin(with_curves, top_rows[with_curves], CURVES))
+    top_curves = np.zeros(cols.n, bool)
+    top_curves[best_first[cols.curves[best_first]][: CURVES // 2]] = True
+    curves = rows_of(cols, thin(with_curves, top_curves[with_curves], CURVES))
     started = order[~np.isnan(cols.start[order])]
-    timeline = rows_of(cols, thin(started, np.zeros(len(started), bool), max_points))
-    now = time.time()
+    timeline = thin(started, np.zeros(len(started), bool), max_points)
+    end = cols.complete[timeline]
     return {
         "n": cols.n,
         "shown": len(keep),
@@ -63,7 +64,7 @@ def series(view: StudyView, max_points: int) -> dict[str, Any]:
         "history": {
             "number": cols.number[keep_rows].tolist(),
             "value": floats(cols.values[keep_rows, 0]),
-            "state": [t.state.name for t in keep],
+            "state": _states(cols, keep_rows),
             "hover": [_hover(t) for t in keep],
             "best_number": cols.number[best_rows].tolist(),
             "best_value": floats(cols.values[best_rows, 0]),
@@ -82,17 +83,19 @@ def series(view: StudyView, max_points: int) -> dict[str, Any]:
             }
             for t in curves
         ],
-        "timeline": [
-            {
-                "number": t.number,
-                "worker": t.owner or "?",
-                "state": t.state.name,
-                "start": t.datetime_start,
-                "end": t.datetime_complete or now,
-            }
-            for t in timeline
-        ],
+        "timeline": {  # one bar per trial; a running trial's bar ends now
+            "number": cols.number[timeline].tolist(),
+            "worker": [t.owner or "?" for t in rows_of(cols, timeline)],
+            "state": _states(cols, timeline),
+            "start": cols.start[timeline].tolist(),
+            "end": np.where(np.isnan(end), time.time(), end).tolist(),
+        },
     }
+
+
+def _states(cols: Columns, rows: np.ndarray) -> list[str]:
+    names = [s.name for s in STATES]
+    return [names[c] for c in cols.state[rows].tolist()]
 
 
 def floats(x: np.ndarray) -> list[Any]:

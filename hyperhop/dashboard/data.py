@@ -62,6 +62,7 @@ class StudyView:
         self._lock = threading.RLock()
         self._cache: dict[Any, Any] = {}
         self._csv_lines: dict[int, str] = {}  # by row, rendered once per change of the row
+        self._last_summary: dict[str, Any] | None = None
 
     @property
     def labels(self) -> list[str]:
@@ -135,8 +136,19 @@ class StudyView:
     def summary(self) -> dict[str, Any]:
         return self.cached("summary", self._summary)
 
+    def summary_now(self) -> dict[str, Any] | None:
+        """The summary after a refresh, without waiting: while another thread reads the
+        study, the last summary made (None before the first)."""
+        if not self._lock.acquire(blocking=False):
+            return self._last_summary
+        try:
+            self.refresh()
+            return self.summary()
+        finally:
+            self._lock.release()
+
     def _summary(self) -> dict[str, Any]:
-        return {
+        self._last_summary = summary = {
             "id": self.info.id,
             "name": self.info.name,
             "directions": list(self.info.directions),
@@ -147,6 +159,7 @@ class StudyView:
             "last_activity": iso(self.last_activity()),
             "labels": self.labels,
         }
+        return summary
 
     # -- rows and the trials table -----------------------------------------------------
     def row(self, t: Trial) -> dict[str, Any]:

@@ -83,6 +83,7 @@ class Dashboard:
     def __init__(self, storage: Any) -> None:
         self.storage: Storage = get_storage(storage)
         self._views: dict[int, StudyView] = {}
+        self._loading: set[int] = set()
         self._lock = threading.Lock()
 
     def view(self, study_id: int) -> StudyView:
@@ -106,11 +107,30 @@ class Dashboard:
         except Exception:
             log.warning("The dashboard could not read the storage ahead", exc_info=True)
 
+    def _load_later(self, study_id: int) -> None:
+        with self._lock:
+            if study_id in self._loading:
+                return
+            self._loading.add(study_id)
+        threading.Thread(target=self._load, args=(study_id,), daemon=True).start()
+
+    def _load(self, study_id: int) -> None:
+        try:
+            self.view(study_id)
+        except Exception:  # deleted meanwhile, or the storage failed: the next poll says
+            log.debug("The dashboard could not read study %s", study_id, exc_info=True)
+
     def studies(self) -> dict[str, Any]:
+        """Every study with its counts; best value and last activity where its view is
+        ready. A study still being read (a large one, just after start) is not waited
+        for: its row fills in on a later poll."""
         rows = []
         for s in self.storage.list_studies():
-            summary = self.view(s.info.id).summary()
-            best = summary["best"]
+            v = self._views.get(s.info.id)
+            summary = v.summary_now() if v is not None else None
+            if v is None:
+                self._load_later(s.info.id)
+            best = summary["best"] if summary else []
             rows.append(
                 {
                     "id": s.info.id,
@@ -119,7 +139,7 @@ class Dashboard:
                     "n_trials": s.n_trials,
                     "counts": s.counts,
                     "best": best[0]["values"] if best else None,
-                    "last_activity": summary["last_activity"],
+                    "last_activity": summary["last_activity"] if summary else None,
                 }
             )
         return {"storage": self.storage.url, "studies": rows}

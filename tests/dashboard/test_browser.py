@@ -136,6 +136,10 @@ def test_study_page_charts_show_the_study(browser: Any, server: Any) -> None:
         "return document.getElementById('plot-parallel').data[0].dimensions.map(d => d.label);"
     )
     assert dims[-1] == "value" and set(view.labels) <= set(dims)
+    bars = browser.execute_script(
+        "return document.getElementById('plot-timeline').data.reduce((a, t) => a + t.x.length, 0);"
+    )
+    assert bars == sum(1 for t in view.trials.values() if t.datetime_start is not None)
     _shot(browser, "study")
 
 

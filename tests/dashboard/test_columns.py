@@ -126,9 +126,11 @@ def test_incremental_view_agrees_with_a_plain_reading(steps: list[Any], seed: in
 
 def _without_now(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     """``a`` with the timeline's open ends (now, for running trials) taken from ``b``."""
-    for x, y in zip(a["timeline"], b["timeline"], strict=True):
-        if x["state"] == "RUNNING":
-            x["end"] = y["end"]
+    tl = a["timeline"]
+    tl["end"] = [
+        y if state == "RUNNING" else x
+        for x, y, state in zip(tl["end"], b["timeline"]["end"], tl["state"], strict=True)
+    ]
     return a
 
 

@@ -137,3 +137,36 @@ def test_command_line_serves_and_refuses_to_expose_without_the_flag(db: str) -> 
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_studies_listing_does_not_wait_for_a_study_being_read(db: str) -> None:
+    import time
+
+    from hyperhop.dashboard.server import Dashboard
+
+    dash = Dashboard(db)
+    deadline = time.monotonic() + 20
+    while not all(s["best"] is not None for s in dash.studies()["studies"]):
+        assert time.monotonic() < deadline, "the views were never loaded in the background"
+        time.sleep(0.05)
+    best = {s["id"]: s["best"] for s in dash.studies()["studies"]}
+    view = dash.view(next(iter(best)))
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:  # another thread in the middle of reading the study
+        with view._lock:
+            held.set()
+            release.wait(10)
+
+    worker = threading.Thread(target=hold)
+    worker.start()
+    held.wait(5)
+    try:
+        t0 = time.monotonic()
+        rows = dash.studies()["studies"]
+        assert time.monotonic() - t0 < 2  # it would wait the 10 s the lock is held
+        assert {s["id"]: s["best"] for s in rows} == best  # the last summary stands in
+    finally:
+        release.set()
+        worker.join()
+        dash.storage.close()

@@ -216,10 +216,10 @@
 
     const tl = series.timeline;
     const workers = {};
-    tl.forEach((t) => { (workers[t.state] = workers[t.state] || { y: [], base: [], x: [], text: [] });
-      const w = workers[t.state];
-      w.y.push(esc(t.worker)); w.base.push(new Date(t.start * 1000).toISOString());
-      w.x.push(Math.max(1, (t.end - t.start) * 1000)); w.text.push("#" + t.number); });
+    tl.number.forEach((n, i) => { const st = tl.state[i];
+      const w = (workers[st] = workers[st] || { y: [], base: [], x: [], text: [] });
+      w.y.push(esc(tl.worker[i])); w.base.push(new Date(tl.start[i] * 1000).toISOString());
+      w.x.push(Math.max(1, (tl.end[i] - tl.start[i]) * 1000)); w.text.push("#" + n); });
     plot($("plot-timeline"), Object.keys(workers).map((st) => ({
       type: "bar", orientation: "h", name: st.toLowerCase(), y: workers[st].y, base: workers[st].base,
       x: workers[st].x, text: workers[st].text, textposition: "none", hoverinfo: "text+y", marker: { color: COLORS[st] },
