@@ -25,6 +25,7 @@ import logging
 import re
 import secrets
 import threading
+import time
 import urllib.parse
 from pathlib import Path
 from typing import Any
@@ -33,10 +34,14 @@ from hyperhop.dashboard import pages
 from hyperhop.dashboard.data import StudyView
 from hyperhop.exceptions import StudyNotFoundError
 from hyperhop.storage import Storage, get_storage
+from hyperhop.storage.base import StudySummary
 
 log = logging.getLogger("hyperhop.dashboard")
 
 STATIC = Path(__file__).with_name("static")
+
+LISTING_TTL = 1.0
+"""Seconds the list of studies is reused; a new study shows on the studies page after this."""
 # Only the dashboard's own script files run (no inline script, so an unescaped string could
 # not run either); 'unsafe-eval' because plotly's WebGL charts (parallel coordinates) compile
 # their shaders' drivers with the Function constructor.
@@ -84,6 +89,7 @@ class Dashboard:
         self.storage: Storage = get_storage(storage)
         self._views: dict[int, StudyView] = {}
         self._loading: set[int] = set()
+        self._listed: tuple[float, list[StudySummary]] | None = None
         self._lock = threading.Lock()
 
     def view(self, study_id: int) -> StudyView:
@@ -107,6 +113,15 @@ class Dashboard:
         except Exception:
             log.warning("The dashboard could not read the storage ahead", exc_info=True)
 
+    def _listing(self) -> list[StudySummary]:
+        """The storage's list of studies, asked at most once per ``LISTING_TTL`` seconds
+        (its counts are a scan of every trial; the views keep their own counts current)."""
+        with self._lock:
+            now = time.monotonic()
+            if self._listed is None or now - self._listed[0] > LISTING_TTL:
+                self._listed = (now, self.storage.list_studies())
+            return self._listed[1]
+
     def _load_later(self, study_id: int) -> None:
         with self._lock:
             if study_id in self._loading:
@@ -125,19 +140,20 @@ class Dashboard:
         ready. A study still being read (a large one, just after start) is not waited
         for: its row fills in on a later poll."""
         rows = []
-        for s in self.storage.list_studies():
+        for s in self._listing():
             v = self._views.get(s.info.id)
             summary = v.summary_now() if v is not None else None
             if v is None:
                 self._load_later(s.info.id)
             best = summary["best"] if summary else []
+            counts = summary["counts"] if summary else s.counts
             rows.append(
                 {
                     "id": s.info.id,
                     "name": s.info.name,
                     "directions": list(s.info.directions),
-                    "n_trials": s.n_trials,
-                    "counts": s.counts,
+                    "n_trials": sum(counts.values()),
+                    "counts": {k: n for k, n in counts.items() if n},
                     "best": best[0]["values"] if best else None,
                     "last_activity": summary["last_activity"] if summary else None,
                 }
