@@ -34,7 +34,7 @@ from hyperhop.dashboard import pages
 from hyperhop.dashboard.data import StudyView
 from hyperhop.exceptions import StudyNotFoundError
 from hyperhop.storage import Storage, get_storage
-from hyperhop.storage.base import StudySummary
+from hyperhop.storage.base import StudyInfo, StudySummary
 
 log = logging.getLogger("hyperhop.dashboard")
 
@@ -103,6 +103,17 @@ class Dashboard:
                 v = self._views[study_id] = StudyView(self.storage, info)
         v.refresh()
         return v
+
+    def info(self, study_id: int) -> StudyInfo:
+        """The study's name and space, without waiting for its trials to be read (a page's
+        HTML needs only these; its data comes from the API)."""
+        v = self._views.get(study_id)
+        if v is not None:
+            return v.info
+        try:
+            return self.storage.get_study_by_id(study_id)
+        except StudyNotFoundError as e:
+            raise HTTPError(404, f"There is no study {study_id} in this storage.") from e
 
     def preload(self) -> None:
         """Read every study once (run in the background when the server starts, so the
@@ -248,12 +259,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self._page(pages.studies_page())
 
     def study_page(self, sid: str, *, query: Any) -> None:
-        v = self.server.dashboard.view(int(sid))
-        self._page(pages.study_page(v.info.id, v.info.name))
+        info = self.server.dashboard.info(int(sid))
+        self._page(pages.study_page(info.id, info.name))
 
     def trials_page(self, sid: str, *, query: Any) -> None:
-        v = self.server.dashboard.view(int(sid))
-        self._page(pages.trials_page(v.info.id, v.info.name))
+        info = self.server.dashboard.info(int(sid))
+        self._page(pages.trials_page(info.id, info.name))
 
     def trial_page(self, sid: str, number: str, *, query: Any) -> None:
         v = self.server.dashboard.view(int(sid))
