@@ -73,6 +73,7 @@ class Columns:
         self._values = np.empty((0, n_objectives))
         self._params: dict[str, np.ndarray] = {}  # numeric parameters, NaN elsewhere
         self._other: dict[str, dict[int, Any]] = {}  # non-numeric parameter values by row
+        self._ints: dict[str, bool] = {}  # whether every number seen for a label is an int
 
     # -- writing -----------------------------------------------------------------------
     def _grow(self, need: int) -> None:
@@ -125,9 +126,12 @@ class Columns:
                 if label not in self._params:
                     self._params[label] = np.full(self._cap, np.nan)
                     self._other[label] = {}
+                    self._ints[label] = True
                     self.labels.append(label)
                     new_labels.append(label)
                 x = _number(v)
+                if isinstance(v, float):
+                    self._ints[label] = False
                 self._params[label][row] = x
                 if math.isnan(x) and not (isinstance(v, float) and math.isnan(v)):
                     self._other[label][row] = v
@@ -157,6 +161,10 @@ class Columns:
     def other(self, label: str) -> dict[int, Any]:
         """Parameter ``label``'s values that are not numbers (strings, bools, ...), by row."""
         return self._other.get(label, {})
+
+    def is_int(self, label: str) -> bool:
+        """Whether every number parameter ``label`` took is an int (to write it as one)."""
+        return self._ints.get(label, False)
 
     def by_number(self) -> np.ndarray:
         """The rows in the order of the trials' numbers."""

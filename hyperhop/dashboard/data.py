@@ -10,8 +10,6 @@ to the storage.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import threading
 from collections.abc import Iterable
@@ -21,6 +19,7 @@ import numpy as np
 
 from hyperhop.dashboard import charts
 from hyperhop.dashboard.columns import CODE, STATES, Columns, rows_of
+from hyperhop.dashboard.csvfile import csv_text
 from hyperhop.dashboard.formatting import iso, jsonable, params_of
 from hyperhop.space.serialize import space_for_reading
 from hyperhop.storage.base import Storage, StudyInfo
@@ -61,7 +60,6 @@ class StudyView:
         self.cols = Columns(len(info.directions))
         self._lock = threading.RLock()
         self._cache: dict[Any, Any] = {}
-        self._csv_lines: dict[int, str] = {}  # by row, rendered once per change of the row
         self._last_summary: dict[str, Any] | None = None
 
     @property
@@ -77,11 +75,7 @@ class StudyView:
                 self._cache = {}  # derived data is rebuilt once per change, not per request
                 for t in changed:
                     self.trials[t.number] = t.attach(self.space)
-                if self.cols.update(changed):
-                    self._csv_lines.clear()  # a new column: every line changes
-                else:
-                    for t in changed:
-                        self._csv_lines.pop(self.cols.row_of[t.number], None)
+                self.cols.update(changed)
             self.seq = max(self.seq, seq)
             return changed
 
@@ -248,38 +242,7 @@ class StudyView:
 
     def csv(self) -> str:
         """Every trial as CSV: number, state, values, parameters by label, times."""
-        return self.cached("csv", self._csv)
-
-    def _csv(self) -> str:
-        n_obj = len(self.info.directions)
-        value_cols = ["value"] if n_obj == 1 else [f"value_{i}" for i in range(n_obj)]
-        head = io.StringIO()
-        csv.writer(head).writerow(
-            ["number", "state", *value_cols, *self.labels, "start", "complete", "duration"]
-        )
-        lines = self._csv_lines
-        order = self._by_number().tolist()
-        sink = _Lines(lines)
-        writer = csv.writer(sink)
-        for row in order:
-            if row in lines:
-                continue
-            t = self.cols.trials[row]
-            values = list(t.values) if t.values else [None] * n_obj
-            p = params_of(t)
-            sink.row = row
-            writer.writerow(
-                [
-                    t.number,
-                    t.state.name,
-                    *values,
-                    *(p.get(k, "") for k in self.labels),
-                    iso(t.datetime_start) or "",
-                    iso(t.datetime_complete) or "",
-                    "" if t.duration is None else t.duration,
-                ]
-            )
-        return head.getvalue() + "".join([lines[r] for r in order])
+        return self.cached("csv", lambda: csv_text(self))
 
     # -- one trial ---------------------------------------------------------------------
     def trial(self, number: int) -> dict[str, Any]:
@@ -307,17 +270,6 @@ class StudyView:
         """The charts' data (see :func:`~hyperhop.dashboard.charts.series`), computed once
         per change of the study."""
         return self.cached("series", lambda: charts.series(self, MAX_POINTS))
-
-
-class _Lines:
-    """A file for ``csv.writer`` that keeps each written line under its row."""
-
-    def __init__(self, lines: dict[int, str]) -> None:
-        self.lines = lines
-        self.row = -1
-
-    def write(self, text: str) -> None:
-        self.lines[self.row] = text
 
 
 def _check_key(key: str) -> None:
