@@ -166,6 +166,8 @@ def test_studies_listing_does_not_wait_for_a_study_being_read(db: str) -> None:
         rows = dash.studies()["studies"]
         assert time.monotonic() - t0 < 2  # it would wait the 10 s the lock is held
         assert {s["id"]: s["best"] for s in rows} == best  # the last summary stands in
+        assert dash.info(view.info.id).name == view.info.name  # what a page's HTML needs
+        assert time.monotonic() - t0 < 2
     finally:
         release.set()
         worker.join()
