@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from hyperhop.importance.fanova import fanova, leaf_boxes, main_effects
+from hyperhop.importance.fanova import fanova, leaf_boxes, main_effects, tree_rows
 
 
 def test_main_effects_of_hand_made_boxes() -> None:
@@ -45,3 +45,32 @@ def test_additive_function_shares_match_the_analytic_variances() -> None:
     mean, std = fanova(X, y, seed=0)
     np.testing.assert_allclose(mean / mean.sum(), truth / truth.sum(), atol=0.05)
     assert np.all(std >= 0) and std[0] > 0
+
+
+def test_each_tree_sees_distinct_trials_and_all_of_them_up_to_max_samples() -> None:
+    rng = np.random.default_rng(0)
+    np.testing.assert_array_equal(tree_rows(50, 2000, rng), np.arange(50))
+    rows = tree_rows(5000, 300, rng)
+    assert len(rows) == 300 and len(np.unique(rows)) == 300 and rows.max() < 5000
+    # another tree, another subset
+    assert set(tree_rows(5000, 300, rng)) != set(rows)
+
+
+def test_past_max_samples_the_shares_still_match_the_analytic_variances() -> None:
+    rng = np.random.default_rng(2)
+    X = rng.random((3000, 3))
+    y = 3 * X[:, 0] + np.sin(2 * np.pi * X[:, 1])  # Var: 9/12 and 1/2; x2 unused
+    truth = np.array([9 / 12, 1 / 2, 0.0])
+    mean, _ = fanova(X, y, n_trees=16, max_samples=400, seed=0)
+    np.testing.assert_allclose(mean / mean.sum(), truth / truth.sum(), atol=0.05)
+    again, _ = fanova(X, y, n_trees=16, max_samples=400, seed=0)
+    np.testing.assert_array_equal(mean, again)
+    other, _ = fanova(X, y, n_trees=16, max_samples=400, seed=1)
+    assert not np.array_equal(mean, other)
+
+
+@pytest.mark.parametrize("option", ["n_trees", "max_samples"])
+def test_forest_size_options_below_one_are_refused(option: str) -> None:
+    X = np.random.default_rng(0).random((20, 2))
+    with pytest.raises(ValueError, match=f"'{option}'.*at least 1. Got 0"):
+        fanova(X, X[:, 0], **{option: 0})
