@@ -57,7 +57,8 @@ class Columns:
         >>> study = hh.minimize(lambda c: c["x"], {"x": hh.float(0, 1)}, n_trials=4, seed=0,
         ...                     progress=False)
         >>> cols = Columns(n_objectives=1)
-        >>> cols.update(study.trials)
+        >>> cols.update(study.trials)  # the labels seen for the first time
+        ['x']
         >>> int(cols.n), bool(cols.values[cols.best_rows(1)[0], 0] == study.best_value)
         (4, True)
     """
