@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import abc
 import operator
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, ClassVar
 
 import numpy as np
@@ -238,3 +238,36 @@ def callable_name(obj: Any) -> str:
     if qual is not None:
         return f"{getattr(obj, '__module__', '?')}.{qual}"
     return repr(obj)
+
+
+def init_params(obj: Any) -> dict[str, Any] | None:
+    """The constructor arguments of an object with scikit-learn's ``get_params`` (an
+    estimator), else None."""
+    get = getattr(obj, "get_params", None)
+    if isinstance(obj, type) or not callable(get):
+        return None
+    try:
+        params = get(deep=False)
+    except Exception:  # noqa: BLE001 - not the estimator API after all
+        return None
+    return dict(params) if isinstance(params, Mapping) else None
+
+
+def same_constant(a: Any, b: Any) -> bool:
+    """Whether two constants are one value: identical, equal, or two estimators of one
+    class with the same parameters (``get_params``; estimators compare by identity)."""
+    if a is b:
+        return True
+    pa, pb = init_params(a), init_params(b)
+    if pa is not None or pb is not None:
+        return (
+            type(a) is type(b)
+            and pa is not None
+            and pb is not None
+            and pa.keys() == pb.keys()
+            and all(same_constant(pa[k], pb[k]) for k in pa)
+        )
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):
+        return False

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from hyperhop._validation import check_label, describe, fail, integer
-from hyperhop.space.base import Const, Expr, Parameter, Raw, callable_name
+from hyperhop.space.base import Const, Expr, Parameter, Raw, callable_name, same_constant
 from hyperhop.space.conditions import Gated
 
 
@@ -232,12 +232,13 @@ class Choice(_Categorical):
             return [None if v is None else table[v] for v in values]
 
     def index_of(self, value: Any) -> int | None:
-        """The index of a constant option equal to ``value`` (None when there is none)."""
+        """The index of a constant option equal to ``value`` (None when there is none); an
+        estimator equals an option of its class with the same ``get_params``."""
         for i, opt in enumerate(self.options):
             if self._nested[i]:
                 continue
             try:
-                if opt is value or bool(opt == value) and type(opt) is type(value):
+                if type(opt) is type(value) and same_constant(opt, value):
                     return i
             except (TypeError, ValueError):
                 continue

@@ -20,7 +20,7 @@ import numpy as np
 
 from hyperhop._validation import check_label, describe
 from hyperhop.exceptions import InfeasibleSpaceError, InvalidAssignmentError, InvalidSpaceError
-from hyperhop.space.base import Const, Expr, Parameter, callable_name
+from hyperhop.space.base import Const, Expr, Parameter, callable_name, init_params, same_constant
 from hyperhop.space.categorical import Choice, describe_template
 from hyperhop.space.conditions import Gate, Gated
 from hyperhop.space.foreign import check_constant
@@ -129,11 +129,7 @@ class _Const(_Node):
         return self.value
 
     def extract(self, value: Any, out: Assignment, partial: bool) -> None:
-        try:
-            same = self.value is value or bool(self.value == value)
-        except (TypeError, ValueError):
-            same = False
-        if not same:
+        if not same_constant(self.value, value):
             raise _Mismatch(f"expected the constant {describe(self.value)}, got {describe(value)}")
 
 
@@ -256,6 +252,16 @@ class _ExprNode(_Node):
         return self.fn(*[n.build(a) for n in self.args], **{k: n.build(a) for k, n in self.kwargs})
 
     def extract(self, value: Any, out: Assignment, partial: bool) -> None:
+        # An expr over a class matches its instances only; an estimator's parameters are
+        # read back from its get_params (scikit-learn's convention).
+        if isinstance(self.fn, type):
+            if not isinstance(value, self.fn):
+                raise _Mismatch(f"expected a {callable_name(self.fn)}, got {describe(value)}")
+            params = None if self.args else init_params(value)
+            if params is not None and all(k in params for k, _ in self.kwargs):
+                for k, node in self.kwargs:
+                    node.extract(params[k], out, partial)
+                return
         if not partial:
             raise _Mismatch(
                 f"the parameters inside hh.expr({callable_name(self.fn)}) cannot be recovered from "

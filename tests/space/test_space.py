@@ -197,6 +197,47 @@ def test_from_config_refuses_exprs_unless_partial() -> None:
     assert space.from_config(cfg, partial=True) == {"b": cfg["b"]}
 
 
+class _Model:
+    """An estimator-like class: its constructor arguments come back from get_params."""
+
+    def __init__(self, c: float = 1.0, kind: str = "a", seed: int = 0) -> None:
+        self.c, self.kind, self.seed = c, kind, seed
+
+    def get_params(self, deep: bool = True) -> dict:
+        return {"c": self.c, "kind": self.kind, "seed": self.seed}
+
+
+class _Other(_Model):
+    pass
+
+
+def test_from_config_reads_an_estimators_parameters_back_and_matches_its_class() -> None:
+    space = hh.Space(
+        {
+            "pre": hh.choice("none", _Model(c=3.0)),
+            "model": hh.choice(
+                hh.expr(_Other, c=hh.float(0.1, 10), seed=7),
+                hh.expr(_Model, c=hh.float(0.1, 10), kind=hh.choice("a", "b"), seed=7),
+            ),
+        }
+    )
+    cfg = {"pre": _Model(c=3.0), "model": _Model(c=2.0, kind="b", seed=7)}
+    # a _Model is no _Other: the second option; "pre" is the constant of equal get_params
+    assert space.from_config(cfg) == {"pre": 1, "model": 1, "model.1.c": 2.0, "model.1.kind": 1}
+    assert space.from_config({"model": _Other(c=0.5, seed=7)}, partial=True) == {
+        "model": 0,
+        "model.0.c": 0.5,
+    }
+    with pytest.raises(hh.InvalidAssignmentError, match="not one of the options"):
+        space.from_config({"model": _Model(c=2.0, seed=8)}, partial=True)  # a fixed seed
+    with pytest.raises(hh.InvalidAssignmentError, match="not one of the options"):
+        space.from_config({"model": "svm"}, partial=True)  # no longer any value at all
+    with pytest.raises(hh.InvalidAssignmentError, match="not one of the options"):
+        space.from_config({"pre": _Model(c=4.0)}, partial=True)
+    study = hh.Study(space, seed=0)
+    assert study.enqueue(cfg).params["model.1.c"] == 2.0
+
+
 def test_exprs_are_computed_from_their_arguments() -> None:
     a, b = hh.int(1, 5), hh.float(0, 1)
     space = hh.Space({"sum": a + b, "neg": -a, "pow": 2**a, "kw": hh.expr(dict, x=a, y=b)})
