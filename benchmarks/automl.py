@@ -64,7 +64,7 @@ def run_hyperhop(X: Any, y: Any, budget: float, seed: int) -> tuple[Any, int]:
     from hyperhop.sklearn import AutoEstimator
 
     auto = AutoEstimator("classification", runtime=budget, random_state=seed).fit(X, y)
-    return auto, len(auto.search_.study_.trials)
+    return auto, len(auto.search_.cv_results_["params"])  # finished trials
 
 
 def run_hpsklearn(X: Any, y: Any, budget: float, seed: int) -> tuple[Any, int]:

@@ -4,6 +4,7 @@ together within a time budget (hyperopt-sklearn's ``HyperoptEstimator`` role).""
 from __future__ import annotations
 
 import time
+import uuid
 from typing import Any
 
 import numpy as np
@@ -17,8 +18,10 @@ from threadpoolctl import threadpool_limits
 
 from hyperhop.sklearn import spaces
 from hyperhop.sklearn._recheck import recheck_picker
+from hyperhop.sklearn._warmstart import default_configs, enqueue_defaults
 from hyperhop.sklearn.search import SearchCV
-from hyperhop.study import parse_runtime
+from hyperhop.storage import get_storage
+from hyperhop.study import Study, parse_runtime
 
 _MAX_CLASSES = 30
 """With task="auto", a numeric target with more distinct values than this is a regression."""
@@ -57,6 +60,11 @@ class AutoEstimator(BaseEstimator):
             for none.
         recheck: how many of the best configurations to score on the second split (0 or
             1: refit the search's best as it is).
+        defaults_first: run each model family at its textbook defaults (RBF SVM, k-NN,
+            logistic regression, random forest, extra trees, histogram boosting; see
+            ``hyperhop.sklearn._warmstart``) before the sampler's suggestions, where they
+            fit ``models`` and ``preprocessing`` (at most ``n_trials`` of them; those the
+            runtime leaves unrun stay QUEUED in ``search_.study_``).
         cv, scoring, n_jobs, random_state, algo, pruner, storage, study_name: as
             :class:`~hyperhop.sklearn.SearchCV`.
 
@@ -83,6 +91,7 @@ class AutoEstimator(BaseEstimator):
         models: Any = None,
         preprocessing: Any = "default",
         recheck: int = 5,
+        defaults_first: bool = True,
         cv: Any = 3,
         scoring: Any = None,
         n_jobs: int | None = None,
@@ -98,6 +107,7 @@ class AutoEstimator(BaseEstimator):
         self.models = models
         self.preprocessing = preprocessing
         self.recheck = recheck
+        self.defaults_first = defaults_first
         self.cv = cv
         self.scoring = scoring
         self.n_jobs = n_jobs
@@ -157,6 +167,13 @@ class AutoEstimator(BaseEstimator):
             )
             if runtime is not None:
                 runtime *= 1 - _RECHECK_SHARE
+        storage, name = self.storage, self.study_name
+        if self.defaults_first:  # queued in the study that SearchCV then opens
+            storage = get_storage(storage)
+            name = name or f"auto-{uuid.uuid4().hex[:12]}"
+            configs = default_configs(task, np.shape(X)[1], seed)[: self.n_trials]
+            study = Study(space, direction="max", storage=storage, name=name)
+            enqueue_defaults(study, configs, with_pre=pre is not None)
         search = SearchCV(
             pipe,
             space,
@@ -169,8 +186,8 @@ class AutoEstimator(BaseEstimator):
             random_state=self.random_state,
             algo=self.algo,
             pruner=self.pruner,
-            storage=self.storage,
-            study_name=self.study_name,
+            storage=storage,
+            study_name=name,
         )
         with threadpool_limits(1):  # see the class docstring
             self.search_ = search.fit(X, y)
