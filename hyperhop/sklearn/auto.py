@@ -12,6 +12,7 @@ from sklearn.base import BaseEstimator
 from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.exceptions import NotFittedError
 from sklearn.metrics import check_scoring
+from sklearn.model_selection import RepeatedKFold, RepeatedStratifiedKFold
 from sklearn.pipeline import Pipeline
 from sklearn.utils.multiclass import type_of_target
 from threadpoolctl import threadpool_limits
@@ -31,6 +32,9 @@ _RECHECK_SHARE = 0.15
 
 _RECHECK_SPLITS = 5
 """Folds of the second split."""
+
+_SMALL = 500
+"""Below this many samples, cv="auto" repeats a 5-fold split twice instead of 3 folds."""
 
 
 class AutoEstimator(BaseEstimator):
@@ -65,7 +69,12 @@ class AutoEstimator(BaseEstimator):
             ``hyperhop.sklearn._warmstart``) before the sampler's suggestions, where they
             fit ``models`` and ``preprocessing`` (at most ``n_trials`` of them; those the
             runtime leaves unrun stay QUEUED in ``search_.study_``).
-        cv, scoring, n_jobs, random_state, algo, pruner, storage, study_name: as
+        cv: ``"auto"``: 3 folds (stratified for a classification), or, below 500 samples,
+            5 folds repeated twice with two shuffles (10 fits a trial, quick on so few
+            samples): hundreds of trials picked on noisy 3-fold scores of a small data set
+            overfit the selection (Cawley and Talbot, "On over-fitting in model selection",
+            2010); else as :class:`~hyperhop.sklearn.SearchCV`.
+        scoring, n_jobs, random_state, algo, pruner, storage, study_name: as
             :class:`~hyperhop.sklearn.SearchCV`.
 
     After ``fit``: ``search_`` (the SearchCV, with ``cv_results_`` and ``study_``; its
@@ -92,7 +101,7 @@ class AutoEstimator(BaseEstimator):
         preprocessing: Any = "default",
         recheck: int = 5,
         defaults_first: bool = True,
-        cv: Any = 3,
+        cv: Any = "auto",
         scoring: Any = None,
         n_jobs: int | None = None,
         random_state: Any = None,
@@ -179,7 +188,7 @@ class AutoEstimator(BaseEstimator):
             space,
             n_trials=self.n_trials,
             runtime=runtime,
-            cv=self.cv,
+            cv=_cv(self.cv, task, np.shape(X)[0], seed),
             scoring=self.scoring,
             refit=refit,
             n_jobs=self.n_jobs,
@@ -225,3 +234,13 @@ class AutoEstimator(BaseEstimator):
         elif self.task == "regression":
             tags.estimator_type = "regressor"
         return tags
+
+
+def _cv(cv: Any, task: str, n_samples: int, seed: int | None) -> Any:
+    """The splitter for ``cv="auto"`` (see AutoEstimator's docstring); any other as given."""
+    if not (isinstance(cv, str) and cv == "auto"):
+        return cv
+    if n_samples >= _SMALL:
+        return 3
+    splitter = RepeatedStratifiedKFold if task == "classification" else RepeatedKFold
+    return splitter(n_splits=5, n_repeats=2, random_state=seed)

@@ -87,3 +87,17 @@ def test_the_best_few_are_scored_again_and_best_score_is_the_picked_ones_mean():
         n_trials=12, runtime=None, models=models, cv=3, random_state=0, recheck=1
     ).fit(X, y)
     assert one.search_.best_index_ == int(np.nanargmax(means))
+
+
+def test_cv_auto_repeats_five_folds_on_a_small_data_set_and_takes_three_on_a_larger_one():
+    from sklearn.datasets import make_classification
+
+    X, y = load_iris(return_X_y=True)
+    models = spaces.logistic_regression()
+    small = AutoEstimator(n_trials=2, runtime=None, models=models, recheck=0, random_state=0)
+    assert small.fit(X, y).search_.n_splits_ == 10
+    X, y = make_classification(n_samples=600, random_state=0)
+    large = AutoEstimator(n_trials=2, runtime=None, models=models, recheck=0, random_state=0)
+    assert large.fit(X, y).search_.n_splits_ == 3
+    fixed = AutoEstimator(n_trials=2, runtime=None, models=models, cv=4, recheck=0)
+    assert fixed.fit(X[:100], y[:100]).search_.n_splits_ == 4
