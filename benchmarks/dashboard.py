@@ -15,13 +15,12 @@ with ``synchronous_commit`` off, only so that building it takes minutes, not ten
 Targets (issue 21): every page under 1 s, server p95 under 200 ms per request, server under
 500 MB.
 
-Measured on the shared 2-core machine (2026-12-07, run at ``nice 19`` beside another
-session's benchmark; 100,000 trials, 20 requests each): every page and data endpoint has a
-p95 of 0.6-30 ms (SQLite) and 0.7-30 ms (PostgreSQL), except the static studies page at
-80-103 ms (scheduling on the loaded machine); just after a change the charts' data takes
-74-75 ms and every other endpoint 0.6-22 ms; the CSV download of all 100,000 trials takes
-0.45-0.58 s once per change (10-19 ms when unchanged); the server holds 419 MB (SQLite)
-and 445 MB (PostgreSQL). Before the column store (numpy columns updated in place, see
+Measured on the 2-core machine with nothing else running (2026-12-07; 100,000 trials,
+20 requests each): every page and data endpoint has a p95 of 1.0-23 ms on SQLite and
+1.1-38 ms on PostgreSQL; just after a change the charts' data takes 79-82 ms and every
+other endpoint 0.8-14 ms; the CSV download of all 100,000 trials takes 0.47 s once per
+change (0.55-0.76 s the first time; 12-14 ms when unchanged); the server holds 438 MB
+(SQLite) and 445 MB (PostgreSQL). Before the column store (numpy columns updated in place, see
 ``hyperhop/dashboard/columns.py``) the first answer after a change took about 1.3 s for
 the charts, the sort by value and the CSV.
 """
