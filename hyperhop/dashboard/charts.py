@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from hyperhop.dashboard.columns import CODE, STATES, Columns, rows_of, thin
+from hyperhop.dashboard.columns import CODE, Columns, rows_of, thin
 from hyperhop.dashboard.formatting import jsonable, params_of
 from hyperhop.trial import Trial, TrialState
 
@@ -32,7 +32,7 @@ def series(view: StudyView, max_points: int) -> dict[str, Any]:
     all; the learning curves, the best ``CURVES / 2`` and an even sample of the rest.
     """
     cols = view.cols
-    order = view.cached("by_number", cols.by_number)
+    order = view.by_number()
     state = cols.state[order]
     sign = 1.0 if view.info.directions[0] == "min" else -1.0
     scored = order[cols.has_values[order] & (state != CODE[TrialState.RUNNING])]
@@ -44,7 +44,6 @@ def series(view: StudyView, max_points: int) -> dict[str, Any]:
     before = np.concatenate([[np.inf], np.minimum.accumulate(run)[:-1]])
     improved = complete & (run < before)
     keep_rows = thin(scored, improved, max_points)
-    keep = rows_of(cols, keep_rows)
     best_rows = scored[improved]
     best_first = scored[np.lexsort((cols.number[scored], v))]
     top = np.zeros(cols.n, bool)
@@ -59,13 +58,13 @@ def series(view: StudyView, max_points: int) -> dict[str, Any]:
     end = cols.complete[timeline]
     return {
         "n": cols.n,
-        "shown": len(keep),
+        "shown": len(keep_rows),
         "directions": list(view.info.directions),
         "history": {
             "number": cols.number[keep_rows].tolist(),
             "value": floats(cols.values[keep_rows, 0]),
-            "state": _states(cols, keep_rows),
-            "hover": [_hover(t) for t in keep],
+            "state": cols.state_names(keep_rows),
+            "hover": [_hover(t) for t in rows_of(cols, keep_rows)],
             "best_number": cols.number[best_rows].tolist(),
             "best_value": floats(cols.values[best_rows, 0]),
         },
@@ -86,16 +85,11 @@ def series(view: StudyView, max_points: int) -> dict[str, Any]:
         "timeline": {  # one bar per trial; a running trial's bar ends now
             "number": cols.number[timeline].tolist(),
             "worker": [t.owner or "?" for t in rows_of(cols, timeline)],
-            "state": _states(cols, timeline),
+            "state": cols.state_names(timeline),
             "start": cols.start[timeline].tolist(),
             "end": np.where(np.isnan(end), time.time(), end).tolist(),
         },
     }
-
-
-def _states(cols: Columns, rows: np.ndarray) -> list[str]:
-    names = [s.name for s in STATES]
-    return [names[c] for c in cols.state[rows].tolist()]
 
 
 def floats(x: np.ndarray) -> list[Any]:

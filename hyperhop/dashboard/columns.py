@@ -22,7 +22,9 @@ STATES = list(TrialState)
 
 CODE = {s: i for i, s in enumerate(STATES)}
 
-_NAME_RANK = np.argsort(np.argsort([s.name for s in STATES]))
+_NAMES = [s.name for s in STATES]
+
+_NAME_RANK = np.argsort(np.argsort(_NAMES))
 """Each state code's rank when states are sorted by name (as the table sorts them)."""
 
 _FIELDS: dict[str, Any] = {
@@ -57,10 +59,11 @@ class Columns:
         >>> study = hh.minimize(lambda c: c["x"], {"x": hh.float(0, 1)}, n_trials=4, seed=0,
         ...                     progress=False)
         >>> cols = Columns(n_objectives=1)
-        >>> cols.update(study.trials)  # the labels seen for the first time
-        ['x']
-        >>> int(cols.n), bool(cols.values[cols.best_rows(1)[0], 0] == study.best_value)
-        (4, True)
+        >>> cols.update(study.trials)
+        >>> cols.labels, int(cols.n)
+        (['x'], 4)
+        >>> bool(cols.values[cols.best_rows(1)[0], 0] == study.best_value)
+        True
     """
 
     def __init__(self, n_objectives: int) -> None:
@@ -94,10 +97,8 @@ class Columns:
             self._params[k] = b
         self._cap = cap
 
-    def update(self, trials: Iterable[Trial]) -> list[str]:
-        """Write ``trials`` (new ones get a row, known ones overwrite theirs); returns the
-        labels seen for the first time."""
-        new_labels: list[str] = []
+    def update(self, trials: Iterable[Trial]) -> None:
+        """Write ``trials``: new ones get a row, known ones overwrite theirs."""
         trials = list(trials)
         self._grow(self.n + len(trials))
         d = self._data
@@ -129,7 +130,6 @@ class Columns:
                     self._other[label] = {}
                     self._ints[label] = True
                     self.labels.append(label)
-                    new_labels.append(label)
                 x = _number(v)
                 if isinstance(v, float):
                     self._ints[label] = False
@@ -138,7 +138,6 @@ class Columns:
                     self._other[label][row] = v
                 else:
                     self._other[label].pop(row, None)
-        return new_labels
 
     # -- reading -----------------------------------------------------------------------
     def __getattr__(self, name: str) -> np.ndarray:
@@ -212,13 +211,21 @@ class Columns:
         missing = order[group[order] == 2]
         return np.concatenate([present[::-1] if descending else present, missing])
 
+    def completed(self) -> np.ndarray:
+        """The rows of the completed trials that hold values."""
+        return np.flatnonzero((self.state == CODE[TrialState.COMPLETE]) & self.has_values)
+
     def best_rows(self, k: int, sign: float = 1.0) -> np.ndarray:
         """The ``k`` best completed rows on the first objective (ties by number)."""
-        done = np.flatnonzero((self.state == CODE[TrialState.COMPLETE]) & self.has_values)
+        done = self.completed()
         v = sign * self.values[done, 0]
         v = np.where(np.isnan(v), np.inf, v)
         order = np.lexsort((self.number[done], v))
         return done[order[:k]]
+
+    def state_names(self, rows: np.ndarray) -> list[str]:
+        """The state of each of ``rows``, by name."""
+        return [_NAMES[c] for c in self.state[rows].tolist()]
 
     def counts(self) -> dict[str, int]:
         """How many trials are in each state, by state name."""

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from hyperhop.dashboard.columns import STATES, Columns
+from hyperhop.dashboard.columns import Columns
 
 if TYPE_CHECKING:
     from hyperhop.dashboard.data import StudyView
@@ -23,17 +23,16 @@ def csv_text(view: StudyView) -> str:
     """Every trial of ``view`` by number: number, state, values, parameters by label,
     start, complete (ISO 8601, UTC) and duration (seconds)."""
     cols = view.cols
-    rows = view.cached("by_number", cols.by_number)
+    rows = view.by_number()
     n_obj = len(view.info.directions)
     value_names = ["value"] if n_obj == 1 else [f"value_{i}" for i in range(n_obj)]
     head = io.StringIO()
     csv.writer(head).writerow(
         ["number", "state", *value_names, *view.labels, "start", "complete", "duration"]
     )
-    names = [s.name for s in STATES]
     columns: list[list[str]] = [
         [str(n) for n in cols.number[rows].tolist()],
-        [names[c] for c in cols.state[rows].tolist()],
+        cols.state_names(rows),
     ]
     columns += [_floats(cols.values[rows, i]) for i in range(n_obj)]
     columns += [_param(cols, label, rows) for label in view.labels]

@@ -18,12 +18,12 @@ from typing import Any
 import numpy as np
 
 from hyperhop.dashboard import charts
-from hyperhop.dashboard.columns import CODE, STATES, Columns, rows_of
+from hyperhop.dashboard.columns import STATES, Columns, rows_of
 from hyperhop.dashboard.csvfile import csv_text
 from hyperhop.dashboard.formatting import iso, jsonable, params_of
 from hyperhop.space.serialize import space_for_reading
 from hyperhop.storage.base import Storage, StudyInfo
-from hyperhop.trial import Trial, TrialState
+from hyperhop.trial import Trial
 
 MAX_POINTS = 5000
 """Trials drawn individually in a chart; past this the charts are thinned (see ``series``)."""
@@ -90,11 +90,8 @@ class StudyView:
     def _sign(self) -> float:
         return 1.0 if self.info.directions[0] == "min" else -1.0
 
-    def ordered(self) -> list[Trial]:
-        """Every trial, by number."""
-        return self.cached("ordered", lambda: rows_of(self.cols, self._by_number()))
-
-    def _by_number(self) -> np.ndarray:
+    def by_number(self) -> np.ndarray:
+        """The rows of :attr:`cols` in the order of the trials' numbers (cached)."""
         return self.cached("by_number", self.cols.by_number)
 
     def changed_since(self, seq: int, limit: int = 500) -> list[Trial]:
@@ -116,7 +113,7 @@ class StudyView:
             return rows_of(cols, cols.best_rows(k, self._sign()))
         from hyperhop.multiobjective import as_minimization, pareto_front
 
-        done = np.flatnonzero((cols.state == CODE[TrialState.COMPLETE]) & cols.has_values)
+        done = cols.completed()
         if not len(done):
             return []
         front = done[pareto_front(as_minimization(cols.values[done], self.info.directions))]
@@ -229,7 +226,7 @@ class StudyView:
     def _sorted(self, sort: str, descending: bool) -> np.ndarray:
         """Every row sorted by ``sort`` (missing values last either way), cached."""
         if sort == "number":
-            rows = self._by_number()
+            rows = self.by_number()
             return rows[::-1] if descending else rows
         return self.cached(
             ("sorted", sort, descending), lambda: self.cols.sorted_rows(sort, descending)

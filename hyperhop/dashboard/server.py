@@ -96,11 +96,7 @@ class Dashboard:
         with self._lock:
             v = self._views.get(study_id)
             if v is None:
-                try:
-                    info = self.storage.get_study_by_id(study_id)
-                except StudyNotFoundError as e:
-                    raise HTTPError(404, f"There is no study {study_id} in this storage.") from e
-                v = self._views[study_id] = StudyView(self.storage, info)
+                v = self._views[study_id] = StudyView(self.storage, self.info(study_id))
         v.refresh()
         return v
 
