@@ -237,11 +237,8 @@ class Choice(_Categorical):
         for i, opt in enumerate(self.options):
             if self._nested[i]:
                 continue
-            try:
-                if type(opt) is type(value) and same_constant(opt, value):
-                    return i
-            except (TypeError, ValueError):
-                continue
+            if type(opt) is type(value) and same_constant(opt, value):  # it catches == errors
+                return i
         for i, opt in enumerate(self.options):  # 1 == 1.0: accept numerically equal options
             if (
                 not self._nested[i]
