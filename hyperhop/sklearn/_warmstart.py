@@ -11,6 +11,7 @@ on. The defaults are those of the literature each family's space cites in
   defaults; scaling first, as Hsu, Chang and Lin advise);
 - k-NN with k = 5 on min-max and on standardized features;
 - L2 logistic regression (ridge for a regression) with C = 1 (alpha = 1), standardized;
+- for a classification, Fisher's linear discriminant analysis (no shrinkage);
 - random forest with mtry = sqrt(p) features per split for a classification, p / 3 for a
   regression (Breiman, "Random forests", 2001), leaves of one sample, bootstrap;
 - extra trees with sqrt(p) (classification) or all p (regression) features per split,
@@ -24,7 +25,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from sklearn import ensemble, linear_model, neighbors, svm
+from sklearn import discriminant_analysis, ensemble, linear_model, neighbors, svm
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 from hyperhop.exceptions import InvalidAssignmentError
@@ -56,11 +57,13 @@ def default_configs(task: str, n_features: int, random_state: int | None) -> lis
         et = ensemble.ExtraTreesRegressor
         hgb = ensemble.HistGradientBoostingRegressor
     k5 = {"n_neighbors": 5, "weights": "uniform", "p": 2}
+    fisher = discriminant_analysis.LinearDiscriminantAnalysis(solver="lsqr", shrinkage=0.0)
     return [
         {"pre": StandardScaler(), "model": svm_model},
         {"pre": MinMaxScaler(), "model": knn(**k5)},
         {"pre": StandardScaler(), "model": knn(**k5)},
         {"pre": StandardScaler(), "model": linear},
+        *([{"pre": "passthrough", "model": fisher}] if classify else []),
         {"pre": "passthrough", "model": rf(max_features=_unit(mtry), bootstrap=True, **forest)},
         {"pre": "passthrough", "model": et(max_features=_unit(mtry_et), bootstrap=False, **forest)},
         {

@@ -23,6 +23,8 @@ multiplicatively:
   and 5-100 samples per leaf log-uniform, L2 in [1e-6, 10] log-uniform (the ranges of
   LightGBM's tuning guides), 300 iterations with early stopping.
 - k-NN: k in [1, 50] log-uniform, uniform or distance weights, Manhattan or Euclidean.
+- Linear discriminant analysis: the covariance shrinkage uniform in [0, 1] (Friedman,
+  "Regularized discriminant analysis", 1989; auto-sklearn's range).
 - Logistic regression: C in [1e-4, 1e4] log-uniform (L2); ridge: alpha in [1e-4, 1e4],
   lasso: alpha in [1e-5, 10], log-uniform (Bergstra and Bengio, "Random search for
   hyper-parameter optimization", 2012, for log scales on regularization strengths).
@@ -40,8 +42,7 @@ strong incumbents (FLAML's low-cost starting points, Wang et al., 2021).
 Example:
     >>> import hyperhop as hh
     >>> from hyperhop.sklearn import spaces
-    >>> cfg = hh.Space({"model": spaces.any_classifier(random_state=0)}).sample(seed=3)
-    >>> model = hh.Space({"model": spaces.any_classifier(random_state=0)}).to_config(cfg)["model"]
+    >>> model = hh.sample({"model": spaces.any_classifier(random_state=0)}, seed=3)["model"]
     >>> hasattr(model, "fit") and hasattr(model, "predict")
     True
 """
@@ -51,7 +52,7 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
-from sklearn import ensemble, linear_model, neighbors, neural_network, svm
+from sklearn import discriminant_analysis, ensemble, linear_model, neighbors, neural_network, svm
 from sklearn.decomposition import PCA
 from sklearn.preprocessing import MinMaxScaler, Normalizer, RobustScaler, StandardScaler
 
@@ -66,6 +67,7 @@ __all__ = [
     "hist_gradient_boosting",
     "knn",
     "lasso",
+    "lda",
     "logistic_regression",
     "mlp",
     "random_forest",
@@ -181,6 +183,20 @@ def logistic_regression(**fixed: Any) -> Any:
     )
 
 
+def lda(**fixed: Any) -> Any:
+    """``LinearDiscriminantAnalysis`` with a shrunk covariance: the shrinkage uniform in
+    [0, 1] (0 is Fisher's LDA; 1 keeps only the variances, as naive Bayes does) by the
+    least-squares solver (Friedman, "Regularized discriminant analysis", 1989). A fit is one
+    pass over the data, and on small data with classes of similar spread it is often the best
+    family (Hastie, Tibshirani and Friedman, "The Elements of Statistical Learning", ch. 4)."""
+    return _build(
+        discriminant_analysis.LinearDiscriminantAnalysis,
+        fixed,
+        solver="lsqr",
+        shrinkage=hh.float(0.0, 1.0),
+    )
+
+
 def ridge(**fixed: Any) -> Any:
     """``Ridge``: alpha log-uniform in [1e-4, 1e4]."""
     return _build(linear_model.Ridge, fixed, alpha=hh.float(1e-4, 1e4, log=True))
@@ -217,6 +233,7 @@ def any_classifier(**fixed: Any) -> Any:
         hist_gradient_boosting("classification", **fixed),
         knn("classification", **fixed),
         logistic_regression(**fixed),
+        lda(**fixed),
         mlp("classification", **fixed),
     )
 

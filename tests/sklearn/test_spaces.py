@@ -17,6 +17,7 @@ CLASSIFIERS = [
     "hist_gradient_boosting",
     "knn",
     "logistic_regression",
+    "lda",
     "mlp",
 ]
 REGRESSORS = [
@@ -33,8 +34,7 @@ REGRESSORS = [
 
 
 def _draw(space, seed):
-    s = hh.Space({"m": space})
-    return s.to_config(s.sample(seed=seed))["m"]
+    return hh.sample({"m": space}, seed=seed)["m"]
 
 
 @pytest.mark.parametrize("name", CLASSIFIERS)
@@ -70,6 +70,7 @@ def test_any_spaces_cover_every_family_and_priors_are_on_their_ranges():
         "HistGradientBoostingClassifier",
         "KNeighborsClassifier",
         "LogisticRegression",
+        "LinearDiscriminantAnalysis",
         "MLPClassifier",
     }
     assert len({type(_draw(spaces.any_regressor(), s)).__name__ for s in range(80)}) == 8
