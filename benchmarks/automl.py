@@ -194,6 +194,7 @@ def main() -> None:
     headers = ["data set"]
     for m in METHODS:
         headers += [f"{m} accuracy", f"{m} s", f"{m} trials"]
+    headers.append("seeds won/tied/lost")
     rows = []
     for dataset in datasets:
         cells = [dataset]
@@ -212,11 +213,22 @@ def main() -> None:
                     f"{statistics.median(r['seconds'] for r in ok):.1f}",
                     f"{statistics.median(r['trials'] for r in ok):.0f}",
                 ]
+        cells.append(_paired(done, dataset, seeds, args.budget))
         rows.append(cells)
     print(
         f"budget {args.budget:g} s per run; accuracy on a held-out 25 %, mean over seeds {args.seeds}"
     )
     print(format_table(headers, rows))
+
+
+def _paired(done: dict[Any, dict[str, Any]], dataset: str, seeds: list[int], budget: float) -> str:
+    """hyperhop's seeds won, tied and lost against hyperopt-sklearn (same split), where both ran."""
+    signs = []
+    for s in seeds:
+        a, b = (done.get((dataset, m, s, budget), {}).get("accuracy") for m in METHODS)
+        if a is not None and b is not None:
+            signs.append((a > b) - (a < b))
+    return f"{signs.count(1)}/{signs.count(0)}/{signs.count(-1)}" if signs else ""
 
 
 if __name__ == "__main__":
