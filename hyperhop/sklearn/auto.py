@@ -65,7 +65,7 @@ class AutoEstimator(BaseEstimator):
         recheck: how many of the best configurations to score on the second split (0 or
             1: refit the search's best as it is).
         defaults_first: run each model family at its textbook defaults (RBF SVM, k-NN,
-            logistic regression, random forest, extra trees, histogram boosting; see
+            logistic regression, Fisher's LDA, random forest, extra trees, histogram boosting; see
             ``hyperhop.sklearn._warmstart``) before the sampler's suggestions, where they
             fit ``models`` and ``preprocessing`` (at most ``n_trials`` of them; those the
             runtime leaves unrun stay QUEUED in ``search_.study_``).
