@@ -223,7 +223,7 @@ def main() -> None:
                     f"{statistics.median(r['seconds'] for r in ok):.1f}",
                     f"{statistics.median(r['trials'] for r in ok):.0f}",
                 ]
-        cells.append(_paired(done, dataset, seeds, args.budget))
+        cells.append(_paired(done, dataset, both, args.budget))
         rows.append(cells)
     print(
         f"budget {args.budget:g} s per run; accuracy on a held-out 25 %, mean over seeds "
@@ -244,10 +244,11 @@ def _both(
     ]
 
 
-def _paired(done: dict[Any, dict[str, Any]], dataset: str, seeds: list[int], budget: float) -> str:
-    """hyperhop's seeds won, tied and lost against hyperopt-sklearn (same split), where both ran."""
+def _paired(done: dict[Any, dict[str, Any]], dataset: str, both: list[int], budget: float) -> str:
+    """hyperhop's seeds won, tied and lost against hyperopt-sklearn (same split) on the
+    seeds ``both`` systems ran (:func:`_both`)."""
     signs = []
-    for s in _both(done, dataset, seeds, budget):
+    for s in both:
         a, b = (done[(dataset, m, s, budget)]["accuracy"] for m in METHODS)
         signs.append((a > b) - (a < b))
     return f"{signs.count(1)}/{signs.count(0)}/{signs.count(-1)}" if signs else ""

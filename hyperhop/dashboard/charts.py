@@ -34,7 +34,7 @@ def series(view: StudyView, max_points: int) -> dict[str, Any]:
     cols = view.cols
     order = view.by_number()
     state = cols.state[order]
-    sign = 1.0 if view.info.directions[0] == "min" else -1.0
+    sign = view.sign
     scored = order[cols.has_values[order] & (state != CODE[TrialState.RUNNING])]
     v = sign * cols.values[scored, 0]
     v = np.where(np.isnan(v), np.inf, v)

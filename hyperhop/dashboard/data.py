@@ -87,7 +87,10 @@ class StudyView:
                 cache[key] = make()
             return cache[key]
 
-    def _sign(self) -> float:
+    @property
+    def sign(self) -> float:
+        """1 when the first objective is minimized, -1 when maximized (sign * value: lower
+        is better)."""
         return 1.0 if self.info.directions[0] == "min" else -1.0
 
     def by_number(self) -> np.ndarray:
@@ -110,7 +113,7 @@ class StudyView:
         by number otherwise)."""
         cols = self.cols
         if len(self.info.directions) == 1:
-            return rows_of(cols, cols.best_rows(k, self._sign()))
+            return rows_of(cols, cols.best_rows(k, self.sign))
         from hyperhop.multiobjective import as_minimization, pareto_front
 
         done = cols.completed()

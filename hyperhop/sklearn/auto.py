@@ -65,10 +65,11 @@ class AutoEstimator(BaseEstimator):
         recheck: how many of the best configurations to score on the second split (0 or
             1: refit the search's best as it is).
         defaults_first: run each model family at its textbook defaults (RBF SVM, k-NN,
-            logistic regression, Fisher's LDA, random forest, extra trees, histogram boosting; see
-            ``hyperhop.sklearn._warmstart``) before the sampler's suggestions, where they
-            fit ``models`` and ``preprocessing`` (at most ``n_trials`` of them; those the
-            runtime leaves unrun stay QUEUED in ``search_.study_``).
+            logistic regression, Fisher's LDA, random forest, extra trees, histogram
+            boosting; see ``hyperhop.sklearn._warmstart``) before the sampler's
+            suggestions, where they fit ``models`` and ``preprocessing`` (at most
+            ``n_trials`` of them; those the runtime leaves unrun stay QUEUED in
+            ``search_.study_``).
         cv: ``"auto"``: 3 folds (stratified for a classification), or, below 500 samples,
             5 folds repeated twice with two shuffles (10 fits a trial, quick on so few
             samples): hundreds of trials picked on noisy 3-fold scores of a small data set

@@ -35,9 +35,10 @@ multiplicatively:
 :class:`~hyperhop.sklearn.AutoEstimator` first runs each family at its textbook defaults,
 which lie in these spaces (its ``defaults_first``): RBF SVM with LIBSVM's C = 1 and
 gamma = 1 / n_features on standardized features, k-NN with k = 5, logistic regression with
-C = 1, Fisher's linear discriminant (no shrinkage), forests with Breiman's sqrt(p) features per split, histogram boosting at LightGBM's
-defaults; a search of a few tens of trials (slow fits, many classes) then starts from
-strong incumbents (FLAML's low-cost starting points, Wang et al., 2021).
+C = 1, Fisher's linear discriminant (no shrinkage), forests with Breiman's sqrt(p)
+features per split, histogram boosting at LightGBM's defaults; a search of a few tens of
+trials (slow fits, many classes) then starts from strong incumbents (FLAML's low-cost
+starting points, Wang et al., 2021).
 
 Example:
     >>> import hyperhop as hh
